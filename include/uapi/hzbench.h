@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * hzbench ABI: the one interface every hzbench module exposes.
+ *
+ * Each design (per-CPU hazard pointers, per-task hazard pointers, the RCU
+ * and refcount baselines) is a module with a misc device
+ * /dev/<design device> that answers the ioctls below.  The workload engine
+ * behind them is the same code in every module, compiled against that
+ * module's design, so identical requests run identical workloads.
+ *
+ * Rules every module follows:
+ *  - every struct starts with __u32 size, which must equal sizeof() of the
+ *    struct for this HZB_ABI_VERSION, else -EINVAL;
+ *  - unknown flag bits, out-of-range values, non-zero reserved fields or pad
+ *    -> -EINVAL; unreadable or unwritable user memory -> -EFAULT;
+ *  - unknown ioctl commands -> -ENOTTY;
+ *  - a run interrupted by a signal returns -EINTR with no stats copied out.
+ */
+#ifndef _UAPI_HZBENCH_H
+#define _UAPI_HZBENCH_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define HZB_ABI_VERSION		1
+
+#define HZB_NAME_LEN		32
+#define HZB_VARIANT_LEN		128
+#define HZB_KNOBS_LEN		256
+#define HZB_MAX_NEST		32	/* hazard pointers one reader holds at once */
+
+/* hzb_info.features */
+#define HZB_FEAT_SLEEP_IN_READER	(1U << 0) /* reader may block while holding */
+#define HZB_FEAT_OVERFLOW		(1U << 1) /* has an overflow path past its slots */
+#define HZB_FEAT_MIGRATION		(1U << 2) /* moves slots at context switch */
+#define HZB_FEAT_TASK_SCAN		(1U << 3) /* synchronize walks every task */
+#define HZB_FEAT_RETIRE			(1U << 4) /* batched retire list */
+#define HZB_FEAT_IRQ_READER		(1U << 5) /* may acquire from hard irq */
+#define HZB_FEAT_BROKEN			(1U << 31) /* built with a deliberate bug */
+
+struct hzb_info {
+	__u32 size;
+	__u32 abi_version;
+	char design[HZB_NAME_LEN];	/* "percpu", "pertask", "rcu", ... */
+	char variant[HZB_VARIANT_LEN];	/* current knobs, "k=v,k=v" */
+	char knobs[HZB_KNOBS_LEN];	/* accepted knobs, "k=a|b k2=c|d" */
+	char sync_func[2 * HZB_NAME_LEN]; /* noinline synchronize, for BPF */
+	__u32 features;			/* HZB_FEAT_* */
+	__u32 nr_cpu_ids;
+	__u32 nr_online_cpus;
+	__u32 slots_per_cpu;		/* 0 when the design has none */
+	__u32 slots_per_task;		/* 0 when the design has none */
+	__u32 bytes_per_cpu;		/* design memory per possible CPU */
+	__u32 bytes_per_task;		/* design memory per task that reads */
+	__u32 bytes_per_ctx;		/* caller-provided (on-stack) context */
+	__u32 nr_locks;			/* overflow locks, see HZB_IOC_LOCKS */
+	__u32 max_nest;
+	__u32 pool_objects;		/* objects in the engine's pool */
+	__u32 broken;			/* HZB_BROKEN_* compiled in, 0 = none */
+	__u64 reserved[8];
+};
+
+/* hzb_reader.flags */
+#define HZB_READ_SLEEP		(1U << 0) /* sleep sleep_us while holding */
+#define HZB_READ_YIELD		(1U << 1) /* schedule() while holding */
+#define HZB_READ_FLAGS		(HZB_READ_SLEEP | HZB_READ_YIELD)
+
+/*
+ * Run read sections in the calling task until duration_ns has elapsed or
+ * iterations sections have run, whichever comes first (at least one must
+ * be non-zero).  A section acquires nest hazard pointers to the shared
+ * object, checks each object is not poisoned, holds for hold_ns (busy-wait
+ * on ktime), optionally sleeps or yields, then releases in reverse order.
+ */
+struct hzb_reader {
+	__u32 size;
+	__u32 flags;			/* HZB_READ_* */
+	__u64 duration_ns;
+	__u64 iterations;
+	__u32 nest;			/* 1..HZB_MAX_NEST */
+	__u32 hold_ns;			/* <= 1 s */
+	__u32 sleep_us;			/* with HZB_READ_SLEEP, <= 1 s */
+	__u32 pad;
+	/* out */
+	__u64 sections;			/* read sections completed */
+	__u64 acquires;			/* acquires that returned an object */
+	__u64 null_acquires;		/* acquires that returned NULL */
+	__u64 violations;		/* poisoned (freed) object seen */
+	__u64 elapsed_ns;
+	__u64 ctx_switches;		/* of this task during the run */
+	__u64 reserved[4];
+};
+
+/*
+ * Replace the shared object with a fresh one from the pool, synchronize on
+ * the old one, poison it and give it back to the pool; repeat until
+ * duration_ns or iterations (at least one non-zero).  interval_ns paces
+ * the updates.  With batch > 1 retired objects are collected and reclaimed
+ * batch at a time (one scan for all of them where the design can).
+ * Each synchronize is timed with the module's clock (ktime_get_ns); the
+ * first samples_cap timings are written to the user array at samples.
+ */
+struct hzb_updater {
+	__u32 size;
+	__u32 flags;			/* none defined, must be 0 */
+	__u64 duration_ns;
+	__u64 iterations;
+	__u64 interval_ns;		/* <= 1 s */
+	__u32 batch;			/* 1..HZB_MAX_BATCH, 0 means 1 */
+	__u32 samples_cap;
+	__u64 samples;			/* user pointer to __u64[samples_cap] */
+	/* out */
+	__u64 updates;
+	__u64 syncs;			/* synchronize calls */
+	__u64 samples_n;		/* samples written */
+	__u64 sync_ns_total;
+	__u64 sync_ns_min;
+	__u64 sync_ns_max;
+	__u64 elapsed_ns;
+	__u64 reserved[4];
+};
+
+#define HZB_MAX_BATCH		4096
+
+/*
+ * Module counters.  Summed over CPUs on read; HZB_IOC_COUNTERS_RESET zeroes
+ * them.  X-macro so that the kernel and userspace share one name table.
+ */
+#define HZB_COUNTERS(X)						\
+	X(ACQUIRES,		"acquires")			\
+	X(RELEASES,		"releases")			\
+	X(SYNCS,		"syncs")			\
+	X(SYNC_WAITS,		"sync_waits")			\
+	X(OVERFLOWS,		"overflows")			\
+	X(OVERFLOW_RELEASES,	"overflow_releases")		\
+	X(MIGRATIONS,		"migrations")			\
+	X(SCAN_RESTARTS,	"scan_restarts")		\
+	X(CPUS_SKIPPED,		"cpus_skipped")			\
+	X(TASKS_SCANNED,	"tasks_scanned")		\
+	X(TASKS_SKIPPED,	"tasks_skipped")		\
+	X(RETIRED,		"retired")			\
+	X(RECLAIMED,		"reclaimed")			\
+	X(RETIRE_BATCHES,	"retire_batches")		\
+	X(EXIT_HOLDING,		"exit_holding")			\
+	X(VIOLATIONS,		"violations")			\
+	X(LOCK_ACQUIRES,	"lock_acquires")		\
+	X(LOCK_CONTENDED,	"lock_contended")		\
+	X(LOCK_WAIT_NS,		"lock_wait_ns")			\
+	X(POOL_EMPTY,		"pool_empty")
+
+#define HZB_COUNTER_ENUM(id, name)	HZB_CNT_##id,
+enum hzb_counter {
+	HZB_COUNTERS(HZB_COUNTER_ENUM)
+	HZB_NR_COUNTERS
+};
+
+#undef HZB_COUNTER_ENUM
+
+#define HZB_COUNTERS_MAX	48
+
+struct hzb_counters {
+	__u32 size;
+	__u32 nr;			/* out: HZB_NR_COUNTERS */
+	__u64 val[HZB_COUNTERS_MAX];
+};
+
+/* hzb_calibrate.op: the floors designs are judged against */
+enum hzb_cal_op {
+	HZB_CAL_TASK_WALK = 1,	/* for_each_process_thread, one word per task */
+	HZB_CAL_SLOT_LOOP,	/* store + smp_mb + load + store-release */
+	HZB_CAL_SMP_MB,		/* smp_mb() */
+	HZB_CAL_SYNC_RCU,	/* synchronize_rcu() */
+	HZB_CAL_SYNC_RCU_EXP,	/* synchronize_rcu_expedited() */
+	HZB_CAL_NR_OPS
+};
+
+/*
+ * Take samples_cap samples of op; each sample times loops back-to-back
+ * executions (loops is 1 for the walk and the RCU ops) and is written to
+ * the user array at samples, in ns.
+ */
+struct hzb_calibrate {
+	__u32 size;
+	__u32 op;
+	__u64 loops;			/* 1..1e9 */
+	__u32 samples_cap;		/* 1..1e6 */
+	__u32 pad;
+	__u64 samples;			/* user pointer to __u64[samples_cap] */
+	/* out */
+	__u64 tasks;			/* HZB_CAL_TASK_WALK: tasks walked */
+	__u64 reserved[4];
+};
+
+/* Select a variant: knobs reset to defaults, then "k=v,k=v" applied. */
+struct hzb_variant {
+	__u32 size;
+	__u32 flags;			/* must be 0 */
+	char spec[HZB_VARIANT_LEN];	/* NUL-terminated */
+};
+
+/* Addresses of the overflow-list locks (needs CAP_SYS_ADMIN). */
+struct hzb_locks {
+	__u32 size;
+	__u32 cap;			/* entries at addrs */
+	__u64 addrs;			/* user pointer to __u64[cap] */
+	__u32 nr;			/* out: locks the design has */
+	__u32 pad;
+};
+
+#define HZB_IOC_MAGIC		0xB7
+#define HZB_IOC_INFO		_IOR(HZB_IOC_MAGIC, 0x00, struct hzb_info)
+#define HZB_IOC_READER		_IOWR(HZB_IOC_MAGIC, 0x01, struct hzb_reader)
+#define HZB_IOC_UPDATER		_IOWR(HZB_IOC_MAGIC, 0x02, struct hzb_updater)
+#define HZB_IOC_COUNTERS	_IOWR(HZB_IOC_MAGIC, 0x03, struct hzb_counters)
+#define HZB_IOC_COUNTERS_RESET	_IO(HZB_IOC_MAGIC, 0x04)
+#define HZB_IOC_CALIBRATE	_IOWR(HZB_IOC_MAGIC, 0x05, struct hzb_calibrate)
+#define HZB_IOC_SET_VARIANT	_IOW(HZB_IOC_MAGIC, 0x06, struct hzb_variant)
+#define HZB_IOC_LOCKS		_IOWR(HZB_IOC_MAGIC, 0x07, struct hzb_locks)
+
+#endif /* _UAPI_HZBENCH_H */

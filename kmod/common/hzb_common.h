@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hzb_common.h - the contract between the hzbench engine and a design.
+ *
+ * The engine (engine.c) is compiled into every design module.  A design
+ * module consists of:
+ *
+ *   <design>.h   included by the engine: the fast path as static inlines
+ *                (struct hzb_ctx, hzb_acquire(), hzb_release()), the names
+ *                (HZB_DESIGN_NAME, HZB_DEVICE_NAME, HZB_SYNC_FUNC) and the
+ *                HZB_DESIGN_FEATURES mask;
+ *   <design>.c   the slow paths and everything listed under "design
+ *                provides" below, with hzb_synchronize #defined in the
+ *                header to a design-prefixed noinline function so that BPF
+ *                and perf can target each design by name;
+ *   engine.c     a two-line file including <design>.h and
+ *                ../common/engine.c.
+ *
+ * So a reader loop calls the design's acquire and release directly: no
+ * indirect call on the fast path, and a loop costs what the design costs.
+ */
+#ifndef _HZB_COMMON_H
+#define _HZB_COMMON_H
+
+#include <linux/types.h>
+#include <linux/cache.h>
+#include <linux/percpu.h>
+#include <linux/refcount.h>
+#include <linux/list.h>
+#include "../../include/uapi/hzbench.h"
+
+#define HZB_OBJ_LIVE	0x4c495645UL	/* "LIVE" */
+#define HZB_OBJ_POISON	0x6b6b6b6bUL	/* slab's POISON_FREE, four times */
+
+/*
+ * The objects readers protect and updaters retire.  They live in the
+ * engine's pool for the module's lifetime and are never given back to the
+ * slab allocator while it is loaded, so a reader that a broken design lets
+ * run past synchronize reads a poisoned object instead of crashing: the
+ * violation is counted, not hidden behind an oops.
+ */
+struct hzb_obj {
+	unsigned long magic;		/* HZB_OBJ_LIVE or HZB_OBJ_POISON */
+	refcount_t ref;			/* refcount baseline only */
+	u32 stage;			/* retirement pipeline stage */
+	u64 seq;			/* publication number */
+	struct list_head pool_node;
+} ____cacheline_aligned;
+
+/* The shared pointer readers acquire and updaters replace. */
+extern void *hzb_shared;
+
+/* Per-CPU module counters, summed by HZB_IOC_COUNTERS. */
+DECLARE_PER_CPU(u64 [HZB_NR_COUNTERS], hzb_counters_pcpu);
+
+static inline void hzb_count_add(enum hzb_counter c, u64 n)
+{
+	this_cpu_add(hzb_counters_pcpu[c], n);
+}
+
+static inline void hzb_count(enum hzb_counter c)
+{
+	this_cpu_inc(hzb_counters_pcpu[c]);
+}
+
+/*
+ * Variant knobs.  A design lists its knobs in hzb_design_knobs[] (ended by
+ * an entry with a NULL name); the engine parses "k=v,k=v" specs against
+ * them, resets them to defaults, formats the current variant and then calls
+ * hzb_design_apply() so the design can validate the combination and switch
+ * static branches.  *cur holds the index of the selected value.
+ */
+struct hzb_knob {
+	const char *name;
+	const char * const *values;	/* NULL-terminated */
+	unsigned int def;
+	unsigned int *cur;
+};
+
+/*
+ * Design provides, out of line (<design>.c).  The engine serializes every
+ * call below except hzb_synchronize*(), the reader hooks and
+ * hzb_design_fill_info(), and never changes the variant while a reader or
+ * updater runs.
+ */
+extern const struct hzb_knob hzb_design_knobs[];
+int hzb_design_init(void);
+void hzb_design_exit(void);
+int hzb_design_apply(void);
+void hzb_design_fill_info(struct hzb_info *info);
+/* Called in the reader's task around each reader run. */
+int hzb_design_reader_enter(void);
+void hzb_design_reader_exit(void);
+/* Overflow lock addresses; returns how many the design has. */
+u32 hzb_design_lock_addrs(u64 *addrs, u32 cap);
+
+/*
+ * Engine provides, for designs.
+ */
+/* True while a reader or updater run is in progress. */
+bool hzb_engine_busy(void);
+
+#endif /* _HZB_COMMON_H */
