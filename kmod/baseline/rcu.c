@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * RCU baseline, update side.  Knob sync=normal|expedited selects
+ * synchronize_rcu() or synchronize_rcu_expedited().
+ */
+#include <linux/module.h>
+#include <linux/rcupdate.h>
+#include "rcu.h"
+
+enum { HZB_RCU_NORMAL, HZB_RCU_EXPEDITED };
+
+static unsigned int hzb_rcu_sync_mode;
+static const char * const hzb_rcu_sync_values[] = { "normal", "expedited", NULL };
+
+const struct hzb_knob hzb_design_knobs[] = {
+	{ "sync", hzb_rcu_sync_values, HZB_RCU_NORMAL, &hzb_rcu_sync_mode },
+	{ }
+};
+
+noinline void hzb_rcu_synchronize(void *ptr)
+{
+	if (READ_ONCE(hzb_rcu_sync_mode) == HZB_RCU_EXPEDITED)
+		synchronize_rcu_expedited();
+	else
+		synchronize_rcu();
+}
+
+noinline void hzb_rcu_synchronize_batch(void **ptrs, unsigned int n)
+{
+	hzb_rcu_synchronize(NULL);
+}
+
+int hzb_design_init(void)
+{
+	return 0;
+}
+
+void hzb_design_exit(void)
+{
+}
+
+int hzb_design_apply(void)
+{
+	return 0;
+}
+
+void hzb_design_fill_info(struct hzb_info *info)
+{
+}
+
+int hzb_design_reader_enter(void)
+{
+	return 0;
+}
+
+void hzb_design_reader_exit(void)
+{
+}
+
+u32 hzb_design_lock_addrs(u64 *addrs, u32 cap)
+{
+	return 0;
+}

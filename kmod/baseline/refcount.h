@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Refcount baseline: what hazard pointers want to replace.  Readers take
+ * a reference on the shared object; every reader on every CPU writes the
+ * same cache line, which is the cost hazard pointers avoid.
+ *
+ * Pool objects are type-stable (never returned to the slab while the
+ * module is loaded, like SLAB_TYPESAFE_BY_RCU), so a reader may touch the
+ * count of an object that is being retired; it must then check that the
+ * object is still the published one, and retry if not.
+ */
+#ifndef _HZB_BASELINE_REFCOUNT_H
+#define _HZB_BASELINE_REFCOUNT_H
+
+#include <linux/refcount.h>
+#include <linux/atomic.h>
+#include "../common/hzb_common.h"
+
+#define HZB_DESIGN_NAME		"refcount"
+#define HZB_DEVICE_NAME		"hzb_refcount"
+#define HZB_SYNC_FUNC		"hzb_refcount_synchronize"
+#define HZB_DESIGN_FEATURES	HZB_FEAT_SLEEP_IN_READER
+
+#define hzb_synchronize		hzb_refcount_synchronize
+
+struct hzb_ctx { };
+
+void hzb_refcount_synchronize(void *ptr);
+
+static __always_inline void hzb_refcount_put(struct hzb_obj *obj)
+{
+	/*
+	 * Release ordering: the reader's accesses to @obj happen before
+	 * the count drops; pairs with smp_acquire__after_ctrl_dep() in
+	 * hzb_refcount_synchronize().  Reaching zero needs no action: the
+	 * updater polls for it.
+	 */
+	if (refcount_dec_and_test(&obj->ref))
+		return;
+}
+
+static __always_inline void *hzb_acquire(struct hzb_ctx *ctx,
+					 void * const *addr_p)
+{
+	struct hzb_obj *obj;
+
+	for (;;) {
+		obj = READ_ONCE(*(struct hzb_obj * const *)addr_p);
+		if (!obj)
+			return NULL;
+		if (!refcount_inc_not_zero(&obj->ref))
+			continue;	/* being retired: reload */
+		/*
+		 * Order the increment before the re-load of the shared
+		 * pointer; pairs with the updater's xchg() (fully ordered)
+		 * that unpublishes the object before dropping the published
+		 * reference in hzb_refcount_synchronize().
+		 */
+		smp_mb__after_atomic();
+		if (READ_ONCE(*(struct hzb_obj * const *)addr_p) == obj)
+			return obj;
+		hzb_refcount_put(obj);
+	}
+}
+
+static __always_inline void hzb_release(struct hzb_ctx *ctx, void *ptr)
+{
+	if (ptr)
+		hzb_refcount_put(ptr);
+}
+
+#endif /* _HZB_BASELINE_REFCOUNT_H */

@@ -1,0 +1,869 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hzbench workload engine: misc device, ioctl dispatch, reader and
+ * updater loops, object pool, counters, calibration floors.
+ *
+ * This file is not compiled on its own: each design module has a two-line
+ * engine.c that includes its design header and then this file, so the
+ * reader loop below calls that design's hzb_acquire()/hzb_release() as
+ * static inlines (see hzb_common.h).
+ *
+ * A design may #define HZB_HAVE_SYNC_BATCH and provide
+ * hzb_synchronize_batch(void **ptrs, unsigned int n) to reclaim a batch of
+ * retired objects with one scan; otherwise batches are synchronized one
+ * object at a time.
+ */
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/ktime.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#ifndef HZB_DESIGN_NAME
+#error "include the design header before engine.c"
+#endif
+
+#define HZB_PR_PREFIX HZB_DESIGN_NAME "-hzbench: "
+
+/* Objects in the pool; retired objects wait in FIFO order before reuse. */
+static unsigned int pool_objects = 8192;
+module_param(pool_objects, uint, 0444);
+MODULE_PARM_DESC(pool_objects, "Objects in the engine's pool (default 8192)");
+
+/* Variant selected at load time, "k=v,k=v"; see the knobs in INFO. */
+static char *variant;
+module_param(variant, charp, 0444);
+MODULE_PARM_DESC(variant, "Initial variant, e.g. \"slots=4,acquire=wildcard\"");
+
+void *hzb_shared;
+DEFINE_PER_CPU(u64 [HZB_NR_COUNTERS], hzb_counters_pcpu);
+
+/* Runs in progress; the variant only changes when this is zero. */
+static atomic_t hzb_active = ATOMIC_INIT(0);
+/* Serializes variant changes against run starts. */
+static DEFINE_MUTEX(hzb_config_mutex);
+
+bool hzb_engine_busy(void)
+{
+	return atomic_read(&hzb_active) != 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Object pool                                                         */
+/* ------------------------------------------------------------------ */
+
+static struct hzb_obj *pool_mem;
+static LIST_HEAD(pool_free);
+static DEFINE_SPINLOCK(pool_lock);
+static u64 pool_seq;
+
+static struct hzb_obj *hzb_pool_get(void)
+{
+	struct hzb_obj *obj;
+
+	spin_lock(&pool_lock);
+	obj = list_first_entry_or_null(&pool_free, struct hzb_obj, pool_node);
+	if (obj) {
+		list_del(&obj->pool_node);
+		obj->seq = ++pool_seq;
+	}
+	spin_unlock(&pool_lock);
+	if (!obj)
+		return NULL;
+	refcount_set(&obj->ref, 1);
+	obj->stage = 0;
+	WRITE_ONCE(obj->magic, HZB_OBJ_LIVE);
+	return obj;
+}
+
+/*
+ * Called once synchronize has returned for @obj: nobody may still read it.
+ * Poison it so a reader that a broken design let through sees the poison,
+ * then queue it at the tail so it stays poisoned as long as possible.
+ */
+static void hzb_pool_put(struct hzb_obj *obj)
+{
+	WRITE_ONCE(obj->magic, HZB_OBJ_POISON);
+	spin_lock(&pool_lock);
+	list_add_tail(&obj->pool_node, &pool_free);
+	spin_unlock(&pool_lock);
+}
+
+static int hzb_pool_init(void)
+{
+	unsigned int i;
+
+	if (pool_objects < 16 || pool_objects > (1U << 20))
+		return -EINVAL;
+	pool_mem = vzalloc(array_size(pool_objects, sizeof(*pool_mem)));
+	if (!pool_mem)
+		return -ENOMEM;
+	for (i = 0; i < pool_objects; i++) {
+		pool_mem[i].magic = HZB_OBJ_POISON;
+		list_add_tail(&pool_mem[i].pool_node, &pool_free);
+	}
+	hzb_shared = hzb_pool_get();
+	return 0;
+}
+
+static void hzb_pool_exit(void)
+{
+	vfree(pool_mem);
+}
+
+/* ------------------------------------------------------------------ */
+/* Counters and info                                                   */
+/* ------------------------------------------------------------------ */
+
+static void hzb_counters_sum(u64 *val)
+{
+	int cpu, i;
+
+	memset(val, 0, sizeof(u64) * HZB_NR_COUNTERS);
+	for_each_possible_cpu(cpu)
+		for (i = 0; i < HZB_NR_COUNTERS; i++)
+			val[i] += per_cpu(hzb_counters_pcpu[i], cpu);
+}
+
+static void hzb_counters_reset(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(&hzb_counters_pcpu, cpu), 0,
+		       sizeof(hzb_counters_pcpu));
+}
+
+static void hzb_format_knobs(char *buf, size_t len, bool selected)
+{
+	const struct hzb_knob *k;
+	size_t n = 0;
+	int v;
+
+	buf[0] = '\0';
+	for (k = hzb_design_knobs; k->name && n < len; k++) {
+		if (selected) {
+			n += scnprintf(buf + n, len - n, "%s%s=%s",
+				       n ? "," : "", k->name, k->values[*k->cur]);
+			continue;
+		}
+		n += scnprintf(buf + n, len - n, "%s%s=", n ? " " : "",
+			       k->name);
+		for (v = 0; k->values[v]; v++)
+			n += scnprintf(buf + n, len - n, "%s%s", v ? "|" : "",
+				       k->values[v]);
+	}
+}
+
+static void hzb_fill_info(struct hzb_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->abi_version = HZB_ABI_VERSION;
+	strscpy(info->design, HZB_DESIGN_NAME, sizeof(info->design));
+	strscpy(info->sync_func, HZB_SYNC_FUNC, sizeof(info->sync_func));
+	hzb_format_knobs(info->variant, sizeof(info->variant), true);
+	hzb_format_knobs(info->knobs, sizeof(info->knobs), false);
+	info->features = HZB_DESIGN_FEATURES;
+	info->nr_cpu_ids = nr_cpu_ids;
+	info->nr_online_cpus = num_online_cpus();
+	info->bytes_per_ctx = sizeof(struct hzb_ctx);
+	info->max_nest = HZB_MAX_NEST;
+	info->pool_objects = pool_objects;
+	/* The design fills slots, bytes per CPU / task, locks, broken. */
+	hzb_design_fill_info(info);
+}
+
+/* ------------------------------------------------------------------ */
+/* Variants                                                            */
+/* ------------------------------------------------------------------ */
+
+static void hzb_knobs_reset(void)
+{
+	const struct hzb_knob *k;
+
+	for (k = hzb_design_knobs; k->name; k++)
+		*k->cur = k->def;
+}
+
+static int hzb_knob_set(const char *key, const char *val)
+{
+	const struct hzb_knob *k;
+	int v;
+
+	for (k = hzb_design_knobs; k->name; k++) {
+		if (strcmp(k->name, key))
+			continue;
+		for (v = 0; k->values[v]; v++) {
+			if (!strcmp(k->values[v], val)) {
+				*k->cur = v;
+				return 0;
+			}
+		}
+		return -EINVAL;
+	}
+	return -EINVAL;
+}
+
+/* Reset to defaults, apply @spec ("k=v,k=v", may be empty), validate. */
+static int hzb_variant_set(const char *spec)
+{
+	char *buf, *cur, *pair, *eq;
+	int ret = 0;
+
+	buf = kstrdup(spec ? spec : "", GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	hzb_knobs_reset();
+	cur = buf;
+	while ((pair = strsep(&cur, ",")) != NULL) {
+		if (!*pair)
+			continue;
+		eq = strchr(pair, '=');
+		if (!eq) {
+			ret = -EINVAL;
+			break;
+		}
+		*eq = '\0';
+		ret = hzb_knob_set(pair, eq + 1);
+		if (ret)
+			break;
+	}
+	kfree(buf);
+	if (!ret)
+		ret = hzb_design_apply();
+	if (ret) {
+		/* Never leave a half-applied variant behind. */
+		hzb_knobs_reset();
+		hzb_design_apply();
+	}
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Runs                                                                */
+/* ------------------------------------------------------------------ */
+
+static int hzb_run_begin(void)
+{
+	mutex_lock(&hzb_config_mutex);
+	atomic_inc(&hzb_active);
+	mutex_unlock(&hzb_config_mutex);
+	return 0;
+}
+
+static void hzb_run_end(void)
+{
+	atomic_dec(&hzb_active);
+}
+
+/* Busy-wait on ktime: udelay() disagrees with ktime under TCG. */
+static void hzb_spin_ns(u64 ns)
+{
+	u64 end = ktime_get_ns() + ns;
+
+	while (ktime_get_ns() < end)
+		cpu_relax();
+}
+
+static u64 hzb_task_switches(void)
+{
+	return current->nvcsw + current->nivcsw;
+}
+
+/*
+ * One read section: acquire nest hazard pointers to the shared object,
+ * check them, hold, release in reverse order.  The contexts live on this
+ * stack frame, as a real user's would.
+ */
+static __always_inline void hzb_read_section(struct hzb_reader *r,
+					     struct hzb_ctx *ctx, void **held)
+{
+	struct hzb_obj *obj;
+	unsigned int i;
+
+	for (i = 0; i < r->nest; i++) {
+		held[i] = hzb_acquire(&ctx[i], &hzb_shared);
+		obj = held[i];
+		if (unlikely(!obj)) {
+			r->null_acquires++;
+			continue;
+		}
+		r->acquires++;
+		if (unlikely(READ_ONCE(obj->magic) != HZB_OBJ_LIVE))
+			r->violations++;
+	}
+	if (r->hold_ns)
+		hzb_spin_ns(r->hold_ns);
+	if (r->flags & HZB_READ_SLEEP)
+		usleep_range(r->sleep_us, r->sleep_us + r->sleep_us / 8 + 1);
+	if (r->flags & HZB_READ_YIELD)
+		schedule();
+	/* A slow or preempted reader must still see a live object. */
+	for (i = 0; i < r->nest; i++) {
+		obj = held[i];
+		if (obj && unlikely(READ_ONCE(obj->magic) != HZB_OBJ_LIVE))
+			r->violations++;
+	}
+	for (i = r->nest; i-- > 0;)
+		hzb_release(&ctx[i], held[i]);
+}
+
+static int hzb_reader_check(const struct hzb_reader *r)
+{
+	if (r->flags & ~HZB_READ_FLAGS)
+		return -EINVAL;
+	if (!r->duration_ns && !r->iterations)
+		return -EINVAL;
+	if (!r->nest || r->nest > HZB_MAX_NEST)
+		return -EINVAL;
+	if (r->hold_ns > NSEC_PER_SEC || r->sleep_us > USEC_PER_SEC || r->pad)
+		return -EINVAL;
+	if (!(r->flags & HZB_READ_SLEEP) && r->sleep_us)
+		return -EINVAL;
+	if ((r->flags & (HZB_READ_SLEEP | HZB_READ_YIELD)) &&
+	    !(HZB_DESIGN_FEATURES & HZB_FEAT_SLEEP_IN_READER))
+		return -EOPNOTSUPP;
+	if (memchr_inv(r->reserved, 0, sizeof(r->reserved)))
+		return -EINVAL;
+	return 0;
+}
+
+static long hzb_reader_run(struct hzb_reader *r)
+{
+	struct hzb_ctx ctx[HZB_MAX_NEST];
+	void *held[HZB_MAX_NEST];
+	u64 start, now, deadline, switches;
+	unsigned int check;
+	int ret;
+
+	ret = hzb_reader_check(r);
+	if (ret)
+		return ret;
+	memset(ctx, 0, sizeof(ctx));
+	ret = hzb_design_reader_enter();
+	if (ret)
+		return ret;
+
+	/* Sections between clock reads: keep ktime off the fast path. */
+	check = (r->hold_ns || r->flags) ? 1 : 64;
+	switches = hzb_task_switches();
+	start = ktime_get_ns();
+	deadline = r->duration_ns ? start + r->duration_ns : U64_MAX;
+	now = start;
+	while (!r->iterations || r->sections < r->iterations) {
+		hzb_read_section(r, ctx, held);
+		r->sections++;
+		if (r->sections % check)
+			continue;
+		now = ktime_get_ns();
+		if (now >= deadline)
+			break;
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	r->elapsed_ns = ktime_get_ns() - start;
+	r->ctx_switches = hzb_task_switches() - switches;
+	hzb_design_reader_exit();
+	hzb_count_add(HZB_CNT_ACQUIRES, r->acquires + r->null_acquires);
+	hzb_count_add(HZB_CNT_RELEASES, r->acquires + r->null_acquires);
+	hzb_count_add(HZB_CNT_VIOLATIONS, r->violations);
+	if (r->violations)
+		pr_err(HZB_PR_PREFIX "reader saw %llu freed objects: synchronize returned early\n",
+		       r->violations);
+	return ret;
+}
+
+#ifndef HZB_HAVE_SYNC_BATCH
+static void hzb_synchronize_batch(void **ptrs, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		hzb_synchronize(ptrs[i]);
+}
+#endif
+
+struct hzb_sync_timer {
+	struct hzb_updater *u;
+	u64 __user *samples;
+	int err;
+};
+
+static void hzb_sync_record(struct hzb_sync_timer *t, u64 ns)
+{
+	struct hzb_updater *u = t->u;
+
+	u->syncs++;
+	u->sync_ns_total += ns;
+	u->sync_ns_min = min(u->sync_ns_min, ns);
+	u->sync_ns_max = max(u->sync_ns_max, ns);
+	if (u->samples_n < u->samples_cap && !t->err) {
+		if (put_user(ns, t->samples + u->samples_n))
+			t->err = -EFAULT;
+		else
+			u->samples_n++;
+	}
+}
+
+/* Reclaim the retired objects in @batch: one synchronize, then free. */
+static void hzb_reclaim(struct hzb_sync_timer *t, void **batch,
+			unsigned int n)
+{
+	u64 t0;
+	unsigned int i;
+
+	if (!n)
+		return;
+	t0 = ktime_get_ns();
+	hzb_synchronize_batch(batch, n);
+	hzb_sync_record(t, ktime_get_ns() - t0);
+	hzb_count_add(HZB_CNT_SYNCS, n);
+	for (i = 0; i < n; i++)
+		hzb_pool_put(batch[i]);
+	hzb_count_add(HZB_CNT_RECLAIMED, n);
+	if (n > 1)
+		hzb_count(HZB_CNT_RETIRE_BATCHES);
+}
+
+static int hzb_updater_check(const struct hzb_updater *u)
+{
+	if (u->flags || (!u->duration_ns && !u->iterations))
+		return -EINVAL;
+	if (u->interval_ns > NSEC_PER_SEC || u->batch > HZB_MAX_BATCH)
+		return -EINVAL;
+	if (u->samples_cap && !u->samples)
+		return -EINVAL;
+	if (memchr_inv(u->reserved, 0, sizeof(u->reserved)))
+		return -EINVAL;
+	return 0;
+}
+
+static long hzb_updater_run(struct hzb_updater *u)
+{
+	struct hzb_sync_timer t = { .u = u };
+	unsigned int batch = u->batch ? u->batch : 1;
+	unsigned int n = 0;
+	u64 start, deadline;
+	struct hzb_obj *obj;
+	void **retired;
+	int ret;
+
+	ret = hzb_updater_check(u);
+	if (ret)
+		return ret;
+	t.samples = u64_to_user_ptr(u->samples);
+	retired = kvmalloc_array(batch, sizeof(*retired), GFP_KERNEL);
+	if (!retired)
+		return -ENOMEM;
+
+	u->sync_ns_min = U64_MAX;
+	start = ktime_get_ns();
+	deadline = u->duration_ns ? start + u->duration_ns : U64_MAX;
+	while (!u->iterations || u->updates < u->iterations) {
+		obj = hzb_pool_get();
+		if (!obj) {
+			/* Everything is retired: reclaim before going on. */
+			hzb_count(HZB_CNT_POOL_EMPTY);
+			hzb_reclaim(&t, retired, n);
+			n = 0;
+			obj = hzb_pool_get();
+			if (!obj) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
+		/*
+		 * Store A of the hazard-pointer handshake: unpublish the old
+		 * object.  xchg() is fully ordered: it orders the new
+		 * object's initialization before its publication (pairs
+		 * with the readers' acquire), and the unpublication before
+		 * the design's scan (on top of synchronize's own smp_mb).
+		 */
+		retired[n++] = xchg(&hzb_shared, obj);
+		u->updates++;
+		hzb_count(HZB_CNT_RETIRED);
+		if (n == batch) {
+			hzb_reclaim(&t, retired, n);
+			n = 0;
+		}
+		if (u->interval_ns)
+			usleep_range(u->interval_ns / NSEC_PER_USEC,
+				     u->interval_ns / NSEC_PER_USEC + 10);
+		if (ktime_get_ns() >= deadline)
+			break;
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	hzb_reclaim(&t, retired, n);
+	u->elapsed_ns = ktime_get_ns() - start;
+	if (!u->syncs)
+		u->sync_ns_min = 0;
+	kvfree(retired);
+	return ret ? ret : t.err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Calibration floors                                                  */
+/* ------------------------------------------------------------------ */
+
+static unsigned long hzb_cal_slot;
+static unsigned long hzb_cal_sink;
+
+/* The bare hazard-pointer handshake with no design around it. */
+static noinline void hzb_cal_slot_loop(u64 loops)
+{
+	struct hzb_obj *obj;
+
+	while (loops--) {
+		obj = READ_ONCE(hzb_shared);
+		WRITE_ONCE(hzb_cal_slot, (unsigned long)obj);
+		/* Store B before Load A; a floor, nothing pairs with it. */
+		smp_mb();
+		obj = READ_ONCE(hzb_shared);
+		if (obj && READ_ONCE(obj->magic) != HZB_OBJ_LIVE)
+			hzb_count(HZB_CNT_VIOLATIONS);
+		smp_store_release(&hzb_cal_slot, 0UL);
+	}
+}
+
+static noinline void hzb_cal_smp_mb(u64 loops)
+{
+	while (loops--) {
+		/* Cost of the barrier alone; it pairs with nothing. */
+		smp_mb();
+	}
+}
+
+/* What a per-task scan costs at least: visit every task, read a word. */
+static noinline u64 hzb_cal_task_walk(void)
+{
+	struct task_struct *g, *t;
+	unsigned long sum = 0;
+	u64 tasks = 0;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		sum += READ_ONCE(t->flags);
+		tasks++;
+	}
+	rcu_read_unlock();
+	/* Keep the loads from being optimized away. */
+	WRITE_ONCE(hzb_cal_sink, sum);
+	return tasks;
+}
+
+static long hzb_calibrate(struct hzb_calibrate *c)
+{
+	u64 __user *samples = u64_to_user_ptr(c->samples);
+	u64 t0, ns;
+	u32 i;
+
+	if (c->op < HZB_CAL_TASK_WALK || c->op >= HZB_CAL_NR_OPS)
+		return -EINVAL;
+	if (!c->loops || c->loops > 1000000000ULL || !c->samples_cap ||
+	    c->samples_cap > 1000000 || !c->samples || c->pad)
+		return -EINVAL;
+	if (memchr_inv(c->reserved, 0, sizeof(c->reserved)))
+		return -EINVAL;
+	if (c->op != HZB_CAL_SLOT_LOOP && c->op != HZB_CAL_SMP_MB &&
+	    c->loops != 1)
+		return -EINVAL;
+
+	for (i = 0; i < c->samples_cap; i++) {
+		t0 = ktime_get_ns();
+		switch (c->op) {
+		case HZB_CAL_TASK_WALK:
+			c->tasks = hzb_cal_task_walk();
+			break;
+		case HZB_CAL_SLOT_LOOP:
+			hzb_cal_slot_loop(c->loops);
+			break;
+		case HZB_CAL_SMP_MB:
+			hzb_cal_smp_mb(c->loops);
+			break;
+		case HZB_CAL_SYNC_RCU:
+			synchronize_rcu();
+			break;
+		case HZB_CAL_SYNC_RCU_EXP:
+			synchronize_rcu_expedited();
+			break;
+		}
+		ns = ktime_get_ns() - t0;
+		if (put_user(ns, samples + i))
+			return -EFAULT;
+		if (signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* ioctl dispatch                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Copy in a struct whose first member is its size and check the size.
+ * The ioctl number encodes sizeof() too; the explicit field catches a
+ * caller that builds the number from one header and the struct from
+ * another.
+ */
+static int hzb_copy_in(void *dst, const void __user *src, u32 size)
+{
+	u32 user_size;
+
+	if (get_user(user_size, (const u32 __user *)src))
+		return -EFAULT;
+	if (user_size != size)
+		return -EINVAL;
+	if (copy_from_user(dst, src, size))
+		return -EFAULT;
+	return 0;
+}
+
+static long hzb_ioctl_info(void __user *argp)
+{
+	struct hzb_info *info;
+	long ret;
+
+	info = kmalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	ret = hzb_copy_in(info, argp, sizeof(*info));
+	if (!ret) {
+		mutex_lock(&hzb_config_mutex);
+		hzb_fill_info(info);
+		mutex_unlock(&hzb_config_mutex);
+		if (copy_to_user(argp, info, sizeof(*info)))
+			ret = -EFAULT;
+	}
+	kfree(info);
+	return ret;
+}
+
+static long hzb_ioctl_reader(void __user *argp)
+{
+	struct hzb_reader r;
+	long ret;
+
+	ret = hzb_copy_in(&r, argp, sizeof(r));
+	if (ret)
+		return ret;
+	/* Outputs start at zero whatever the caller left in them. */
+	r.sections = 0;
+	r.acquires = 0;
+	r.null_acquires = 0;
+	r.violations = 0;
+	r.elapsed_ns = 0;
+	r.ctx_switches = 0;
+	hzb_run_begin();
+	ret = hzb_reader_run(&r);
+	hzb_run_end();
+	if (!ret && copy_to_user(argp, &r, sizeof(r)))
+		ret = -EFAULT;
+	return ret;
+}
+
+static long hzb_ioctl_updater(void __user *argp)
+{
+	struct hzb_updater u;
+	long ret;
+
+	ret = hzb_copy_in(&u, argp, sizeof(u));
+	if (ret)
+		return ret;
+	u.updates = 0;
+	u.syncs = 0;
+	u.samples_n = 0;
+	u.sync_ns_total = 0;
+	u.sync_ns_min = 0;
+	u.sync_ns_max = 0;
+	u.elapsed_ns = 0;
+	hzb_run_begin();
+	ret = hzb_updater_run(&u);
+	hzb_run_end();
+	if (!ret && copy_to_user(argp, &u, sizeof(u)))
+		ret = -EFAULT;
+	return ret;
+}
+
+static long hzb_ioctl_counters(void __user *argp)
+{
+	struct hzb_counters c;
+	long ret;
+
+	ret = hzb_copy_in(&c, argp, sizeof(c));
+	if (ret)
+		return ret;
+	memset(c.val, 0, sizeof(c.val));
+	c.nr = HZB_NR_COUNTERS;
+	hzb_counters_sum(c.val);
+	if (copy_to_user(argp, &c, sizeof(c)))
+		return -EFAULT;
+	return 0;
+}
+
+static long hzb_ioctl_calibrate(void __user *argp)
+{
+	struct hzb_calibrate c;
+	long ret;
+
+	ret = hzb_copy_in(&c, argp, sizeof(c));
+	if (ret)
+		return ret;
+	c.tasks = 0;
+	ret = hzb_calibrate(&c);
+	if (!ret && copy_to_user(argp, &c, sizeof(c)))
+		ret = -EFAULT;
+	return ret;
+}
+
+static long hzb_ioctl_set_variant(void __user *argp)
+{
+	struct hzb_variant v;
+	long ret;
+
+	ret = hzb_copy_in(&v, argp, sizeof(v));
+	if (ret)
+		return ret;
+	if (v.flags || !memchr(v.spec, '\0', sizeof(v.spec)))
+		return -EINVAL;
+	mutex_lock(&hzb_config_mutex);
+	if (hzb_engine_busy())
+		ret = -EBUSY;
+	else
+		ret = hzb_variant_set(v.spec);
+	mutex_unlock(&hzb_config_mutex);
+	return ret;
+}
+
+static long hzb_ioctl_locks(void __user *argp)
+{
+	struct hzb_locks l;
+	u64 *addrs = NULL;
+	long ret;
+
+	ret = hzb_copy_in(&l, argp, sizeof(l));
+	if (ret)
+		return ret;
+	if (l.pad || (l.cap && !l.addrs) || l.cap > 65536)
+		return -EINVAL;
+	/* Kernel addresses: for the administrator only (kptr_restrict). */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (l.cap) {
+		addrs = kvcalloc(l.cap, sizeof(*addrs), GFP_KERNEL);
+		if (!addrs)
+			return -ENOMEM;
+	}
+	l.nr = hzb_design_lock_addrs(addrs, l.cap);
+	if (l.cap && copy_to_user(u64_to_user_ptr(l.addrs), addrs,
+				  sizeof(*addrs) * min(l.cap, l.nr)))
+		ret = -EFAULT;
+	kvfree(addrs);
+	if (!ret && copy_to_user(argp, &l, sizeof(l)))
+		ret = -EFAULT;
+	return ret;
+}
+
+static long hzb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case HZB_IOC_INFO:
+		return hzb_ioctl_info(argp);
+	case HZB_IOC_READER:
+		return hzb_ioctl_reader(argp);
+	case HZB_IOC_UPDATER:
+		return hzb_ioctl_updater(argp);
+	case HZB_IOC_COUNTERS:
+		return hzb_ioctl_counters(argp);
+	case HZB_IOC_COUNTERS_RESET:
+		if (arg)
+			return -EINVAL;
+		hzb_counters_reset();
+		return 0;
+	case HZB_IOC_CALIBRATE:
+		return hzb_ioctl_calibrate(argp);
+	case HZB_IOC_SET_VARIANT:
+		return hzb_ioctl_set_variant(argp);
+	case HZB_IOC_LOCKS:
+		return hzb_ioctl_locks(argp);
+	}
+	return -ENOTTY;
+}
+
+static const struct file_operations hzb_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= hzb_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice hzb_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= HZB_DEVICE_NAME,
+	.fops	= &hzb_fops,
+	.mode	= 0600,
+};
+
+static int __init hzb_engine_init(void)
+{
+	int ret;
+
+	ret = hzb_design_init();
+	if (ret)
+		return ret;
+	ret = hzb_variant_set(variant);
+	if (ret) {
+		pr_err(HZB_PR_PREFIX "bad variant \"%s\"\n", variant);
+		goto err_design;
+	}
+	ret = hzb_pool_init();
+	if (ret)
+		goto err_design;
+	ret = misc_register(&hzb_misc);
+	if (ret)
+		goto err_pool;
+	pr_info(HZB_PR_PREFIX "/dev/%s ready, %u objects\n", HZB_DEVICE_NAME,
+		pool_objects);
+	return 0;
+
+err_pool:
+	hzb_pool_exit();
+err_design:
+	hzb_design_exit();
+	return ret;
+}
+
+static void __exit hzb_engine_exit(void)
+{
+	/*
+	 * Open files pin the module, so no reader or updater runs here;
+	 * the design's exit waits for whatever it deferred.
+	 */
+	misc_deregister(&hzb_misc);
+	hzb_design_exit();
+	hzb_pool_exit();
+}
+
+module_init(hzb_engine_init);
+module_exit(hzb_engine_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("hzbench workload engine for the " HZB_DESIGN_NAME " design");
