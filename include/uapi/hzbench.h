@@ -207,6 +207,19 @@ struct hzb_locks {
 	__u32 pad;
 };
 
+/*
+ * Acquire nest hazard pointers to the shared object and keep them after
+ * the ioctl returns, one hold per open file.  HZB_IOC_UNHOLD (by the
+ * holder) or closing the file releases them; a holder that exits while
+ * holding exercises the design's task-exit path.
+ */
+struct hzb_hold {
+	__u32 size;
+	__u32 nest;			/* 1..HZB_MAX_NEST */
+	__u64 acquired;			/* out: non-NULL acquires */
+	__u64 reserved[2];
+};
+
 #define HZB_IOC_MAGIC		0xB7
 #define HZB_IOC_INFO		_IOR(HZB_IOC_MAGIC, 0x00, struct hzb_info)
 #define HZB_IOC_READER		_IOWR(HZB_IOC_MAGIC, 0x01, struct hzb_reader)
@@ -216,5 +229,7 @@ struct hzb_locks {
 #define HZB_IOC_CALIBRATE	_IOWR(HZB_IOC_MAGIC, 0x05, struct hzb_calibrate)
 #define HZB_IOC_SET_VARIANT	_IOW(HZB_IOC_MAGIC, 0x06, struct hzb_variant)
 #define HZB_IOC_LOCKS		_IOWR(HZB_IOC_MAGIC, 0x07, struct hzb_locks)
+#define HZB_IOC_HOLD		_IOWR(HZB_IOC_MAGIC, 0x08, struct hzb_hold)
+#define HZB_IOC_UNHOLD		_IO(HZB_IOC_MAGIC, 0x09)
 
 #endif /* _UAPI_HZBENCH_H */

@@ -781,11 +781,125 @@ static long hzb_ioctl_locks(void __user *argp)
 	return ret;
 }
 
+/*
+ * Holds that outlive an ioctl (HZB_IOC_HOLD), one per open file.  The
+ * contexts must not move while held, so they live here, not on a stack.
+ */
+struct hzb_file {
+	struct mutex lock;
+	struct hzb_ctx ctx[HZB_MAX_NEST];
+	void *held[HZB_MAX_NEST];
+	unsigned int nest;		/* 0: nothing held */
+	struct task_struct *holder;	/* identity only, never dereferenced */
+};
+
+static long hzb_ioctl_hold(struct hzb_file *f, void __user *argp)
+{
+	struct hzb_hold h;
+	unsigned int i;
+	long ret;
+
+	ret = hzb_copy_in(&h, argp, sizeof(h));
+	if (ret)
+		return ret;
+	if (!h.nest || h.nest > HZB_MAX_NEST ||
+	    memchr_inv(h.reserved, 0, sizeof(h.reserved)))
+		return -EINVAL;
+	if (!(HZB_DESIGN_FEATURES & HZB_FEAT_SLEEP_IN_READER))
+		return -EOPNOTSUPP;	/* a hold returns to user space */
+	mutex_lock(&f->lock);
+	if (f->nest) {
+		ret = -EBUSY;
+		goto out;
+	}
+	ret = hzb_design_reader_enter();
+	if (ret)
+		goto out;
+	hzb_run_begin();
+	memset(f->ctx, 0, sizeof(f->ctx));
+	h.acquired = 0;
+	for (i = 0; i < h.nest; i++) {
+		f->held[i] = hzb_acquire(&f->ctx[i], &hzb_shared);
+		if (f->held[i])
+			h.acquired++;
+	}
+	hzb_count_add(HZB_CNT_ACQUIRES, h.nest);
+	f->nest = h.nest;
+	f->holder = current;
+	if (copy_to_user(argp, &h, sizeof(h)))
+		ret = -EFAULT;	/* still held: UNHOLD or close releases */
+out:
+	mutex_unlock(&f->lock);
+	return ret;
+}
+
+/* Release a file's hold; f->lock held. */
+static void hzb_unhold(struct hzb_file *f)
+{
+	unsigned int i;
+
+	for (i = f->nest; i-- > 0;)
+		hzb_release(&f->ctx[i], f->held[i]);
+	hzb_count_add(HZB_CNT_RELEASES, f->nest);
+	/* The per-task hooks only make sense in the task that entered. */
+	if (f->holder == current)
+		hzb_design_reader_exit();
+	f->nest = 0;
+	f->holder = NULL;
+	hzb_run_end();
+}
+
+static long hzb_ioctl_unhold(struct hzb_file *f)
+{
+	long ret = 0;
+
+	mutex_lock(&f->lock);
+	if (!f->nest)
+		ret = -EINVAL;
+	else if (f->holder != current)
+		ret = -EPERM;
+	else
+		hzb_unhold(f);
+	mutex_unlock(&f->lock);
+	return ret;
+}
+
+static int hzb_open(struct inode *inode, struct file *file)
+{
+	struct hzb_file *f;
+
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	mutex_init(&f->lock);
+	file->private_data = f;
+	return 0;
+}
+
+static int hzb_release_file(struct inode *inode, struct file *file)
+{
+	struct hzb_file *f = file->private_data;
+
+	mutex_lock(&f->lock);
+	if (f->nest)
+		hzb_unhold(f);
+	mutex_unlock(&f->lock);
+	mutex_destroy(&f->lock);
+	kfree(f);
+	return 0;
+}
+
 static long hzb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *argp = (void __user *)arg;
 
 	switch (cmd) {
+	case HZB_IOC_HOLD:
+		return hzb_ioctl_hold(file->private_data, argp);
+	case HZB_IOC_UNHOLD:
+		if (arg)
+			return -EINVAL;
+		return hzb_ioctl_unhold(file->private_data);
 	case HZB_IOC_INFO:
 		return hzb_ioctl_info(argp);
 	case HZB_IOC_READER:
@@ -811,6 +925,8 @@ static long hzb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 static const struct file_operations hzb_fops = {
 	.owner		= THIS_MODULE,
+	.open		= hzb_open,
+	.release	= hzb_release_file,
 	.unlocked_ioctl	= hzb_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,
