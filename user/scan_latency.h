@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Synchronize latency from BPF: loader API and histogram helpers.
+ *
+ * hzb_bpf_sync_open() puts entry/exit probes on one function (a design's
+ * hzb_info.sync_func): fentry/fexit when the function is reachable through
+ * BTF, else kprobe/kretprobe.  Any failure comes back as -errno with a
+ * sentence in err; nothing is ever silently left unattached.
+ *
+ * The hzb_hist_*() helpers are pure (no libbpf) and work on any
+ * hist[HZB_HIST_SLOTS] array of counts.
+ */
+#ifndef HZB_USER_SCAN_LATENCY_H
+#define HZB_USER_SCAN_LATENCY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../bpf/scan_latency.h"
+
+enum hzb_bpf_mech {
+	HZB_BPF_AUTO,		/* fentry if it attaches, else kprobe */
+	HZB_BPF_FENTRY,		/* fentry/fexit or fail */
+	HZB_BPF_KPROBE,		/* kprobe/kretprobe or fail */
+};
+
+struct hzb_lat_stats {
+	char mech[8];		/* "fentry" or "kprobe" */
+	uint64_t entries;	/* calls entered while attached */
+	uint64_t count;		/* calls timed: entered and returned */
+	uint64_t unmatched;	/* returns without a recorded entry */
+	uint64_t drops;		/* entries not recorded: start map full */
+	uint64_t misses;	/* program runs the kernel skipped (recursion) */
+	uint64_t total_ns;
+	uint64_t min_ns;	/* 0 when count is 0 */
+	uint64_t max_ns;
+	uint64_t hist[HZB_HIST_SLOTS];
+};
+
+struct hzb_bpf_sync;
+
+int hzb_bpf_sync_open(struct hzb_bpf_sync **out, const char *func, char *err, size_t errlen);
+int hzb_bpf_sync_open_mech(struct hzb_bpf_sync **out, const char *func, enum hzb_bpf_mech mech,
+			   char *err, size_t errlen);
+/* "fentry" or "kprobe" */
+const char *hzb_bpf_sync_mech(const struct hzb_bpf_sync *s);
+/* Why fentry was not used ("" when it was). */
+const char *hzb_bpf_sync_fallback(const struct hzb_bpf_sync *s);
+/* Totals since open or the last reset, summed over CPUs. */
+int hzb_bpf_sync_read(struct hzb_bpf_sync *s, struct hzb_lat_stats *st);
+/* Zero the totals; call while the function is not running. */
+int hzb_bpf_sync_reset(struct hzb_bpf_sync *s);
+void hzb_bpf_sync_close(struct hzb_bpf_sync *s);
+
+/* Midpoint of bucket idx; the lower bound for the overflow bucket. */
+static inline double hzb_hist_mid(uint32_t idx)
+{
+	if (idx >= HZB_HIST_OVERFLOW)
+		return (double)hzb_hist_lo(HZB_HIST_OVERFLOW);
+	return ((double)hzb_hist_lo(idx) + (double)hzb_hist_hi(idx)) / 2;
+}
+
+static inline uint64_t hzb_hist_total(const uint64_t *hist)
+{
+	uint64_t n = 0;
+	uint32_t i;
+
+	for (i = 0; i < HZB_HIST_SLOTS; i++)
+		n += hist[i];
+	return n;
+}
+
+/* Mean of the bucket midpoints; 0 for an empty histogram. */
+static inline double hzb_hist_mean(const uint64_t *hist)
+{
+	double sum = 0;
+	uint64_t n = 0;
+	uint32_t i;
+
+	for (i = 0; i < HZB_HIST_SLOTS; i++) {
+		if (!hist[i])
+			continue;
+		sum += hzb_hist_mid(i) * (double)hist[i];
+		n += hist[i];
+	}
+	return n ? sum / (double)n : 0;
+}
+
+/*
+ * Midpoint of the bucket holding the sample of rank round(pct / 100 * n)
+ * (at least 1) in sorted order, HdrHistogram's rule; pct is clamped to
+ * [0, 100].  0 for an empty histogram.
+ */
+static inline double hzb_hist_percentile(const uint64_t *hist, double pct)
+{
+	uint64_t n = hzb_hist_total(hist);
+	uint64_t rank, seen = 0;
+	uint32_t i;
+
+	if (!n)
+		return 0;
+	if (!(pct > 0))
+		pct = 0;
+	if (pct > 100)
+		pct = 100;
+	rank = (uint64_t)(pct / 100 * (double)n + 0.5);
+	if (rank < 1)
+		rank = 1;
+	if (rank > n)
+		rank = n;
+	for (i = 0; i < HZB_HIST_SLOTS; i++) {
+		seen += hist[i];
+		if (seen >= rank)
+			return hzb_hist_mid(i);
+	}
+	return hzb_hist_mid(HZB_HIST_OVERFLOW);
+}
+
+#endif /* HZB_USER_SCAN_LATENCY_H */
