@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include "hzb_config.h"
+#include "hzb_dev.h"
+
+const struct hzb_design hzb_designs[] = {
+	{ "percpu", "hazptr_percpu", "percpu_hazptr.ko",
+	  "per-CPU slots + on-stack backup slots on per-CPU overflow lists (Desnoyers)" },
+	{ "pertask", "hazptr_pertask", "pertask_hazptr.ko",
+	  "per-task slots, synchronize scans every task (Fernandes)" },
+	{ "rcu", "hzb_rcu", "hzb_rcu.ko",
+	  "baseline: rcu_read_lock + synchronize_rcu (variant sync=expedited)" },
+	{ "refcount", "hzb_refcount", "hzb_refcount.ko",
+	  "baseline: shared reference count, updater waits for it to drain" },
+};
+
+const size_t hzb_nr_designs = sizeof(hzb_designs) / sizeof(hzb_designs[0]);
+
+#define HZB_COUNTER_NAME(id, name) [HZB_CNT_##id] = name,
+const char * const hzb_counter_names[] = {
+	HZB_COUNTERS(HZB_COUNTER_NAME)
+};
+
+const struct hzb_design *hzb_design_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < hzb_nr_designs; i++)
+		if (!strcmp(hzb_designs[i].name, name))
+			return &hzb_designs[i];
+	return NULL;
+}
+
+const char *hzb_design_list(void)
+{
+	static char buf[256];
+	size_t i, n = 0;
+
+	if (buf[0])
+		return buf;
+	for (i = 0; i < hzb_nr_designs; i++)
+		n += snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? ", " : "",
+			      hzb_designs[i].name);
+	return buf;
+}
+
+static void dev_path(const struct hzb_design *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "/dev/%s", d->device);
+}
+
+int hzb_dev_exists(const struct hzb_design *d)
+{
+	char path[64];
+
+	dev_path(d, path, sizeof(path));
+	return access(path, F_OK) == 0;
+}
+
+int hzb_dev_open(const struct hzb_design *d)
+{
+	char path[64];
+	int fd;
+
+	dev_path(d, path, sizeof(path));
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int read_int_file(const char *path, int *val)
+{
+	FILE *f = fopen(path, "r");
+	int ok;
+
+	if (!f)
+		return -errno;
+	ok = fscanf(f, "%d", val) == 1;
+	fclose(f);
+	return ok ? 0 : -EINVAL;
+}
+
+int hzb_can_load_modules(char *why, size_t len)
+{
+	struct utsname u;
+	int disabled = 0;
+
+	if (access("/proc/modules", F_OK)) {
+		snprintf(why, len, "this kernel has no module support (no /proc/modules)");
+		return 0;
+	}
+	if (!read_int_file("/proc/sys/kernel/modules_disabled", &disabled) &&
+	    disabled) {
+		snprintf(why, len, "module loading is disabled (kernel.modules_disabled=1)");
+		return 0;
+	}
+	if (geteuid()) {
+		snprintf(why, len, "loading modules needs root");
+		return 0;
+	}
+	uname(&u);
+	if (strcmp(u.release, HZB_KERNEL_RELEASE)) {
+		snprintf(why, len, "modules were built for %s, this kernel is %s (rebuild with -Dkdir=/lib/modules/%s/build)",
+			 HZB_KERNEL_RELEASE, u.release, u.release);
+		return 0;
+	}
+	return 1;
+}
+
+int hzb_load_module(const struct hzb_design *d, char *why, size_t len)
+{
+	char path[4096];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", HZB_KMOD_DIR, d->module);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(why, len, "%s: %s (build it with ninja -C <builddir>)",
+			 path, strerror(errno));
+		return ret;
+	}
+	if (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST) {
+		ret = -errno;
+		snprintf(why, len, "finit_module(%s): %s (see dmesg)", path,
+			 strerror(errno));
+	}
+	close(fd);
+	return ret;
+}
+
+int hzb_info(int fd, struct hzb_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	return ioctl(fd, HZB_IOC_INFO, info) ? -errno : 0;
+}
+
+int hzb_set_variant(int fd, const char *spec)
+{
+	struct hzb_variant v = { .size = sizeof(v) };
+
+	if (strlen(spec) >= sizeof(v.spec))
+		return -ENAMETOOLONG;
+	strcpy(v.spec, spec);
+	return ioctl(fd, HZB_IOC_SET_VARIANT, &v) ? -errno : 0;
+}
+
+int hzb_counters(int fd, struct hzb_counters *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c);
+	return ioctl(fd, HZB_IOC_COUNTERS, c) ? -errno : 0;
+}
+
+int hzb_counters_reset(int fd)
+{
+	return ioctl(fd, HZB_IOC_COUNTERS_RESET, 0) ? -errno : 0;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The designs hzbench knows, and access to their devices. */
+#ifndef HZB_DEV_H
+#define HZB_DEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../include/uapi/hzbench.h"
+
+struct hzb_design {
+	const char *name;	/* --design= */
+	const char *device;	/* /dev/<device> */
+	const char *module;	/* <module>.ko in the build's kmod dir */
+	const char *summary;
+};
+
+extern const struct hzb_design hzb_designs[];
+extern const size_t hzb_nr_designs;
+
+const struct hzb_design *hzb_design_find(const char *name);
+/* "percpu, pertask, rcu, refcount" */
+const char *hzb_design_list(void);
+
+/* Open /dev/<device>; -errno on failure. */
+int hzb_dev_open(const struct hzb_design *d);
+int hzb_dev_exists(const struct hzb_design *d);
+
+/*
+ * Can this host load our modules?  Root, module loading enabled, and the
+ * running kernel is the one the modules were built for.  @why gets the
+ * reason when not.
+ */
+int hzb_can_load_modules(char *why, size_t len);
+/* finit_module() the design's module from the build dir; -errno. */
+int hzb_load_module(const struct hzb_design *d, char *why, size_t len);
+
+int hzb_info(int fd, struct hzb_info *info);
+int hzb_set_variant(int fd, const char *spec);
+int hzb_counters(int fd, struct hzb_counters *c);
+int hzb_counters_reset(int fd);
+extern const char * const hzb_counter_names[];
+
+#endif
