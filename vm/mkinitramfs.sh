@@ -1,0 +1,107 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the hzbench VM initramfs (gzip'd newc cpio):
+#   /init (vm/init), /bin/busybox + applet links, /bin/hzbench,
+#   /lib/hzbench/*.ko (+ load-order), /workloads/, /results, /dev /proc /sys /tmp
+set -euo pipefail
+
+me=${0##*/}
+usage() {
+	cat <<EOT
+usage: $me OUT.cpio.gz [--hzbench PATH] [--kmod FILE.ko ...] [--workloads DIR]
+       [--extra HOSTPATH:GUESTPATH ...] [--busybox PATH] [--init PATH]
+
+  --hzbench PATH    static hzbench binary, installed as /bin/hzbench
+  --kmod FILE.ko    module to insmod at boot (repeatable, loaded in this order)
+  --workloads DIR   copied to /workloads
+  --extra H:G       copy host file or directory H to guest path G (absolute)
+  --busybox PATH    static busybox (default: busybox in PATH)
+  --init PATH       init script (default: init beside this script)
+EOT
+}
+die() { echo "$me: $*" >&2; exit 2; }
+
+out='' hzbench='' workloads='' busybox='' init=''
+kmods=() extras=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--hzbench|--kmod|--workloads|--extra|--busybox|--init)
+		[ $# -ge 2 ] || die "$1 needs an argument"
+		case $1 in
+		--hzbench) hzbench=$2 ;;
+		--kmod) kmods+=("$2") ;;
+		--workloads) workloads=$2 ;;
+		--extra) extras+=("$2") ;;
+		--busybox) busybox=$2 ;;
+		--init) init=$2 ;;
+		esac
+		shift 2 ;;
+	-h|--help) usage; exit 0 ;;
+	-*) die "unknown option $1 (see --help)" ;;
+	*) [ -z "$out" ] || die "more than one output given: $out, $1"
+	   out=$1; shift ;;
+	esac
+done
+[ -n "$out" ] || die "no output file given (see --help)"
+[ -n "$busybox" ] || busybox=$(command -v busybox) || die "busybox not found: apt-get install busybox-static"
+[ -n "$init" ] || init=$(dirname "$(readlink -f "$0")")/init
+
+is_static() {	# a binary the guest can run without any library
+	! LC_ALL=C readelf -l "$1" 2>/dev/null | grep -q 'program interpreter'
+}
+[ -f "$init" ] || die "no init script at $init"
+[ -x "$busybox" ] || die "busybox $busybox is not executable"
+is_static "$busybox" || die "$busybox is dynamically linked: apt-get install busybox-static"
+if [ -n "$hzbench" ]; then
+	[ -f "$hzbench" ] || die "no hzbench binary at $hzbench"
+	is_static "$hzbench" || die "$hzbench is dynamically linked; the initramfs has no libc: link it statically"
+fi
+[ -z "$workloads" ] || [ -d "$workloads" ] || die "workloads directory $workloads does not exist"
+
+stage=$(mktemp -d "${TMPDIR:-/tmp}/hzb-initramfs.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+
+mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,results,lib/hzbench,usr/bin,usr/sbin}
+chmod 1777 "$stage/tmp"
+mknod -m 600 "$stage/dev/console" c 5 1
+mknod -m 666 "$stage/dev/null" c 1 3
+install -m 755 "$busybox" "$stage/bin/busybox"
+for applet in $("$busybox" --list); do
+	[ "$applet" = busybox ] || ln -s busybox "$stage/bin/$applet"
+done
+for applet in sh mount insmod rmmod lsmod tar dmesg sleep poweroff cat grep seq timeout; do
+	[ -L "$stage/bin/$applet" ] || die "$busybox has no $applet applet"
+done
+install -m 755 "$init" "$stage/init"
+[ -z "$hzbench" ] || install -m 755 "$hzbench" "$stage/bin/hzbench"
+
+: > "$stage/lib/hzbench/load-order"
+for ko in ${kmods[@]+"${kmods[@]}"}; do
+	[ -f "$ko" ] || die "no module at $ko"
+	base=${ko##*/}
+	case $base in *.ko) ;; *) die "$ko: not a .ko file" ;; esac
+	[ ! -e "$stage/lib/hzbench/$base" ] || die "two modules named $base"
+	install -m 644 "$ko" "$stage/lib/hzbench/$base"
+	echo "$base" >> "$stage/lib/hzbench/load-order"
+done
+
+mkdir -p "$stage/workloads"
+[ -z "$workloads" ] || cp -R "$workloads/." "$stage/workloads/"
+
+for e in ${extras[@]+"${extras[@]}"}; do
+	host=${e%:*} guest=${e##*:}
+	[ "$host" != "$e" ] || die "--extra $e: expected HOSTPATH:GUESTPATH"
+	case $guest in /?*) ;; *) die "--extra $e: guest path must be absolute" ;; esac
+	[ -e "$host" ] || die "--extra $e: $host does not exist"
+	mkdir -p "$stage$(dirname "$guest")"
+	cp -R "$host" "$stage$guest"
+done
+
+# Deterministic-ish: sorted names, fixed mtimes and owners, no gzip timestamp.
+epoch=${SOURCE_DATE_EPOCH:-0}
+find "$stage" -exec touch -h -d "@$epoch" {} +
+mkdir -p "$(dirname "$out")"
+(cd "$stage" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
+	cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -n -6 > "$out.tmp"
+mv -f "$out.tmp" "$out"
