@@ -33,6 +33,7 @@ struct hzb_lat_hist {
 	__u64 count;		/* exits timed and recorded */
 	__u64 unmatched;	/* exits with no start (attached mid-call) */
 	__u64 drops;		/* starts not stored: start map full */
+	__u64 lost_exits;	/* entries that found the last exit missing */
 	__u64 total_ns;
 	__u64 min_ns;		/* ~0 until the first sample */
 	__u64 max_ns;

@@ -24,13 +24,32 @@ enum hzb_bpf_mech {
 	HZB_BPF_KPROBE,		/* kprobe/kretprobe or fail */
 };
 
+/*
+ * Every call is accounted for.  For calls that started after open (or the
+ * last reset), once none is in flight:
+ *
+ *	calls   = entries + enter_misses
+ *	entries = count + pending + lost_exits + drops
+ *
+ * enter_misses and exit_misses are runs the kernel skipped because the same
+ * program was already running on that CPU: under preempt=full a fentry
+ * program can be preempted, and another task entering the function on that
+ * CPU then goes unseen (its exit counts as unmatched).  lost_exits are
+ * exit_misses plus, with kprobes, returns the kretprobe dropped because more
+ * than its maxactive (max(10, 2 * possible CPUs)) calls were in flight; they
+ * are noticed at the task's next entry, or when it has exited.  Only count
+ * calls are timed, and the histogram holds exactly count samples.
+ */
 struct hzb_lat_stats {
 	char mech[8];		/* "fentry" or "kprobe" */
-	uint64_t entries;	/* calls entered while attached */
-	uint64_t count;		/* calls timed: entered and returned */
-	uint64_t unmatched;	/* returns without a recorded entry */
+	uint64_t entries;	/* entries recorded */
+	uint64_t count;		/* calls timed: entry and exit recorded */
+	uint64_t unmatched;	/* exits without a recorded entry */
 	uint64_t drops;		/* entries not recorded: start map full */
-	uint64_t misses;	/* program runs the kernel skipped (recursion) */
+	uint64_t enter_misses;	/* entry program runs the kernel skipped */
+	uint64_t exit_misses;	/* exit program runs the kernel skipped */
+	uint64_t pending;	/* live tasks between entry and exit */
+	uint64_t lost_exits;	/* entries whose exit was never seen */
 	uint64_t total_ns;
 	uint64_t min_ns;	/* 0 when count is 0 */
 	uint64_t max_ns;
