@@ -25,10 +25,31 @@ const struct hzb_design hzb_designs[] = {
 
 const size_t hzb_nr_designs = sizeof(hzb_designs) / sizeof(hzb_designs[0]);
 
-#define HZB_COUNTER_NAME(id, name) [HZB_CNT_##id] = name,
 const char * const hzb_counter_names[] = {
-	HZB_COUNTERS(HZB_COUNTER_NAME)
+	[HZB_CNT_ACQUIRES] = "acquires",
+	[HZB_CNT_RELEASES] = "releases",
+	[HZB_CNT_SYNCS] = "syncs",
+	[HZB_CNT_SYNC_WAITS] = "sync_waits",
+	[HZB_CNT_OVERFLOWS] = "overflows",
+	[HZB_CNT_OVERFLOW_RELEASES] = "overflow_releases",
+	[HZB_CNT_MIGRATIONS] = "migrations",
+	[HZB_CNT_SCAN_RESTARTS] = "scan_restarts",
+	[HZB_CNT_CPUS_SKIPPED] = "cpus_skipped",
+	[HZB_CNT_TASKS_SCANNED] = "tasks_scanned",
+	[HZB_CNT_TASKS_SKIPPED] = "tasks_skipped",
+	[HZB_CNT_RETIRED] = "retired",
+	[HZB_CNT_RECLAIMED] = "reclaimed",
+	[HZB_CNT_RETIRE_BATCHES] = "retire_batches",
+	[HZB_CNT_EXIT_HOLDING] = "exit_holding",
+	[HZB_CNT_VIOLATIONS] = "violations",
+	[HZB_CNT_LOCK_ACQUIRES] = "lock_acquires",
+	[HZB_CNT_LOCK_CONTENDED] = "lock_contended",
+	[HZB_CNT_LOCK_WAIT_NS] = "lock_wait_ns",
+	[HZB_CNT_POOL_EMPTY] = "pool_empty",
 };
+
+_Static_assert(sizeof(hzb_counter_names) / sizeof(hzb_counter_names[0]) ==
+	       HZB_NR_COUNTERS, "a counter has no name");
 
 const struct hzb_design *hzb_design_find(const char *name)
 {

@@ -123,38 +123,32 @@ struct hzb_updater {
 #define HZB_MAX_BATCH		4096
 
 /*
- * Module counters.  Summed over CPUs on read; HZB_IOC_COUNTERS_RESET zeroes
- * them.  X-macro so that the kernel and userspace share one name table.
+ * Module counters, summed over CPUs on read; HZB_IOC_COUNTERS_RESET zeroes
+ * them.  Userspace names them by the lowercase identifier.
  */
-#define HZB_COUNTERS(X)						\
-	X(ACQUIRES,		"acquires")			\
-	X(RELEASES,		"releases")			\
-	X(SYNCS,		"syncs")			\
-	X(SYNC_WAITS,		"sync_waits")			\
-	X(OVERFLOWS,		"overflows")			\
-	X(OVERFLOW_RELEASES,	"overflow_releases")		\
-	X(MIGRATIONS,		"migrations")			\
-	X(SCAN_RESTARTS,	"scan_restarts")		\
-	X(CPUS_SKIPPED,		"cpus_skipped")			\
-	X(TASKS_SCANNED,	"tasks_scanned")		\
-	X(TASKS_SKIPPED,	"tasks_skipped")		\
-	X(RETIRED,		"retired")			\
-	X(RECLAIMED,		"reclaimed")			\
-	X(RETIRE_BATCHES,	"retire_batches")		\
-	X(EXIT_HOLDING,		"exit_holding")			\
-	X(VIOLATIONS,		"violations")			\
-	X(LOCK_ACQUIRES,	"lock_acquires")		\
-	X(LOCK_CONTENDED,	"lock_contended")		\
-	X(LOCK_WAIT_NS,		"lock_wait_ns")			\
-	X(POOL_EMPTY,		"pool_empty")
-
-#define HZB_COUNTER_ENUM(id, name)	HZB_CNT_##id,
 enum hzb_counter {
-	HZB_COUNTERS(HZB_COUNTER_ENUM)
+	HZB_CNT_ACQUIRES,
+	HZB_CNT_RELEASES,
+	HZB_CNT_SYNCS,
+	HZB_CNT_SYNC_WAITS,
+	HZB_CNT_OVERFLOWS,
+	HZB_CNT_OVERFLOW_RELEASES,
+	HZB_CNT_MIGRATIONS,
+	HZB_CNT_SCAN_RESTARTS,
+	HZB_CNT_CPUS_SKIPPED,
+	HZB_CNT_TASKS_SCANNED,
+	HZB_CNT_TASKS_SKIPPED,
+	HZB_CNT_RETIRED,
+	HZB_CNT_RECLAIMED,
+	HZB_CNT_RETIRE_BATCHES,
+	HZB_CNT_EXIT_HOLDING,
+	HZB_CNT_VIOLATIONS,
+	HZB_CNT_LOCK_ACQUIRES,
+	HZB_CNT_LOCK_CONTENDED,
+	HZB_CNT_LOCK_WAIT_NS,
+	HZB_CNT_POOL_EMPTY,
 	HZB_NR_COUNTERS
 };
-
-#undef HZB_COUNTER_ENUM
 
 #define HZB_COUNTERS_MAX	48
 

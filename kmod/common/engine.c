@@ -537,6 +537,7 @@ static noinline void hzb_cal_slot_loop(u64 loops)
 		obj = READ_ONCE(hzb_shared);
 		if (obj && READ_ONCE(obj->magic) != HZB_OBJ_LIVE)
 			hzb_count(HZB_CNT_VIOLATIONS);
+		/* The release a design's hzb_release() pays; unpaired here. */
 		smp_store_release(&hzb_cal_slot, 0UL);
 	}
 }
@@ -786,7 +787,7 @@ static long hzb_ioctl_locks(void __user *argp)
  * contexts must not move while held, so they live here, not on a stack.
  */
 struct hzb_file {
-	struct mutex lock;
+	struct mutex lock;		/* serializes HOLD, UNHOLD and release */
 	struct hzb_ctx ctx[HZB_MAX_NEST];
 	void *held[HZB_MAX_NEST];
 	unsigned int nest;		/* 0: nothing held */

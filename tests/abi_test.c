@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ABI conformance of one hzbench device: every malformed request gets the
+ * documented error, well-formed ones work.  Runs in the guest:
+ *	abi_test /dev/hzb_rcu [/dev/...]
+ * Prints "abi: ok NAME" / "abi: FAIL NAME ..." lines; exits 1 on failure.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "../include/uapi/hzbench.h"
+
+static int failures;
+static const char *dev;
+
+static void expect(const char *name, int ret, int want_errno)
+{
+	int got = ret ? errno : 0;
+
+	if (got == want_errno) {
+		printf("abi: ok %s %s\n", dev, name);
+		return;
+	}
+	printf("abi: FAIL %s %s: got %s, want %s\n", dev, name,
+	       got ? strerror(got) : "success",
+	       want_errno ? strerror(want_errno) : "success");
+	failures++;
+}
+
+static void test_device(const char *path)
+{
+	struct hzb_info info = { .size = sizeof(info) };
+	struct hzb_reader r;
+	struct hzb_updater u;
+	struct hzb_counters c;
+	struct hzb_calibrate cal;
+	struct hzb_variant v;
+	struct hzb_hold h;
+	struct hzb_locks l;
+	uint64_t samples[4];
+	void *unmapped;
+	int fd;
+
+	dev = path;
+	fd = open(path, O_RDWR);
+	if (fd < 0) {
+		printf("abi: FAIL %s open: %s\n", path, strerror(errno));
+		failures++;
+		return;
+	}
+	/* A page that is guaranteed not to be mapped. */
+	unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(unmapped, 4096);
+
+	expect("info", ioctl(fd, HZB_IOC_INFO, &info), 0);
+	if (info.abi_version != HZB_ABI_VERSION || info.size != sizeof(info)) {
+		printf("abi: FAIL %s info fields: abi %u size %u\n", path,
+		       info.abi_version, info.size);
+		failures++;
+	}
+	info.size = sizeof(info) - 8;
+	expect("info wrong size", ioctl(fd, HZB_IOC_INFO, &info), EINVAL);
+	info.size = 0;
+	expect("info size 0", ioctl(fd, HZB_IOC_INFO, &info), EINVAL);
+	expect("info NULL", ioctl(fd, HZB_IOC_INFO, NULL), EFAULT);
+	expect("info unmapped", ioctl(fd, HZB_IOC_INFO, unmapped), EFAULT);
+	expect("unknown command", ioctl(fd, _IO(HZB_IOC_MAGIC, 0x7f), 0), ENOTTY);
+	expect("foreign magic", ioctl(fd, _IOR('T', 0x00, struct hzb_info), &info), ENOTTY);
+	expect("info size in cmd", ioctl(fd, _IOC(_IOC_READ, HZB_IOC_MAGIC, 0x00, 16), &info),
+	       ENOTTY);
+
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	r.nest = 1;
+	r.iterations = 1000;
+	expect("reader", ioctl(fd, HZB_IOC_READER, &r), 0);
+	if (r.sections != 1000 || r.acquires + r.null_acquires != 1000 || r.violations) {
+		printf("abi: FAIL %s reader stats: sections %llu acquires %llu violations %llu\n",
+		       path, (unsigned long long)r.sections, (unsigned long long)r.acquires,
+		       (unsigned long long)r.violations);
+		failures++;
+	}
+	r.size = sizeof(r) + 8;
+	expect("reader wrong size", ioctl(fd, HZB_IOC_READER, &r), EINVAL);
+	r.size = sizeof(r);
+	r.flags = 1U << 30;
+	expect("reader unknown flag", ioctl(fd, HZB_IOC_READER, &r), EINVAL);
+	r.flags = 0;
+	r.nest = 0;
+	expect("reader nest 0", ioctl(fd, HZB_IOC_READER, &r), EINVAL);
+	r.nest = HZB_MAX_NEST + 1;
+	expect("reader nest too deep", ioctl(fd, HZB_IOC_READER, &r), EINVAL);
+	r.nest = 1;
+	r.iterations = 0;
+	r.duration_ns = 0;
+	expect("reader no stop condition", ioctl(fd, HZB_IOC_READER, &r), EINVAL);
+	r.iterations = 10;
+	r.hold_ns = 2000000000U;
+	expect("reader hold too long", ioctl(fd, HZB_IOC_READER, &r), EINVAL);
+	r.hold_ns = 0;
+	r.reserved[1] = 1;
+	expect("reader reserved", ioctl(fd, HZB_IOC_READER, &r), EINVAL);
+	r.reserved[1] = 0;
+	r.pad = 1;
+	expect("reader pad", ioctl(fd, HZB_IOC_READER, &r), EINVAL);
+	r.pad = 0;
+	r.flags = HZB_READ_SLEEP;
+	r.sleep_us = 10;
+	expect("reader sleep", ioctl(fd, HZB_IOC_READER, &r),
+	       (info.features & HZB_FEAT_SLEEP_IN_READER) ? 0 : EOPNOTSUPP);
+	r.flags = 0;
+	expect("reader sleep_us without flag", ioctl(fd, HZB_IOC_READER, &r), EINVAL);
+	r.sleep_us = 0;
+
+	memset(&u, 0, sizeof(u));
+	u.size = sizeof(u);
+	u.iterations = 3;
+	u.samples = (uintptr_t)samples;
+	u.samples_cap = 4;
+	expect("updater", ioctl(fd, HZB_IOC_UPDATER, &u), 0);
+	if (u.updates != 3 || u.samples_n != 3 || !samples[0]) {
+		printf("abi: FAIL %s updater stats: updates %llu samples %llu\n", path,
+		       (unsigned long long)u.updates, (unsigned long long)u.samples_n);
+		failures++;
+	}
+	u.samples = (uintptr_t)unmapped;
+	expect("updater samples unmapped", ioctl(fd, HZB_IOC_UPDATER, &u), EFAULT);
+	u.samples = 0;
+	expect("updater samples NULL with cap", ioctl(fd, HZB_IOC_UPDATER, &u), EINVAL);
+	u.samples_cap = 0;
+	u.flags = 1;
+	expect("updater flags", ioctl(fd, HZB_IOC_UPDATER, &u), EINVAL);
+	u.flags = 0;
+	u.batch = HZB_MAX_BATCH + 1;
+	expect("updater batch too big", ioctl(fd, HZB_IOC_UPDATER, &u), EINVAL);
+	u.batch = 2;
+	expect("updater batch", ioctl(fd, HZB_IOC_UPDATER, &u), 0);
+	u.batch = 1;
+	u.size = 4;
+	expect("updater size 4", ioctl(fd, HZB_IOC_UPDATER, &u), EINVAL);
+
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	expect("counters", ioctl(fd, HZB_IOC_COUNTERS, &c), 0);
+	if (c.nr != HZB_NR_COUNTERS || c.val[HZB_CNT_SYNCS] < 3) {
+		printf("abi: FAIL %s counters: nr %u syncs %llu\n", path, c.nr,
+		       (unsigned long long)c.val[HZB_CNT_SYNCS]);
+		failures++;
+	}
+	c.size = 1;
+	expect("counters wrong size", ioctl(fd, HZB_IOC_COUNTERS, &c), EINVAL);
+	expect("counters reset arg", ioctl(fd, HZB_IOC_COUNTERS_RESET, 1), EINVAL);
+
+	memset(&cal, 0, sizeof(cal));
+	cal.size = sizeof(cal);
+	cal.op = HZB_CAL_TASK_WALK;
+	cal.loops = 1;
+	cal.samples_cap = 2;
+	cal.samples = (uintptr_t)samples;
+	expect("calibrate walk", ioctl(fd, HZB_IOC_CALIBRATE, &cal), 0);
+	if (cal.tasks < 2) {
+		printf("abi: FAIL %s calibrate walk saw %llu tasks\n", path,
+		       (unsigned long long)cal.tasks);
+		failures++;
+	}
+	cal.loops = 2;
+	expect("calibrate walk loops 2", ioctl(fd, HZB_IOC_CALIBRATE, &cal), EINVAL);
+	cal.loops = 1;
+	cal.op = HZB_CAL_NR_OPS;
+	expect("calibrate bad op", ioctl(fd, HZB_IOC_CALIBRATE, &cal), EINVAL);
+	cal.op = HZB_CAL_SMP_MB;
+	cal.samples = (uintptr_t)unmapped;
+	expect("calibrate samples unmapped", ioctl(fd, HZB_IOC_CALIBRATE, &cal), EFAULT);
+
+	memset(&v, 0, sizeof(v));
+	v.size = sizeof(v);
+	strcpy(v.spec, "no_such_knob=1");
+	expect("variant unknown knob", ioctl(fd, HZB_IOC_SET_VARIANT, &v), EINVAL);
+	strcpy(v.spec, "garbage");
+	expect("variant no '='", ioctl(fd, HZB_IOC_SET_VARIANT, &v), EINVAL);
+	memset(v.spec, 'x', sizeof(v.spec));
+	expect("variant not terminated", ioctl(fd, HZB_IOC_SET_VARIANT, &v), EINVAL);
+	memset(v.spec, 0, sizeof(v.spec));
+	v.flags = 1;
+	expect("variant flags", ioctl(fd, HZB_IOC_SET_VARIANT, &v), EINVAL);
+	v.flags = 0;
+	expect("variant defaults", ioctl(fd, HZB_IOC_SET_VARIANT, &v), 0);
+
+	memset(&h, 0, sizeof(h));
+	h.size = sizeof(h);
+	h.nest = 2;
+	if (info.features & HZB_FEAT_SLEEP_IN_READER) {
+		expect("hold", ioctl(fd, HZB_IOC_HOLD, &h), 0);
+		expect("hold twice", ioctl(fd, HZB_IOC_HOLD, &h), EBUSY);
+		expect("variant while holding", ioctl(fd, HZB_IOC_SET_VARIANT, &v), EBUSY);
+		expect("unhold", ioctl(fd, HZB_IOC_UNHOLD, 0), 0);
+		expect("unhold twice", ioctl(fd, HZB_IOC_UNHOLD, 0), EINVAL);
+	} else {
+		expect("hold unsupported", ioctl(fd, HZB_IOC_HOLD, &h), EOPNOTSUPP);
+	}
+	h.nest = 0;
+	expect("hold nest 0", ioctl(fd, HZB_IOC_HOLD, &h), EINVAL);
+
+	memset(&l, 0, sizeof(l));
+	l.size = sizeof(l);
+	expect("locks count", ioctl(fd, HZB_IOC_LOCKS, &l), 0);
+	l.cap = 4;
+	expect("locks NULL buffer", ioctl(fd, HZB_IOC_LOCKS, &l), EINVAL);
+	l.addrs = (uintptr_t)samples;
+	expect("locks", ioctl(fd, HZB_IOC_LOCKS, &l), 0);
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	int i;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: abi_test /dev/DEVICE...\n");
+		return 2;
+	}
+	for (i = 1; i < argc; i++)
+		test_device(argv[i]);
+	printf("abi: %s, %d failures\n", failures ? "FAIL" : "PASS", failures);
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Command-line behaviour that needs no kernel: usage errors exit 2 with a
+# one-line reason, --help and --version work.
+set -u
+hzbench=$1
+fail=0
+expect() {
+	local want=$1 pattern=$2
+	shift 2
+	local out rc
+	out=$("$hzbench" "$@" 2>&1)
+	rc=$?
+	if [ "$rc" != "$want" ] || ! grep -qE -- "$pattern" <<<"$out"; then
+		echo "FAIL hzbench $*: exit $rc (want $want), output: $out"
+		fail=1
+	else
+		echo "ok   hzbench $*"
+	fi
+}
+expect 0 'Usage: hzbench' --help
+expect 0 '^hzbench [0-9]' --version
+expect 0 'percpu' list --no-vm
+expect 2 'unrecognized option' --bogus
+expect 2 'unknown design .nope.: valid designs are percpu, pertask, rcu, refcount' --design=nope
+expect 2 'design is required' --tasks=10
+expect 2 'tasks=abc: expected an integer' --design=rcu --tasks=abc
+expect 2 'tasks=-1' --design=rcu --tasks=-1
+expect 2 'duration=0' --design=rcu --duration=0
+expect 2 'nest=33' --design=rcu --nest=33
+expect 2 'preempt=often' --design=rcu --preempt=often
+expect 2 'hold=2s' --design=rcu --hold=2s
+expect 2 'unknown command' frobnicate --design=rcu
+expect 2 'unexpected argument' --design=rcu extra
+expect 2 'nothing to run' --design=rcu --readers=0 --updaters=0
+exit $fail

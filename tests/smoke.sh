@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# End-to-end smoke test of one design through the VM, as a user runs it:
+#   smoke.sh BUILDDIR DESIGN [VARIANT]
+# Passes when the run succeeds and its JSON shows synchronize calls, reader
+# acquires, no violations, and a BPF synchronize count equal to the
+# module's own.
+set -eu
+build=$1 design=$2 variant=${3:-}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+"$build/user/hzbench" --vm --design="$design" --variant="$variant" \
+	--tasks=1000 --duration=5 --json="$out/out.json" --csv="$out/out.csv"
+python3 - "$out/out.json" "$out/out.csv" <<'PY'
+import csv, json, sys
+r = json.load(open(sys.argv[1]))
+rows = list(csv.DictReader(open(sys.argv[2])))
+bad = []
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        bad.append(what)
+check(r["schema"] == "hzbench-result/1", "schema version")
+check(r["system"]["mode"] == "vm" and r["system"]["vm"]["accel"] == "tcg", "VM facts recorded")
+check(r["synchronize"]["count"] > 0, "synchronize count %d > 0" % r["synchronize"]["count"])
+check(r["readers"]["acquires"] > 0, "reader acquires %d > 0" % r["readers"]["acquires"])
+check(r["readers"]["violations"] == 0, "no violations")
+check(r["tasks"]["seen_by_module"] >= 1000, "module saw %d >= 1000 tasks" % r["tasks"]["seen_by_module"])
+check(r["bpf"]["attached"], "BPF attached")
+check(r["bpf"].get("sync_count") == r["counters"]["syncs"],
+      "BPF sync count %s == module count %d" % (r["bpf"].get("sync_count"), r["counters"]["syncs"]))
+check(len(rows) == 1 and int(rows[0]["syncs"]) == r["synchronize"]["count"], "CSV row matches JSON")
+check(all(k in r["floors"] for k in ("slot_loop", "task_walk", "synchronize_rcu")), "floors measured")
+sys.exit(1 if bad else 0)
+PY
