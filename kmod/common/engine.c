@@ -10,8 +10,8 @@
  *
  * A design may #define HZB_HAVE_SYNC_BATCH and provide
  * hzb_synchronize_batch(void **ptrs, unsigned int n) to reclaim a batch of
- * retired objects with one scan; otherwise batches are synchronized one
- * object at a time.
+ * retired objects with one call of its synchronize function; otherwise
+ * batches are synchronized one object at a time.
  */
 #include <linux/delay.h>
 #include <linux/fs.h>
@@ -385,16 +385,6 @@ static long hzb_reader_run(struct hzb_reader *r)
 	return ret;
 }
 
-#ifndef HZB_HAVE_SYNC_BATCH
-static void hzb_synchronize_batch(void **ptrs, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		hzb_synchronize(ptrs[i]);
-}
-#endif
-
 struct hzb_sync_timer {
 	struct hzb_updater *u;
 	u64 __user *samples;
@@ -417,19 +407,33 @@ static void hzb_sync_record(struct hzb_sync_timer *t, u64 ns)
 	}
 }
 
-/* Reclaim the retired objects in @batch: one synchronize, then free. */
+/*
+ * Reclaim the retired objects in @batch, then free them.  A design with a
+ * batch synchronize reclaims them all with one call (one scan, one timing
+ * sample); otherwise each object gets its own synchronize.  Either way one
+ * timing sample and one HZB_CNT_SYNCS per call of the design's function.
+ */
 static void hzb_reclaim(struct hzb_sync_timer *t, void **batch,
 			unsigned int n)
 {
-	u64 t0;
 	unsigned int i;
+	u64 t0;
 
 	if (!n)
 		return;
+#ifdef HZB_HAVE_SYNC_BATCH
 	t0 = ktime_get_ns();
 	hzb_synchronize_batch(batch, n);
 	hzb_sync_record(t, ktime_get_ns() - t0);
-	hzb_count_add(HZB_CNT_SYNCS, n);
+	hzb_count(HZB_CNT_SYNCS);
+#else
+	for (i = 0; i < n; i++) {
+		t0 = ktime_get_ns();
+		hzb_synchronize(batch[i]);
+		hzb_sync_record(t, ktime_get_ns() - t0);
+		hzb_count(HZB_CNT_SYNCS);
+	}
+#endif
 	for (i = 0; i < n; i++)
 		hzb_pool_put(batch[i]);
 	hzb_count_add(HZB_CNT_RECLAIMED, n);
