@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* hzbench's options, shared by the command line, the run and the report. */
+#ifndef HZB_OPTS_H
+#define HZB_OPTS_H
+
+#include <stdint.h>
+#include "hzb_tasks.h"
+
+enum hzb_preempt { PREEMPT_NONE, PREEMPT_SLEEP, PREEMPT_YIELD, PREEMPT_OVERCOMMIT };
+extern const char * const hzb_preempt_names[];
+enum hzb_vm_mode { VM_AUTO, VM_FORCE, VM_NEVER };
+
+struct hzb_opts {
+	const char *cmd;		/* run, info, calibrate, list */
+	const char *design;
+	const char *variant;
+	unsigned long tasks;
+	enum hzb_task_kind task_kind;
+	int readers;			/* -1: one per CPU */
+	int updaters;
+	double duration_s;
+	unsigned int reps;
+	unsigned int warmup;
+	unsigned int nest;
+	uint64_t hold_ns;
+	enum hzb_preempt preempt;
+	unsigned int sleep_us;
+	uint64_t interval_ns;
+	unsigned int batch;
+	int pin;
+	int bpf;
+	int floors;
+	const char *json, *csv, *text;
+	enum hzb_vm_mode vm;
+	int vcpus;
+	int mem_mb;
+	const char *vm_cpu;
+	int quiet;
+};
+
+extern struct hzb_opts opt;
+/* The command line as typed (on the host, when run in the guest). */
+extern char hzb_cmdline[8192];
+
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+double hzb_now_s(void);
+
+#endif

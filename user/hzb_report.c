@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reporting a point: the result JSON (schema in README.md), one CSV row,
+ * and the rcuscale-style text block for LKML.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "hzb_config.h"
+#include "hzb_json.h"
+#include "hzb_opts.h"
+#include "hzb_report.h"
+
+static const char *host_cmdline(void)
+{
+	return getenv("HZB_HOST_CMDLINE") ?: hzb_cmdline;
+}
+
+static void json_sysinfo(struct hzb_json *j, const struct hzb_point *p)
+{
+	const char *in_vm = getenv("HZB_IN_VM");
+	struct utsname u;
+
+	uname(&u);
+	hzb_json_obj_begin(j, "system");
+	hzb_json_str(j, "kernel_release", u.release);
+	hzb_json_str(j, "kernel_version", u.version);
+	hzb_json_str(j, "machine", u.machine);
+	hzb_json_u64(j, "nr_cpus", (uint64_t)sysconf(_SC_NPROCESSORS_ONLN));
+	hzb_json_u64(j, "nr_cpu_ids", p->info.nr_cpu_ids);
+	hzb_json_str(j, "mode", in_vm ? "vm" : "native");
+	if (in_vm) {
+		hzb_json_obj_begin(j, "vm");
+		hzb_json_str(j, "qemu", getenv("HZB_VM_QEMU"));
+		hzb_json_str(j, "accel", getenv("HZB_VM_ACCEL"));
+		hzb_json_str(j, "cpu_model", getenv("HZB_VM_CPU"));
+		hzb_json_u64(j, "vcpus", strtoull(getenv("HZB_VM_VCPUS") ?: "0", NULL, 10));
+		hzb_json_u64(j, "mem_mb", strtoull(getenv("HZB_VM_MEM_MB") ?: "0", NULL, 10));
+		hzb_json_str(j, "note", "TCG-emulated timing: compare ratios within one run, not absolute ns");
+		hzb_json_obj_end(j);
+	}
+	hzb_json_obj_end(j);
+}
+
+static void json_summary(struct hzb_json *j, const char *key, const struct hzb_summary *s)
+{
+	hzb_json_obj_begin(j, key);
+	hzb_json_u64(j, "count", s->n);
+	hzb_json_dbl(j, "avg_ns", s->avg);
+	hzb_json_dbl(j, "min_ns", s->min);
+	hzb_json_dbl(j, "p50_ns", s->p50);
+	hzb_json_dbl(j, "p90_ns", s->p90);
+	hzb_json_dbl(j, "p99_ns", s->p99);
+	hzb_json_dbl(j, "max_ns", s->max);
+	hzb_json_obj_end(j);
+}
+
+static void json_bpf(struct hzb_json *j, const struct hzb_point *p, const struct hzb_lat_stats *b,
+		     int hist)
+{
+	size_t k;
+
+	hzb_json_str(j, "mechanism", b->mech);
+	hzb_json_str(j, "function", p->info.sync_func);
+	hzb_json_u64(j, "sync_count", hzb_bpf_calls(b));
+	hzb_json_u64(j, "timed", b->count);
+	hzb_json_u64(j, "enter_misses", b->enter_misses);
+	hzb_json_u64(j, "exit_misses", b->exit_misses);
+	hzb_json_u64(j, "lost_exits", b->lost_exits);
+	hzb_json_u64(j, "unmatched", b->unmatched);
+	hzb_json_u64(j, "drops", b->drops);
+	hzb_json_dbl(j, "avg_ns", b->count ? (double)b->total_ns / (double)b->count : NAN);
+	hzb_json_u64(j, "min_ns", b->count ? b->min_ns : 0);
+	hzb_json_dbl(j, "p50_ns", hzb_hist_percentile(b->hist, 50));
+	hzb_json_dbl(j, "p90_ns", hzb_hist_percentile(b->hist, 90));
+	hzb_json_dbl(j, "p99_ns", hzb_hist_percentile(b->hist, 99));
+	hzb_json_u64(j, "max_ns", b->max_ns);
+	if (!hist)
+		return;
+	hzb_json_arr_begin(j, "hist");
+	for (k = 0; k < HZB_HIST_SLOTS; k++) {
+		if (!b->hist[k])
+			continue;
+		hzb_json_arr_begin(j, NULL);
+		hzb_json_u64(j, NULL, hzb_hist_lo(k));
+		hzb_json_u64(j, NULL, hzb_hist_hi(k));
+		hzb_json_u64(j, NULL, b->hist[k]);
+		hzb_json_arr_end(j);
+	}
+	hzb_json_arr_end(j);
+}
+
+/* Per-repetition figures that the summary reports as median + 95% CI. */
+enum rep_metric { M_SYNC_P50, M_SYNC_P99, M_SYNC_AVG, M_NS_PER_ACQ, M_BPF_P50, M_NR };
+static const char * const rep_metric_names[M_NR] = {
+	"sync_p50_ns", "sync_p99_ns", "sync_avg_ns", "ns_per_acquire", "bpf_sync_p50_ns",
+};
+
+static double rep_metric(const struct hzb_point *p, const struct hzb_rep *r, enum rep_metric m)
+{
+	switch (m) {
+	case M_SYNC_P50:
+		return r->sync.n ? r->sync.p50 : NAN;
+	case M_SYNC_P99:
+		return r->sync.n ? r->sync.p99 : NAN;
+	case M_SYNC_AVG:
+		return r->sync.n ? r->sync.avg : NAN;
+	case M_NS_PER_ACQ:
+		return hzb_ns_per_acquire(&r->rsum);
+	case M_BPF_P50:
+		return p->bpf_attached && r->bpf.count ? hzb_hist_percentile(r->bpf.hist, 50) : NAN;
+	default:
+		return NAN;
+	}
+}
+
+/* Median and 95% CI of metric @m over the repetitions; NaN if none. */
+static void rep_median(const struct hzb_point *p, enum rep_metric m, double *med, double *lo,
+		       double *hi)
+{
+	double *v = calloc(p->reps + 1, sizeof(*v));
+	size_t n = 0;
+	unsigned int r;
+
+	*med = *lo = *hi = NAN;
+	if (!v)
+		return;
+	for (r = 0; r < p->reps; r++) {
+		double x = rep_metric(p, &p->rep[r], m);
+
+		if (!isnan(x))
+			v[n++] = x;
+	}
+	hzb_median_ci(v, n, med, lo, hi);
+	free(v);
+}
+
+static void json_counters(struct hzb_json *j, const char *key, const uint64_t *cnt)
+{
+	size_t k;
+
+	hzb_json_obj_begin(j, key);
+	for (k = 0; k < HZB_NR_COUNTERS; k++)
+		hzb_json_u64(j, hzb_counter_names[k], cnt[k]);
+	hzb_json_obj_end(j);
+}
+
+static void json_reader(struct hzb_json *j, const struct hzb_reader *r)
+{
+	hzb_json_u64(j, "sections", r->sections);
+	hzb_json_u64(j, "acquires", r->acquires);
+	hzb_json_u64(j, "null_acquires", r->null_acquires);
+	hzb_json_u64(j, "violations", r->violations);
+	hzb_json_u64(j, "ctx_switches", r->ctx_switches);
+	hzb_json_dbl(j, "ns_per_acquire", hzb_ns_per_acquire(r));
+}
+
+static void json_workload(struct hzb_json *j)
+{
+	const char *file = getenv("HZB_WORKLOAD");
+
+	if (!file)
+		return;
+	hzb_json_obj_begin(j, "workload");
+	hzb_json_str(j, "file", file);
+	hzb_json_str(j, "fnv1a64", getenv("HZB_WORKLOAD_HASH"));
+	hzb_json_str(j, "point", getenv("HZB_WORKLOAD_POINT"));
+	hzb_json_obj_end(j);
+}
+
+int hzb_write_json(const char *path, const struct hzb_point *p)
+{
+	char tmp[4096];
+	struct hzb_json j;
+	unsigned int r;
+	size_t k;
+	double med, lo, hi;
+	int m, i;
+	FILE *f;
+
+	/* Written aside and renamed: a sweep never sees half a result. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	hzb_json_init(&j, f);
+	hzb_json_obj_begin(&j, NULL);
+	hzb_json_str(&j, "schema", HZB_SCHEMA);
+	hzb_json_obj_begin(&j, "tool");
+	hzb_json_str(&j, "version", HZB_VERSION);
+	hzb_json_str(&j, "git_rev", HZB_GIT_REV);
+	hzb_json_obj_end(&j);
+	hzb_json_str(&j, "command_line", host_cmdline());
+	json_workload(&j);
+	hzb_json_str(&j, "design", p->design->name);
+	hzb_json_str(&j, "variant", p->info.variant);
+
+	hzb_json_obj_begin(&j, "config");
+	hzb_json_u64(&j, "tasks", opt.tasks);
+	hzb_json_str(&j, "task_kind", opt.task_kind == HZB_TASK_THREAD ? "thread" : "process");
+	hzb_json_u64(&j, "readers", (uint64_t)p->nr_readers);
+	hzb_json_u64(&j, "updaters", (uint64_t)p->nr_updaters);
+	hzb_json_dbl(&j, "duration_s", opt.duration_s);
+	hzb_json_u64(&j, "reps", p->reps);
+	hzb_json_u64(&j, "warmup", p->warmup);
+	hzb_json_u64(&j, "nest", opt.nest);
+	hzb_json_u64(&j, "hold_ns", opt.hold_ns);
+	hzb_json_str(&j, "preempt", hzb_preempt_names[opt.preempt]);
+	hzb_json_u64(&j, "sleep_us", opt.preempt == PREEMPT_SLEEP ? opt.sleep_us : 0);
+	hzb_json_u64(&j, "update_interval_ns", opt.interval_ns);
+	hzb_json_u64(&j, "batch", opt.batch);
+	hzb_json_bool(&j, "pin", opt.pin);
+	hzb_json_bool(&j, "bpf", opt.bpf);
+	hzb_json_u64(&j, "hogs", (uint64_t)p->nr_hogs);
+	hzb_json_obj_end(&j);
+
+	json_sysinfo(&j, p);
+
+	hzb_json_obj_begin(&j, "info");
+	hzb_json_u64(&j, "abi_version", p->info.abi_version);
+	hzb_json_str(&j, "knobs", p->info.knobs);
+	hzb_json_str(&j, "sync_func", p->info.sync_func);
+	hzb_json_u64(&j, "features", p->info.features);
+	hzb_json_u64(&j, "slots_per_cpu", p->info.slots_per_cpu);
+	hzb_json_u64(&j, "slots_per_task", p->info.slots_per_task);
+	hzb_json_u64(&j, "bytes_per_cpu", p->info.bytes_per_cpu);
+	hzb_json_u64(&j, "bytes_per_task", p->info.bytes_per_task);
+	hzb_json_u64(&j, "bytes_per_ctx", p->info.bytes_per_ctx);
+	hzb_json_u64(&j, "nr_locks", p->info.nr_locks);
+	hzb_json_u64(&j, "pool_objects", p->info.pool_objects);
+	hzb_json_u64(&j, "broken", p->info.broken);
+	hzb_json_obj_end(&j);
+
+	hzb_json_obj_begin(&j, "tasks");
+	hzb_json_u64(&j, "requested", opt.tasks);
+	hzb_json_u64(&j, "spawned", p->tasks_spawned);
+	hzb_json_dbl(&j, "spawn_s", p->spawn_s);
+	hzb_json_u64(&j, "seen_by_module", p->tasks_seen);
+	hzb_json_obj_end(&j);
+
+	hzb_json_obj_begin(&j, "readers");
+	hzb_json_u64(&j, "threads", (uint64_t)p->nr_readers);
+	json_reader(&j, &p->rsum);
+	hzb_json_arr_begin(&j, "per_thread");
+	for (i = 0; i < p->nr_readers; i++) {
+		hzb_json_obj_begin(&j, NULL);
+		json_reader(&j, &p->per_thread[i]);
+		hzb_json_u64(&j, "elapsed_ns", p->per_thread[i].elapsed_ns);
+		hzb_json_obj_end(&j);
+	}
+	hzb_json_arr_end(&j);
+	hzb_json_obj_end(&j);
+
+	hzb_json_obj_begin(&j, "updaters");
+	hzb_json_u64(&j, "threads", (uint64_t)p->nr_updaters);
+	hzb_json_u64(&j, "updates", p->updates);
+	hzb_json_u64(&j, "syncs", p->syncs);
+	hzb_json_obj_end(&j);
+
+	json_summary(&j, "synchronize", &p->sync);
+	json_counters(&j, "counters", p->cnt);
+
+	hzb_json_obj_begin(&j, "bpf");
+	hzb_json_bool(&j, "enabled", opt.bpf);
+	hzb_json_bool(&j, "attached", p->bpf_attached);
+	if (opt.bpf && !p->bpf_attached)
+		hzb_json_str(&j, "error", p->bpf_error);
+	if (p->bpf_attached)
+		json_bpf(&j, p, &p->bpf, 1);
+	hzb_json_obj_end(&j);
+
+	hzb_json_arr_begin(&j, "reps");
+	for (r = 0; r < p->reps; r++) {
+		const struct hzb_rep *rep = &p->rep[r];
+
+		hzb_json_obj_begin(&j, NULL);
+		hzb_json_u64(&j, "rep", r);
+		hzb_json_bool(&j, "ok", !rep->failed);
+		hzb_json_dbl(&j, "wall_s", rep->wall_s);
+		json_summary(&j, "synchronize", &rep->sync);
+		hzb_json_obj_begin(&j, "readers");
+		json_reader(&j, &rep->rsum);
+		hzb_json_obj_end(&j);
+		hzb_json_u64(&j, "updates", rep->updates);
+		json_counters(&j, "counters", rep->cnt);
+		if (p->bpf_attached) {
+			hzb_json_obj_begin(&j, "bpf");
+			json_bpf(&j, p, &rep->bpf, 0);
+			hzb_json_obj_end(&j);
+		}
+		hzb_json_obj_end(&j);
+	}
+	hzb_json_arr_end(&j);
+
+	hzb_json_obj_begin(&j, "summary");
+	hzb_json_u64(&j, "reps", p->reps);
+	hzb_json_str(&j, "method", "median of repetitions, 95% CI by binomial order statistics");
+	for (m = 0; m < M_NR; m++) {
+		rep_median(p, m, &med, &lo, &hi);
+		hzb_json_obj_begin(&j, rep_metric_names[m]);
+		hzb_json_dbl(&j, "median", med);
+		hzb_json_dbl(&j, "ci95_lo", lo);
+		hzb_json_dbl(&j, "ci95_hi", hi);
+		hzb_json_obj_end(&j);
+	}
+	hzb_json_obj_end(&j);
+
+	hzb_json_obj_begin(&j, "floors");
+	for (k = 0; p->floors_done && k < hzb_nr_floors; k++) {
+		if (hzb_floors[k].err)
+			continue;
+		json_summary(&j, hzb_floors[k].name, &hzb_floors[k].s);
+	}
+	hzb_json_obj_end(&j);
+
+	hzb_json_dbl(&j, "wall_s", p->wall_s);
+	hzb_json_bool(&j, "ok", !p->failed);
+	hzb_json_obj_end(&j);
+	if (fclose(f))
+		return -errno;
+	return rename(tmp, path) ? -errno : 0;
+}
+
+static double floor_p50(enum hzb_cal_op op)
+{
+	size_t k;
+
+	for (k = 0; k < hzb_nr_floors; k++)
+		if (hzb_floors[k].op == op && !hzb_floors[k].err && hzb_floors[k].s.n)
+			return hzb_floors[k].s.p50;
+	return NAN;
+}
+
+int hzb_write_csv(const char *path, const struct hzb_point *p)
+{
+	double med[M_NR], lo[M_NR], hi[M_NR];
+	struct stat st;
+	int header = stat(path, &st) || st.st_size == 0;
+	FILE *f = fopen(path, "a");
+	int m;
+
+	if (!f)
+		return -errno;
+	for (m = 0; m < M_NR; m++)
+		rep_median(p, m, &med[m], &lo[m], &hi[m]);
+	if (header)
+		fprintf(f, "design,variant,tasks,readers,updaters,nest,hold_ns,preempt,batch,"
+			"vcpus,duration_s,reps,syncs,sync_avg_ns,sync_min_ns,sync_p50_ns,"
+			"sync_p90_ns,sync_p99_ns,sync_max_ns,sync_p50_med_ns,sync_p50_lo_ns,"
+			"sync_p50_hi_ns,sync_p99_med_ns,ns_per_acquire,ns_per_acquire_lo,"
+			"ns_per_acquire_hi,violations,overflows,migrations,tasks_scanned,"
+			"tasks_seen,bpf_syncs,bpf_p50_ns,floor_slot_ns,floor_walk_ns,"
+			"floor_sync_rcu_ns,floor_sync_rcu_exp_ns,mode,ok\n");
+	fprintf(f, "%s,\"%s\",%lu,%d,%d,%u,%" PRIu64 ",%s,%u,%s,%g,%u,%" PRIu64
+		",%.1f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.3f,%.3f,%.3f,%" PRIu64
+		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		",%.0f,%.3f,%.0f,%.0f,%.0f,%s,%d\n",
+		p->design->name, p->info.variant, opt.tasks, p->nr_readers, p->nr_updaters,
+		opt.nest, opt.hold_ns, hzb_preempt_names[opt.preempt], opt.batch,
+		getenv("HZB_VM_VCPUS") ?: "", opt.duration_s, p->reps, p->sync.n,
+		p->sync.avg, p->sync.min, p->sync.p50, p->sync.p90, p->sync.p99, p->sync.max,
+		med[M_SYNC_P50], lo[M_SYNC_P50], hi[M_SYNC_P50], med[M_SYNC_P99],
+		med[M_NS_PER_ACQ], lo[M_NS_PER_ACQ], hi[M_NS_PER_ACQ],
+		(uint64_t)p->rsum.violations, p->cnt[HZB_CNT_OVERFLOWS],
+		p->cnt[HZB_CNT_MIGRATIONS], p->cnt[HZB_CNT_TASKS_SCANNED], p->tasks_seen,
+		p->bpf_attached ? hzb_bpf_calls(&p->bpf) : 0,
+		p->bpf_attached ? hzb_hist_percentile(p->bpf.hist, 50) : NAN,
+		floor_p50(HZB_CAL_SLOT_LOOP), floor_p50(HZB_CAL_TASK_WALK),
+		floor_p50(HZB_CAL_SYNC_RCU), floor_p50(HZB_CAL_SYNC_RCU_EXP),
+		getenv("HZB_IN_VM") ? "vm" : "native", !p->failed);
+	return fclose(f) ? -errno : 0;
+}
+
+/* The rcuscale-style block kernel developers paste into a reply. */
+void hzb_write_text(FILE *f, const struct hzb_point *p)
+{
+	const struct hzb_summary *s = &p->sync;
+	const char *name = p->design->name;
+	const char *vm = getenv("HZB_IN_VM");
+
+	fprintf(f, "%s-hzbench: %s\n", name, host_cmdline());
+	fprintf(f, "%s-hzbench: variant %s, %lu idle tasks, %d readers, %d updaters, %u x %g s, %s\n",
+		name, p->info.variant[0] ? p->info.variant : "default", opt.tasks,
+		p->nr_readers, p->nr_updaters, p->reps, opt.duration_s,
+		vm ? "qemu TCG guest (emulated timing: compare ratios only)" : "native");
+	fprintf(f, "Synchronize calls: %" PRIu64 "\n", s->n);
+	fprintf(f, "Average synchronize duration: %.3f microseconds\n", s->avg / 1e3);
+	fprintf(f, "Minimum synchronize duration: %.3f microseconds\n", s->min / 1e3);
+	fprintf(f, "50th percentile synchronize duration: %.3f microseconds\n", s->p50 / 1e3);
+	fprintf(f, "90th percentile synchronize duration: %.3f microseconds\n", s->p90 / 1e3);
+	fprintf(f, "99th percentile synchronize duration: %.3f microseconds\n", s->p99 / 1e3);
+	fprintf(f, "Maximum synchronize duration: %.3f microseconds\n", s->max / 1e3);
+	fprintf(f, "Reader acquire+release: %.2f ns/op, %" PRIu64 " acquires, %" PRIu64
+		" violations\n", hzb_ns_per_acquire(&p->rsum), (uint64_t)p->rsum.acquires,
+		(uint64_t)p->rsum.violations);
+	if (p->bpf_attached)
+		fprintf(f, "BPF (%s) synchronize calls: %" PRIu64 " (%" PRIu64
+			" timed), 50th percentile %.3f microseconds\n", p->bpf.mech,
+			hzb_bpf_calls(&p->bpf), p->bpf.count,
+			hzb_hist_percentile(p->bpf.hist, 50) / 1e3);
+}

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The run: open the design, spawn the task population, attach BPF, then
+ * warm-up and repetitions of readers + updaters (each repetition a fresh
+ * set of threads entering the module together), then the floors.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "hzb_config.h"
+#include "hzb_opts.h"
+#include "hzb_report.h"
+#include "hzb_run.h"
+#include "hzb_tasks.h"
+
+#define HZB_SAMPLES_CAP		(1U << 20)
+
+struct hzb_floor hzb_floors[] = {
+	{ "slot_loop", HZB_CAL_SLOT_LOOP, 100000, 11 },
+	{ "smp_mb", HZB_CAL_SMP_MB, 100000, 11 },
+	{ "task_walk", HZB_CAL_TASK_WALK, 1, 11 },
+	{ "synchronize_rcu", HZB_CAL_SYNC_RCU, 1, 5 },
+	{ "synchronize_rcu_expedited", HZB_CAL_SYNC_RCU_EXP, 1, 11 },
+};
+
+const size_t hzb_nr_floors = sizeof(hzb_floors) / sizeof(hzb_floors[0]);
+
+uint64_t hzb_bpf_calls(const struct hzb_lat_stats *b)
+{
+	/*
+	 * Under preempt=full the kernel skips a probe run while the same
+	 * program is preempted on that CPU; it counts those, so entries
+	 * plus misses equals the module's count exactly, while the timed
+	 * samples (count) may be fewer.
+	 */
+	return b->entries + b->enter_misses;
+}
+
+double hzb_ns_per_acquire(const struct hzb_reader *r)
+{
+	uint64_t ops = r->acquires + r->null_acquires;
+
+	/* elapsed is summed over threads: the per-thread average cost. */
+	return ops ? (double)r->elapsed_ns / (double)ops : NAN;
+}
+
+int hzb_open_design(const struct hzb_design *d)
+{
+	char why[512];
+	int fd = hzb_dev_open(d);
+
+	if (fd >= 0)
+		return fd;
+	if (fd == -ENOENT && hzb_can_load_modules(why, sizeof(why))) {
+		say("loading %s/%s", HZB_KMOD_DIR, d->module);
+		if (hzb_load_module(d, why, sizeof(why)) == 0)
+			fd = hzb_dev_open(d);
+		else
+			fprintf(stderr, "hzbench: %s\n", why);
+	}
+	if (fd < 0)
+		fprintf(stderr, "hzbench: cannot open /dev/%s: %s\n"
+			"hzbench: load %s (insmod %s/%s) or run in the VM with --vm\n",
+			d->device, strerror(-fd), d->module, HZB_KMOD_DIR, d->module);
+	return fd;
+}
+
+int hzb_measure_floor(int fd, struct hzb_floor *f)
+{
+	uint64_t *v = calloc(f->samples, sizeof(*v));
+	struct hzb_calibrate c = {
+		.size = sizeof(c), .op = f->op, .loops = f->loops,
+		.samples_cap = f->samples, .samples = (uintptr_t)v,
+	};
+	double per = (double)f->loops;
+
+	if (!v)
+		return -ENOMEM;
+	if (ioctl(fd, HZB_IOC_CALIBRATE, &c)) {
+		f->err = errno;
+		free(v);
+		return -f->err;
+	}
+	f->err = 0;
+	f->tasks = c.tasks;
+	hzb_summarize(v, f->samples, &f->s);
+	/* Per operation, not per sample. */
+	f->s.avg /= per;
+	f->s.min /= per;
+	f->s.p50 /= per;
+	f->s.p90 /= per;
+	f->s.p99 /= per;
+	f->s.max /= per;
+	free(v);
+	return 0;
+}
+
+struct reader_thread {
+	pthread_t thread;
+	int id, fd, err;
+	struct hzb_reader r;
+};
+
+struct updater_thread {
+	pthread_t thread;
+	int id, fd, err;
+	struct hzb_updater u;
+	uint64_t *samples;
+};
+
+static pthread_barrier_t start_barrier;
+static volatile int hogs_stop;
+
+static void pin_self(int id)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(id % (ncpu > 0 ? ncpu : 1), &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+static void *reader_main(void *arg)
+{
+	struct reader_thread *t = arg;
+
+	if (opt.pin)
+		pin_self(t->id);
+	pthread_barrier_wait(&start_barrier);
+	if (ioctl(t->fd, HZB_IOC_READER, &t->r))
+		t->err = errno;
+	return NULL;
+}
+
+static void *updater_main(void *arg)
+{
+	struct updater_thread *t = arg;
+
+	pthread_barrier_wait(&start_barrier);
+	if (ioctl(t->fd, HZB_IOC_UPDATER, &t->u))
+		t->err = errno;
+	return NULL;
+}
+
+/* A runnable CPU hog, so that readers get preempted while holding. */
+static void *hog_main(void *arg)
+{
+	(void)arg;
+	while (!hogs_stop)
+		;
+	return NULL;
+}
+
+static void add_reader(struct hzb_reader *sum, const struct hzb_reader *r)
+{
+	sum->sections += r->sections;
+	sum->acquires += r->acquires;
+	sum->null_acquires += r->null_acquires;
+	sum->violations += r->violations;
+	sum->ctx_switches += r->ctx_switches;
+	sum->elapsed_ns += r->elapsed_ns;
+}
+
+static void add_bpf(struct hzb_lat_stats *sum, const struct hzb_lat_stats *b)
+{
+	size_t k;
+
+	memcpy(sum->mech, b->mech, sizeof(sum->mech));
+	if (b->count && (!sum->count || b->min_ns < sum->min_ns))
+		sum->min_ns = b->min_ns;
+	if (b->max_ns > sum->max_ns)
+		sum->max_ns = b->max_ns;
+	sum->entries += b->entries;
+	sum->count += b->count;
+	sum->unmatched += b->unmatched;
+	sum->drops += b->drops;
+	sum->enter_misses += b->enter_misses;
+	sum->exit_misses += b->exit_misses;
+	sum->pending += b->pending;
+	sum->lost_exits += b->lost_exits;
+	sum->total_ns += b->total_ns;
+	for (k = 0; k < HZB_HIST_SLOTS; k++)
+		sum->hist[k] += b->hist[k];
+}
+
+static void read_counters(int fd, uint64_t *out)
+{
+	struct hzb_counters c;
+	int ret = hzb_counters(fd, &c);
+	size_t i;
+
+	for (i = 0; i < HZB_NR_COUNTERS; i++)
+		out[i] = ret ? 0 : c.val[i];
+}
+
+static void progress_wait(const char *what, double seconds)
+{
+	double t0 = hzb_now_s(), last = t0;
+
+	while (hzb_now_s() - t0 < seconds) {
+		usleep(100000);
+		if (seconds > 3 && hzb_now_s() - last >= 5) {
+			last = hzb_now_s();
+			say("%s: %.0f/%.0f s", what, hzb_now_s() - t0, seconds);
+		}
+	}
+}
+
+/*
+ * One repetition.  The module times each synchronize; the samples are
+ * appended to @pool (capacity @pool_cap) for the point's pooled summary.
+ */
+static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
+		   struct hzb_rep *rep, const char *label,
+		   uint64_t *pool, size_t pool_cap, size_t *pool_n)
+{
+	const struct hzb_design *d = p->design;
+	uint64_t dur_ns = (uint64_t)(opt.duration_s * 1e9);
+	struct reader_thread *readers;
+	struct updater_thread *updaters;
+	uint64_t before[HZB_NR_COUNTERS], *samples;
+	size_t n = 0, k;
+	double t0 = hzb_now_s();
+	int fd, i;
+
+	memset(rep, 0, sizeof(*rep));
+	readers = calloc((size_t)p->nr_readers + 1, sizeof(*readers));
+	updaters = calloc((size_t)p->nr_updaters + 1, sizeof(*updaters));
+	samples = calloc(HZB_SAMPLES_CAP * (size_t)(p->nr_updaters + 1), sizeof(*samples));
+	fd = hzb_dev_open(d);
+	if (!readers || !updaters || !samples || fd < 0) {
+		fprintf(stderr, "hzbench: cannot set up a repetition: %s\n",
+			fd < 0 ? strerror(-fd) : "out of memory");
+		free(readers);
+		free(updaters);
+		free(samples);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	for (i = 0; i < p->nr_readers; i++) {
+		struct reader_thread *t = &readers[i];
+
+		t->id = i;
+		t->fd = hzb_dev_open(d);
+		t->r = (struct hzb_reader){
+			.size = sizeof(t->r), .duration_ns = dur_ns, .nest = opt.nest,
+			.hold_ns = (uint32_t)opt.hold_ns,
+		};
+		if (opt.preempt == PREEMPT_SLEEP) {
+			t->r.flags |= HZB_READ_SLEEP;
+			t->r.sleep_us = opt.sleep_us;
+		} else if (opt.preempt == PREEMPT_YIELD) {
+			t->r.flags |= HZB_READ_YIELD;
+		}
+	}
+	for (i = 0; i < p->nr_updaters; i++) {
+		struct updater_thread *t = &updaters[i];
+
+		t->id = i;
+		t->fd = hzb_dev_open(d);
+		t->samples = samples + (size_t)i * HZB_SAMPLES_CAP;
+		t->u = (struct hzb_updater){
+			.size = sizeof(t->u), .duration_ns = dur_ns,
+			.interval_ns = opt.interval_ns, .batch = opt.batch,
+			.samples_cap = HZB_SAMPLES_CAP, .samples = (uintptr_t)t->samples,
+		};
+	}
+
+	read_counters(fd, before);
+	pthread_barrier_init(&start_barrier, NULL,
+			     (unsigned int)(p->nr_readers + p->nr_updaters + 1));
+	for (i = 0; i < p->nr_readers; i++)
+		pthread_create(&readers[i].thread, NULL, reader_main, &readers[i]);
+	for (i = 0; i < p->nr_updaters; i++)
+		pthread_create(&updaters[i].thread, NULL, updater_main, &updaters[i]);
+	pthread_barrier_wait(&start_barrier);
+	progress_wait(label, opt.duration_s);
+	for (i = 0; i < p->nr_readers; i++) {
+		pthread_join(readers[i].thread, NULL);
+		close(readers[i].fd);
+		if (readers[i].err) {
+			fprintf(stderr, "hzbench: reader %d: %s\n", i, strerror(readers[i].err));
+			rep->failed = 1;
+		}
+		add_reader(&rep->rsum, &readers[i].r);
+		if (p->per_thread)
+			p->per_thread[i] = readers[i].r;
+	}
+	for (i = 0; i < p->nr_updaters; i++) {
+		struct updater_thread *t = &updaters[i];
+
+		pthread_join(t->thread, NULL);
+		close(t->fd);
+		if (t->err) {
+			fprintf(stderr, "hzbench: updater %d: %s\n", i, strerror(t->err));
+			rep->failed = 1;
+			continue;
+		}
+		rep->updates += t->u.updates;
+		rep->syncs += t->u.syncs;
+		/* Compact this updater's samples behind the previous ones. */
+		memmove(samples + n, t->samples, t->u.samples_n * sizeof(*samples));
+		n += t->u.samples_n;
+	}
+	pthread_barrier_destroy(&start_barrier);
+	read_counters(fd, rep->cnt);
+	for (k = 0; k < HZB_NR_COUNTERS; k++)
+		rep->cnt[k] -= before[k];
+	if (bpf) {
+		if (hzb_bpf_sync_read(bpf, &rep->bpf) || hzb_bpf_sync_reset(bpf)) {
+			fprintf(stderr, "hzbench: reading the BPF maps failed\n");
+			rep->failed = 1;
+		}
+	}
+	if (pool && *pool_n + n <= pool_cap) {
+		memcpy(pool + *pool_n, samples, n * sizeof(*samples));
+		*pool_n += n;
+	}
+	hzb_summarize(samples, n, &rep->sync);
+	if (rep->rsum.violations) {
+		fprintf(stderr, "hzbench: FAIL: readers saw %" PRIu64
+			" freed objects: synchronize returned while they held them\n",
+			(uint64_t)rep->rsum.violations);
+		rep->failed = 1;
+	}
+	rep->wall_s = hzb_now_s() - t0;
+	free(readers);
+	free(updaters);
+	free(samples);
+	close(fd);
+	return rep->failed ? -1 : 0;
+}
+
+static int setup_point(struct hzb_point *p, int *fdp)
+{
+	const struct hzb_design *d = p->design;
+	int fd, ret;
+
+	fd = hzb_open_design(d);
+	if (fd < 0)
+		return 1;
+	*fdp = fd;
+	ret = hzb_set_variant(fd, opt.variant);
+	if (ret) {
+		fprintf(stderr, "hzbench: variant \"%s\" rejected by %s: %s\n",
+			opt.variant, d->name, strerror(-ret));
+		if (!hzb_info(fd, &p->info))
+			fprintf(stderr, "hzbench: %s knobs: %s\n", d->name, p->info.knobs);
+		return 2;
+	}
+	ret = hzb_info(fd, &p->info);
+	if (ret) {
+		fprintf(stderr, "hzbench: INFO: %s\n", strerror(-ret));
+		return 1;
+	}
+	if ((opt.preempt == PREEMPT_SLEEP || opt.preempt == PREEMPT_YIELD) &&
+	    !(p->info.features & HZB_FEAT_SLEEP_IN_READER)) {
+		fprintf(stderr, "hzbench: %s readers may not sleep or yield while holding\n",
+			d->name);
+		return 2;
+	}
+	return 0;
+}
+
+int hzb_cmd_run(void)
+{
+	struct hzb_point pt = { .design = hzb_design_find(opt.design) };
+	struct hzb_point *p = &pt;
+	struct hzb_tasks tasks;
+	struct hzb_bpf_sync *bpf = NULL;
+	struct hzb_rep warm;
+	pthread_t *hogs = NULL;
+	uint64_t *pool;
+	size_t pool_n = 0, pool_cap, k;
+	double t0 = hzb_now_s();
+	char label[128];
+	unsigned int r;
+	int fd = -1, ret, i;
+
+	ret = setup_point(p, &fd);
+	if (ret) {
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	p->reps = opt.reps;
+	p->warmup = opt.warmup;
+	p->nr_readers = opt.readers < 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : opt.readers;
+	p->nr_updaters = opt.updaters;
+	p->rep = calloc(p->reps, sizeof(*p->rep));
+	p->per_thread = calloc((size_t)p->nr_readers + 1, sizeof(*p->per_thread));
+	pool_cap = (size_t)4 << 20;
+	pool = calloc(pool_cap, sizeof(*pool));
+	if (!p->rep || !p->per_thread || !pool)
+		return 1;
+
+	memset(&tasks, 0, sizeof(tasks));
+	if (opt.tasks) {
+		say("spawning %lu idle %s", opt.tasks,
+		    opt.task_kind == HZB_TASK_THREAD ? "threads" : "processes");
+		if (hzb_tasks_spawn(&tasks, opt.tasks, opt.task_kind, !opt.quiet))
+			return 1;
+		say("spawned %zu tasks in %.2f s", tasks.n, tasks.spawn_s);
+	}
+	p->tasks_spawned = tasks.n;
+	p->spawn_s = tasks.spawn_s;
+	if (opt.bpf) {
+		ret = hzb_bpf_sync_open(&bpf, p->info.sync_func, p->bpf_error,
+					sizeof(p->bpf_error));
+		if (ret) {
+			fprintf(stderr, "hzbench: BPF probe on %s failed: %s (--no-bpf runs without it)\n",
+				p->info.sync_func, p->bpf_error);
+			p->failed = 1;
+			bpf = NULL;
+		} else {
+			p->bpf_attached = 1;
+		}
+	}
+	if (opt.preempt == PREEMPT_OVERCOMMIT) {
+		p->nr_hogs = 3 * (int)sysconf(_SC_NPROCESSORS_ONLN);
+		hogs = calloc((size_t)p->nr_hogs, sizeof(*hogs));
+		for (i = 0; hogs && i < p->nr_hogs; i++)
+			pthread_create(&hogs[i], NULL, hog_main, NULL);
+	}
+
+	say("%s: %d readers, %d updaters, %lu tasks, %u x %.1f s (+%u warm-up)",
+	    p->design->name, p->nr_readers, p->nr_updaters, opt.tasks, p->reps,
+	    opt.duration_s, p->warmup);
+	for (r = 0; r < p->warmup; r++) {
+		snprintf(label, sizeof(label), "%s warm-up %u/%u", p->design->name, r + 1,
+			 p->warmup);
+		if (run_rep(p, bpf, &warm, label, NULL, 0, NULL))
+			p->failed = 1;
+	}
+	for (r = 0; r < p->reps; r++) {
+		struct hzb_rep *rep = &p->rep[r];
+
+		snprintf(label, sizeof(label), "%s rep %u/%u", p->design->name, r + 1, p->reps);
+		if (run_rep(p, bpf, rep, label, pool, pool_cap, &pool_n))
+			p->failed = 1;
+		if (p->reps > 1)
+			say("%s: synchronize p50 %.0f ns, acquire+release %.2f ns/op", label,
+			    rep->sync.p50, hzb_ns_per_acquire(&rep->rsum));
+		add_reader(&p->rsum, &rep->rsum);
+		p->updates += rep->updates;
+		p->syncs += rep->syncs;
+		for (k = 0; k < HZB_NR_COUNTERS; k++)
+			p->cnt[k] += rep->cnt[k];
+		add_bpf(&p->bpf, &rep->bpf);
+	}
+	hogs_stop = 1;
+	for (i = 0; hogs && i < p->nr_hogs; i++)
+		pthread_join(hogs[i], NULL);
+	free(hogs);
+	if (bpf)
+		hzb_bpf_sync_close(bpf);
+	hzb_summarize(pool, pool_n, &p->sync);
+
+	/* Floors and the task count, with the population still alive. */
+	for (k = 0; k < hzb_nr_floors; k++) {
+		struct hzb_floor *f = &hzb_floors[k];
+
+		if (!opt.floors && f->op != HZB_CAL_TASK_WALK)
+			continue;
+		hzb_measure_floor(fd, f);
+		if (f->op == HZB_CAL_TASK_WALK)
+			p->tasks_seen = f->tasks;
+	}
+	p->floors_done = opt.floors;
+	hzb_tasks_stop(&tasks);
+	p->wall_s = hzb_now_s() - t0;
+
+	if (p->bpf_attached && hzb_bpf_calls(&p->bpf) != p->syncs)
+		say("note: BPF saw %" PRIu64 " synchronize calls, the updaters made %" PRIu64,
+		    hzb_bpf_calls(&p->bpf), p->syncs);
+	if (p->bpf_attached && p->bpf.count < hzb_bpf_calls(&p->bpf))
+		say("note: BPF timed %" PRIu64 " of %" PRIu64
+		    " calls (probe runs skipped while preempted); its percentiles cover those",
+		    p->bpf.count, hzb_bpf_calls(&p->bpf));
+
+	hzb_write_text(stdout, p);
+	printf("%s-hzbench: RESULT design=%s syncs=%" PRIu64 " acquires=%" PRIu64
+	       " violations=%" PRIu64 " module_syncs=%" PRIu64 " bpf_syncs=%" PRIu64
+	       " tasks_seen=%" PRIu64 " overflows=%" PRIu64 " migrations=%" PRIu64
+	       " ok=%d\n", p->design->name, p->design->name, p->sync.n,
+	       (uint64_t)p->rsum.acquires, (uint64_t)p->rsum.violations,
+	       p->cnt[HZB_CNT_SYNCS], p->bpf_attached ? hzb_bpf_calls(&p->bpf) : 0,
+	       p->tasks_seen, p->cnt[HZB_CNT_OVERFLOWS], p->cnt[HZB_CNT_MIGRATIONS],
+	       !p->failed);
+	if (opt.json) {
+		char txt[4096];
+		FILE *f;
+
+		ret = hzb_write_json(opt.json, p);
+		if (ret) {
+			fprintf(stderr, "hzbench: %s: %s\n", opt.json, strerror(-ret));
+			p->failed = 1;
+		}
+		snprintf(txt, sizeof(txt), "%s.txt", opt.json);
+		f = opt.text ? NULL : fopen(txt, "w");
+		if (f) {
+			hzb_write_text(f, p);
+			fclose(f);
+		}
+	}
+	if (opt.text) {
+		FILE *f = fopen(opt.text, "w");
+
+		if (f) {
+			hzb_write_text(f, p);
+			fclose(f);
+		}
+	}
+	if (opt.csv) {
+		ret = hzb_write_csv(opt.csv, p);
+		if (ret) {
+			fprintf(stderr, "hzbench: %s: %s\n", opt.csv, strerror(-ret));
+			p->failed = 1;
+		}
+	}
+	free(p->rep);
+	free(p->per_thread);
+	free(pool);
+	close(fd);
+	return p->failed ? 1 : 0;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One measured point: a task population, warm-up and repetitions of the
+ * reader/updater workload against one design and variant, then the
+ * calibration floors of the same kernel.
+ */
+#ifndef HZB_RUN_H
+#define HZB_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "hzb_dev.h"
+#include "hzb_stats.h"
+#include "scan_latency.h"
+
+struct hzb_floor {
+	const char *name;
+	enum hzb_cal_op op;
+	uint64_t loops;
+	uint32_t samples;
+	struct hzb_summary s;		/* per operation */
+	uint64_t tasks;
+	int err;
+};
+
+extern struct hzb_floor hzb_floors[];
+extern const size_t hzb_nr_floors;
+
+struct hzb_rep {
+	struct hzb_reader rsum;		/* readers summed; elapsed summed too */
+	uint64_t updates, syncs;
+	struct hzb_summary sync;	/* module-timed */
+	uint64_t cnt[HZB_NR_COUNTERS];	/* counter deltas */
+	struct hzb_lat_stats bpf;	/* this repetition's BPF figures */
+	double wall_s;
+	int failed;
+};
+
+struct hzb_point {
+	const struct hzb_design *design;
+	struct hzb_info info;
+	int nr_readers, nr_updaters, nr_hogs;
+	unsigned int reps, warmup;
+	struct hzb_rep *rep;		/* [reps], warm-up not included */
+	struct hzb_reader *per_thread;	/* last repetition's readers */
+	size_t tasks_spawned;
+	double spawn_s;
+	uint64_t tasks_seen;		/* by the module's own task walk */
+	struct hzb_summary sync;	/* every repetition's samples pooled */
+	struct hzb_reader rsum;
+	uint64_t updates, syncs;
+	uint64_t cnt[HZB_NR_COUNTERS];
+	int bpf_attached;
+	char bpf_error[256];
+	struct hzb_lat_stats bpf;	/* summed over repetitions */
+	int floors_done;
+	double wall_s;
+	int failed;
+};
+
+/* Calls the BPF probe accounted for (entries + kernel-skipped runs). */
+uint64_t hzb_bpf_calls(const struct hzb_lat_stats *b);
+double hzb_ns_per_acquire(const struct hzb_reader *r);
+int hzb_open_design(const struct hzb_design *d);
+int hzb_measure_floor(int fd, struct hzb_floor *f);
+int hzb_cmd_run(void);
+
+#endif
