@@ -1,0 +1,953 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * percpu_hazptr_core.c - per-CPU-slot hazard pointers, everything out of
+ * line: slot claiming past slot 0, overflow lists, acquire retries,
+ * synchronize, context-switch migration and the hzbench design hooks.
+ * The fast path and the overview are in percpu_hazptr.h.
+ *
+ * Variants (hzb_design_knobs[] below; the defaults are the v4 series with
+ * CONFIG_PREEMPT_HAZPTR=y):
+ *   slots=8|4          per-CPU slots in use (v4: 8, v5: 4)
+ *   acquire=reload|wildcard
+ *                      v4 re-load and compare, or v5 temporary wildcard
+ *   overflow=gen|flip  v4 one overflow list per CPU whose walk restarts on
+ *                      any change, or v5 two lists per CPU, additions going
+ *                      to the one not being walked (bounded restarts)
+ *   migrate=on|off     move a switched-out task's per-CPU slots to its
+ *                      backup slots (v4 CONFIG_PREEMPT_HAZPTR), or not
+ *   skip=none|used|idle
+ *                      what synchronize may skip, from the review of v4:
+ *                      none (v4: scan everything, lock every list), used
+ *                      (a per-CPU count of busy slots lets it skip CPUs
+ *                      with none, and empty lists are skipped without
+ *                      locking), idle (skip the slots of CPUs that run no
+ *                      reader task, and empty lists)
+ *
+ * Memory ordering in one place: the reader does Store B (slot), smp_mb(),
+ * Load A (shared pointer); the updater does Store A (xchg in the engine),
+ * smp_mb() (top of percpu_hazptr_synchronize()), Load B (every slot).
+ * Releases are store-releases of NULL paired with the scanner's
+ * load-acquires, so a reader's accesses to an object happen before the
+ * updater frees it.  Migration writes the backup before it empties the
+ * per-CPU slot (store-release), and scanners read a CPU's per-CPU slots
+ * (load-acquire) before its overflow lists, so a slot in flight is seen in
+ * one place or the other.
+ */
+#include <linux/cpumask.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/task_work.h>
+#include "percpu_hazptr.h"
+
+#ifndef CONFIG_PREEMPT_NOTIFIERS
+#error "percpu_hazptr needs CONFIG_PREEMPT_NOTIFIERS (selected by KVM_INTEL or KVM_AMD)"
+#endif
+
+#define CREATE_TRACE_POINTS
+#include "percpu_hazptr_trace.h"
+
+/* ------------------------------------------------------------------ */
+/* State                                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * An overflow list: backup slots chained by this CPU's readers (or by
+ * migration on this CPU).  Taken by any CPU: the chaining reader, its
+ * release (possibly elsewhere after a migration), scanners.
+ */
+struct percpu_hazptr_overflow {
+	raw_spinlock_t lock;
+	struct list_head head;		/* of hzb_ctx.ovf_node */
+	u64 gen;			/* bumped on every add and removal */
+	unsigned int nr;		/* chained; read locklessly to skip */
+	int cpu;			/* owner, for tracing */
+	unsigned int idx;		/* 0 or 1, for tracing */
+};
+
+/*
+ * A CPU's overflow lists.  overflow=gen uses ovf[0] only.  overflow=flip
+ * chains onto ovf[add_idx] while scanners (serialized per CPU by
+ * flip_mutex) walk the other list first, then flip add_idx and walk the
+ * list that no longer receives additions.
+ */
+struct percpu_hazptr_lists {
+	struct percpu_hazptr_overflow ovf[2];
+	unsigned int add_idx;
+	struct mutex flip_mutex;	/* serializes this CPU's scanners (flip) */
+};
+
+DEFINE_PER_CPU_ALIGNED(struct percpu_hazptr_cpu, percpu_hazptr_cpu);
+static DEFINE_PER_CPU_SHARED_ALIGNED(struct percpu_hazptr_lists, percpu_hazptr_lists);
+
+DEFINE_STATIC_KEY_TRUE(percpu_hazptr_migrate_key);
+DEFINE_STATIC_KEY_FALSE(percpu_hazptr_wildcard_key);
+DEFINE_STATIC_KEY_FALSE(percpu_hazptr_used_key);
+
+enum { PERCPU_HAZPTR_SLOTS_8, PERCPU_HAZPTR_SLOTS_4 };
+enum { PERCPU_HAZPTR_ACQUIRE_RELOAD, PERCPU_HAZPTR_ACQUIRE_WILDCARD };
+enum { PERCPU_HAZPTR_OVERFLOW_GEN, PERCPU_HAZPTR_OVERFLOW_FLIP };
+enum { PERCPU_HAZPTR_MIGRATE_ON, PERCPU_HAZPTR_MIGRATE_OFF };
+enum { PERCPU_HAZPTR_SKIP_NONE, PERCPU_HAZPTR_SKIP_USED, PERCPU_HAZPTR_SKIP_IDLE };
+
+static const char * const percpu_hazptr_slots_values[] = { "8", "4", NULL };
+static const char * const percpu_hazptr_acquire_values[] = { "reload", "wildcard", NULL };
+static const char * const percpu_hazptr_overflow_values[] = { "gen", "flip", NULL };
+static const char * const percpu_hazptr_migrate_values[] = { "on", "off", NULL };
+static const char * const percpu_hazptr_skip_values[] = { "none", "used", "idle", NULL };
+
+/* Knob selections as the engine parsed them (value indexes). */
+static unsigned int knob_slots, knob_acquire, knob_overflow, knob_migrate, knob_skip;
+
+const struct hzb_knob hzb_design_knobs[] = {
+	{ "slots", percpu_hazptr_slots_values, PERCPU_HAZPTR_SLOTS_8, &knob_slots },
+	{ "acquire", percpu_hazptr_acquire_values, PERCPU_HAZPTR_ACQUIRE_RELOAD,
+	  &knob_acquire },
+	{ "overflow", percpu_hazptr_overflow_values, PERCPU_HAZPTR_OVERFLOW_GEN,
+	  &knob_overflow },
+	{ "migrate", percpu_hazptr_migrate_values, PERCPU_HAZPTR_MIGRATE_ON,
+	  &knob_migrate },
+	{ "skip", percpu_hazptr_skip_values, PERCPU_HAZPTR_SKIP_NONE, &knob_skip },
+	{ }
+};
+
+/* The variant in force, set by hzb_design_apply(), read by slow paths. */
+struct percpu_hazptr_config {
+	unsigned int slots, acquire, overflow, migrate, skip;
+};
+
+static struct percpu_hazptr_config percpu_hazptr_applied = {
+	.slots = PERCPU_HAZPTR_SLOTS_8,
+	.acquire = PERCPU_HAZPTR_ACQUIRE_RELOAD,
+	.overflow = PERCPU_HAZPTR_OVERFLOW_GEN,
+	.migrate = PERCPU_HAZPTR_MIGRATE_ON,
+	.skip = PERCPU_HAZPTR_SKIP_NONE,
+};
+
+static unsigned int percpu_hazptr_nr_slots = PERCPU_HAZPTR_MAX_SLOTS;
+static bool percpu_hazptr_flip;
+static unsigned int percpu_hazptr_skip;
+
+#ifdef HZB_BROKEN_NO_MB
+#define PERCPU_HAZPTR_BROKEN_NO_MB	PERCPU_HAZPTR_BROKEN_NO_MB_BIT
+#else
+#define PERCPU_HAZPTR_BROKEN_NO_MB	0U
+#endif
+#ifdef HZB_BROKEN_SKIP_OVERFLOW
+#define PERCPU_HAZPTR_BROKEN_SKIP_OVERFLOW PERCPU_HAZPTR_BROKEN_SKIP_OVERFLOW_BIT
+#else
+#define PERCPU_HAZPTR_BROKEN_SKIP_OVERFLOW 0U
+#endif
+#ifdef HZB_BROKEN_EARLY_CLEAR
+#define PERCPU_HAZPTR_BROKEN_EARLY_CLEAR PERCPU_HAZPTR_BROKEN_EARLY_CLEAR_BIT
+#else
+#define PERCPU_HAZPTR_BROKEN_EARLY_CLEAR 0U
+#endif
+#define PERCPU_HAZPTR_BROKEN	(PERCPU_HAZPTR_BROKEN_NO_MB |		\
+				 PERCPU_HAZPTR_BROKEN_SKIP_OVERFLOW |	\
+				 PERCPU_HAZPTR_BROKEN_EARLY_CLEAR)
+
+/* ------------------------------------------------------------------ */
+/* Overflow lists                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Take an overflow lock, interrupts off.  v4 took it with a plain
+ * raw_spin_lock(): an interrupt handler that overflowed on this CPU while
+ * the code it interrupted (a scan, a chain or an unchain) held the lock
+ * would spin on it forever.  With irqsave, nothing on this CPU can ask for
+ * the lock while it is held, and the critical sections stay short (one
+ * list operation, or one item of a scan).
+ *
+ * A separate function with trylock-first accounting, so that BPF and the
+ * counters see every acquisition, the contended ones and their wait
+ * (measured on ktime, the clock that agrees with the rest of the run).
+ */
+noinline unsigned long percpu_hazptr_lock_overflow(struct percpu_hazptr_overflow *ovf)
+	__acquires(&ovf->lock)
+{
+	unsigned long flags;
+	u64 t0;
+
+	hzb_count(HZB_CNT_LOCK_ACQUIRES);
+	if (raw_spin_trylock_irqsave(&ovf->lock, flags))
+		return flags;
+	hzb_count(HZB_CNT_LOCK_CONTENDED);
+	t0 = ktime_get_ns();
+	raw_spin_lock_irqsave(&ovf->lock, flags);
+	hzb_count_add(HZB_CNT_LOCK_WAIT_NS, ktime_get_ns() - t0);
+	return flags;
+}
+
+static void percpu_hazptr_unlock_overflow(struct percpu_hazptr_overflow *ovf,
+					  unsigned long flags)
+	__releases(&ovf->lock)
+{
+	raw_spin_unlock_irqrestore(&ovf->lock, flags);
+}
+
+/*
+ * Chain @ctx's backup slot, holding @addr (NULL: not yet published), onto
+ * this CPU's overflow list; preemption disabled.  The nr increment
+ * precedes the caller's smp_mb() (acquire) or store-release (migration),
+ * which orders it for scanners that skip empty lists; see
+ * percpu_hazptr_scan_list().
+ */
+noinline void percpu_hazptr_chain_backup(struct hzb_ctx *ctx, void *addr)
+{
+	struct percpu_hazptr_lists *l = this_cpu_ptr(&percpu_hazptr_lists);
+	struct percpu_hazptr_overflow *ovf;
+	unsigned long flags;
+
+	/* flip: a stale add_idx only costs a scanner one restart. */
+	ovf = &l->ovf[READ_ONCE(percpu_hazptr_flip) ? READ_ONCE(l->add_idx) : 0];
+	WRITE_ONCE(ctx->backup.addr, addr);
+	flags = percpu_hazptr_lock_overflow(ovf);
+	list_add(&ctx->ovf_node, &ovf->head);
+	ovf->gen++;
+	WRITE_ONCE(ovf->nr, ovf->nr + 1);
+	ctx->ovf = ovf;
+	percpu_hazptr_unlock_overflow(ovf, flags);
+}
+
+/*
+ * Take @ctx's backup slot off its list.  The slot is already empty: the
+ * caller emptied it with a store-release, or it protected nothing the
+ * caller dereferenced.
+ */
+noinline void percpu_hazptr_unchain_backup(struct hzb_ctx *ctx)
+{
+	struct percpu_hazptr_overflow *ovf = ctx->ovf;
+	unsigned long flags;
+
+	flags = percpu_hazptr_lock_overflow(ovf);
+	list_del(&ctx->ovf_node);
+	ovf->gen++;
+	/*
+	 * Release: the holder's accesses happen before a scanner that reads
+	 * the lower count with smp_load_acquire() skips the list (pairs
+	 * with percpu_hazptr_scan_list()).
+	 */
+	smp_store_release(&ovf->nr, ovf->nr - 1);
+	percpu_hazptr_unlock_overflow(ovf, flags);
+	ctx->ovf = NULL;
+	hzb_count(HZB_CNT_OVERFLOW_RELEASES);
+	trace_percpu_hazptr_unchain(ctx, NULL, ovf->cpu, ovf->idx);
+}
+
+/* ------------------------------------------------------------------ */
+/* Acquire and release, out of line                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Slot 0 is busy (or, with migrate=on, this task is not a reader): search
+ * the other per-CPU slots, else chain the context's backup slot onto this
+ * CPU's overflow list.  Preemption disabled.  Plain stores suffice to
+ * claim a slot: only this CPU fills its slots, preemption is off, and an
+ * interrupt that acquires here releases before we resume.
+ */
+noinline struct percpu_hazptr_slot *
+percpu_hazptr_claim_slow(struct hzb_ctx *ctx, struct percpu_hazptr_cpu *pc)
+{
+	unsigned int i, n = READ_ONCE(percpu_hazptr_nr_slots);
+
+	if (!static_branch_likely(&percpu_hazptr_migrate_key) || pc->running_list) {
+		for (i = 0; i < n; i++) {
+			if (!READ_ONCE(pc->slots[i].addr)) {
+				percpu_hazptr_used_inc(pc);
+				return &pc->slots[i];
+			}
+		}
+	}
+	hzb_count(HZB_CNT_OVERFLOWS);
+	percpu_hazptr_chain_backup(ctx, NULL);
+	trace_percpu_hazptr_overflow(ctx, NULL, ctx->ovf->cpu, ctx->ovf->idx);
+	return &ctx->backup;
+}
+
+/*
+ * v4 acquire after a failed compare: the shared pointer changed between
+ * the first load and the re-load.  Entered with preemption disabled and
+ * @slot holding the stale pointer.  Withdraw it; if the pointer became
+ * NULL, give up; else let preemption in and try again with the new value.
+ * A backup slot, once chained, is kept for the retries (v4).
+ */
+noinline void *percpu_hazptr_acquire_retry(struct hzb_ctx *ctx,
+					   void * const *addr_p,
+					   struct percpu_hazptr_slot *slot,
+					   void *reloaded)
+{
+	struct percpu_hazptr_cpu *pc;
+	void *addr;
+
+	for (;;) {
+		/* Nothing was dereferenced through it: no ordering needed. */
+		WRITE_ONCE(slot->addr, NULL);
+		if (slot != &ctx->backup)
+			percpu_hazptr_used_dec(this_cpu_ptr(&percpu_hazptr_cpu));
+		if (!reloaded) {
+			if (slot == &ctx->backup)
+				percpu_hazptr_unchain_backup(ctx);
+			preempt_enable();
+			return NULL;
+		}
+		preempt_enable();
+		addr = reloaded;
+
+		preempt_disable();
+		pc = this_cpu_ptr(&percpu_hazptr_cpu);
+		if (slot != &ctx->backup)
+			slot = percpu_hazptr_claim(ctx, pc);
+		WRITE_ONCE(slot->addr, addr);		/* Store B */
+		/* Pairs with synchronize's smp_mb(), as in the fast path. */
+		percpu_hazptr_acquire_mb();
+		reloaded = READ_ONCE(*addr_p);		/* Load A */
+		if (percpu_hazptr_ptr_eq(reloaded, addr)) {
+			percpu_hazptr_track(ctx, pc, slot);
+			preempt_enable();
+			return reloaded;
+		}
+	}
+}
+
+/*
+ * v5 acquire that loaded NULL: Store C already emptied the slot; give a
+ * backup back.  Preemption disabled on entry, enabled on return.
+ */
+noinline void *percpu_hazptr_acquire_null(struct hzb_ctx *ctx,
+					  struct percpu_hazptr_slot *slot)
+{
+	if (slot == &ctx->backup)
+		percpu_hazptr_unchain_backup(ctx);
+	else
+		percpu_hazptr_used_dec(this_cpu_ptr(&percpu_hazptr_cpu));
+	preempt_enable();
+	return NULL;
+}
+
+/*
+ * Release of a backup slot (overflowed, migrated or detached), from any
+ * CPU and any task: empty it, then take it off its list.
+ */
+noinline void percpu_hazptr_release_backup(struct hzb_ctx *ctx)
+{
+	/*
+	 * Release: the reader's accesses happen before the slot reads as
+	 * empty.  Pairs with the smp_load_acquire() in the list walk.
+	 */
+	smp_store_release(&ctx->backup.addr, NULL);
+	percpu_hazptr_unchain_backup(ctx);
+}
+
+/* ------------------------------------------------------------------ */
+/* Synchronize                                                         */
+/* ------------------------------------------------------------------ */
+
+struct percpu_hazptr_scan {
+	void *addr;
+	unsigned int waits;
+	unsigned int restarts;
+	unsigned int cpus_skipped;
+};
+
+/*
+ * Does @slot protect the scanned address?  The wildcard protects every
+ * address (acquire=wildcard between its Store B and Store C; it never
+ * appears otherwise, so checking it always costs one compare).
+ */
+static bool percpu_hazptr_protects(struct percpu_hazptr_slot *slot, void *addr)
+{
+	void *v;
+
+	/*
+	 * Acquire: pairs with the store-release that empties the slot
+	 * (release, migration): what the holder did happens before we go on.
+	 */
+	v = smp_load_acquire(&slot->addr);
+	return v == addr || v == PERCPU_HAZPTR_WILDCARD;
+}
+
+/* Wait on a per-CPU slot.  Preemptible: the holder may need this CPU. */
+static void percpu_hazptr_wait_slot(struct percpu_hazptr_slot *slot,
+				    struct percpu_hazptr_scan *scan)
+{
+	if (!percpu_hazptr_protects(slot, scan->addr))
+		return;
+	scan->waits++;
+	hzb_count(HZB_CNT_SYNC_WAITS);
+	do {
+		cpu_relax();
+		cond_resched();
+	} while (percpu_hazptr_protects(slot, scan->addr));
+}
+
+/* Can this CPU's per-CPU slots be skipped? */
+static bool percpu_hazptr_cpu_skippable(struct percpu_hazptr_cpu *pc)
+{
+	switch (READ_ONCE(percpu_hazptr_skip)) {
+	case PERCPU_HAZPTR_SKIP_USED:
+		/*
+		 * No busy slot.  Acquire: pairs with the store-release in
+		 * percpu_hazptr_used_dec().  A count raised after our
+		 * smp_mb() belongs to a reader whose Load A sees our Store A
+		 * (see percpu_hazptr_used_inc()).
+		 */
+		return !smp_load_acquire(&pc->used);
+	case PERCPU_HAZPTR_SKIP_IDLE:
+		/*
+		 * No reader task runs there, and with migrate=on (required)
+		 * only the running reader holds per-CPU slots.  Acquire:
+		 * pairs with the store-release in sched_out, after its
+		 * migration.  A reader switched in after our smp_mb() set
+		 * running_list before its own smp_mb(), so its Load A sees
+		 * our Store A.
+		 */
+		return !smp_load_acquire(&pc->running_list);
+	}
+	return false;
+}
+
+/*
+ * Walk one overflow list piecewise (v4): the lock is never held across
+ * more than one item or one poll, bounding the interrupts-off time that
+ * chaining and unchaining readers on this CPU see.  Any change while the
+ * lock was dropped bumps the generation and restarts the walk from the
+ * head; the cursor is only trusted while the generation is unchanged.
+ */
+static void percpu_hazptr_scan_list(struct percpu_hazptr_overflow *ovf,
+				    struct percpu_hazptr_scan *scan)
+{
+	struct hzb_ctx *ctx;
+	unsigned long flags;
+	u64 gen;
+
+#ifdef HZB_BROKEN_SKIP_OVERFLOW
+	return;
+#endif
+	if (READ_ONCE(percpu_hazptr_skip) != PERCPU_HAZPTR_SKIP_NONE) {
+		/*
+		 * Empty lists need no lock (skip=used|idle).  Acquire: pairs
+		 * with the store-release of nr in
+		 * percpu_hazptr_unchain_backup().  An addition after our
+		 * smp_mb() is ordered before its reader's Load A, which then
+		 * sees our Store A.
+		 */
+		if (!smp_load_acquire(&ovf->nr))
+			return;
+	}
+restart:
+	flags = percpu_hazptr_lock_overflow(ovf);
+	gen = ovf->gen;
+	ctx = list_first_entry(&ovf->head, struct hzb_ctx, ovf_node);
+	while (!list_entry_is_head(ctx, &ovf->head, ovf_node)) {
+		if (percpu_hazptr_protects(&ctx->backup, scan->addr)) {
+			scan->waits++;
+			hzb_count(HZB_CNT_SYNC_WAITS);
+			do {
+				percpu_hazptr_unlock_overflow(ovf, flags);
+				cpu_relax();
+				cond_resched();
+				flags = percpu_hazptr_lock_overflow(ovf);
+				if (ovf->gen != gen)
+					goto changed;
+			} while (percpu_hazptr_protects(&ctx->backup, scan->addr));
+		}
+		percpu_hazptr_unlock_overflow(ovf, flags);
+		flags = percpu_hazptr_lock_overflow(ovf);
+		if (ovf->gen != gen)
+			goto changed;
+		ctx = list_next_entry(ctx, ovf_node);
+	}
+	percpu_hazptr_unlock_overflow(ovf, flags);
+	return;
+
+changed:
+	percpu_hazptr_unlock_overflow(ovf, flags);
+	scan->restarts++;
+	hzb_count(HZB_CNT_SCAN_RESTARTS);
+	trace_percpu_hazptr_scan_restart(ovf->cpu, ovf->idx, gen);
+	goto restart;
+}
+
+/*
+ * A CPU's overflow lists.  overflow=flip (v5): walk the list that is not
+ * receiving additions, so only removals (bounded by what is on it) can
+ * restart the walk; then direct additions to the list just walked and
+ * walk the other one.  A reader that read add_idx before the flip may
+ * still add to it once, costing one restart.  Backups added to an
+ * already-walked list are safe: they were chained under the lock after
+ * our walk dropped it, hence after our Store A and smp_mb(), so their
+ * reader's Load A sees Store A.
+ */
+static void percpu_hazptr_scan_lists(int cpu, struct percpu_hazptr_scan *scan)
+{
+	struct percpu_hazptr_lists *l = per_cpu_ptr(&percpu_hazptr_lists, cpu);
+	unsigned int idx;
+
+	if (!READ_ONCE(percpu_hazptr_flip)) {
+		percpu_hazptr_scan_list(&l->ovf[0], scan);
+		return;
+	}
+	mutex_lock(&l->flip_mutex);
+	idx = l->add_idx;
+	percpu_hazptr_scan_list(&l->ovf[!idx], scan);
+	WRITE_ONCE(l->add_idx, !idx);
+	percpu_hazptr_scan_list(&l->ovf[idx], scan);
+	mutex_unlock(&l->flip_mutex);
+}
+
+/**
+ * percpu_hazptr_synchronize - wait until no hazard pointer protects @addr
+ * @addr: an object the caller has already unpublished (Store A)
+ *
+ * Must be called from a context that may sleep.  On return, every reader
+ * that could have loaded @addr before it was unpublished has released it.
+ */
+noinline void percpu_hazptr_synchronize(void *addr)
+{
+	struct percpu_hazptr_scan scan = { .addr = addr };
+	struct percpu_hazptr_cpu *pc;
+	unsigned int i, n;
+	int cpu;
+
+	might_sleep();
+	if (!addr)
+		return;
+	/*
+	 * Store A (the caller's unpublication) before Load B (the scan).
+	 * Pairs with the smp_mb() between Store B and Load A in the acquire
+	 * (percpu_hazptr_acquire_mb()).
+	 */
+	smp_mb();
+	n = READ_ONCE(percpu_hazptr_nr_slots);
+	for_each_possible_cpu(cpu) {
+		pc = per_cpu_ptr(&percpu_hazptr_cpu, cpu);
+		if (percpu_hazptr_cpu_skippable(pc)) {
+			scan.cpus_skipped++;
+			hzb_count(HZB_CNT_CPUS_SKIPPED);
+		} else {
+			for (i = 0; i < n; i++)
+				percpu_hazptr_wait_slot(&pc->slots[i], &scan);
+		}
+		/* After the slots: migration fills the backup first. */
+		percpu_hazptr_scan_lists(cpu, &scan);
+	}
+	trace_percpu_hazptr_synchronize_done(addr, scan.waits, scan.restarts,
+					     scan.cpus_skipped);
+}
+
+/* ------------------------------------------------------------------ */
+/* Context-switch migration (migrate=on)                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A reader task's block: what v4 adds to task_struct (the list of the
+ * task's live contexts on per-CPU slots), plus the preempt notifier that
+ * stands in for the scheduler hook.
+ *
+ * Lifetime: hzb_design_reader_enter() allocates it, hooks it up and queues
+ * a task work that runs when the task next returns to user space (or, at
+ * the latest, in do_exit()).  hzb_design_reader_exit() detaches it; the
+ * task work detaches it if that did not happen (a hold: the engine's
+ * HZB_IOC_HOLD returns to user space still holding), then frees it.  So a
+ * task never holds per-CPU slots while in user space, and any task may
+ * release its held pointers from then on (they are all on backup slots).
+ * Until the task work has run, the block pins the module: its notifier
+ * and the task work are module code.
+ */
+struct percpu_hazptr_task {
+	struct hlist_head ctx_list;	/* hzb_ctx.task_node */
+	struct preempt_notifier notifier;
+	struct callback_head detach_work;
+	struct task_struct *task;
+	unsigned int nesting;		/* reader_enter calls not yet exited */
+	bool attached;			/* notifier registered */
+};
+
+/*
+ * Move every context of the task running here from its per-CPU slot to
+ * its backup slot: at sched_out (v4 patch 4), and when a task stops being
+ * a reader while still holding (v5's hazptr_detach()).  Preemption (and
+ * at sched_out, interrupts) disabled; the task's per-CPU slots are all on
+ * this CPU, since any earlier switch-out moved them.
+ */
+noinline void percpu_hazptr_migrate(struct hlist_head *ctxs)
+{
+	struct percpu_hazptr_cpu *pc = this_cpu_ptr(&percpu_hazptr_cpu);
+	struct percpu_hazptr_slot *slot;
+	struct hlist_node *next;
+	struct hzb_ctx *ctx;
+	void *addr;
+
+	hlist_for_each_entry_safe(ctx, next, ctxs, task_node) {
+		/* Off the task list first: the node is reused for the chain. */
+		__hlist_del(&ctx->task_node);
+		slot = ctx->slot;
+		addr = READ_ONCE(slot->addr);
+#ifdef HZB_BROKEN_EARLY_CLEAR
+		/* Broken on purpose: the pointer is briefly in no slot. */
+		WRITE_ONCE(slot->addr, NULL);
+#endif
+		percpu_hazptr_chain_backup(ctx, addr);
+#ifndef HZB_BROKEN_EARLY_CLEAR
+		/*
+		 * Release: the backup holds @addr (and is chained) before the
+		 * per-CPU slot reads as empty.  Pairs with the
+		 * smp_load_acquire() of per-CPU slots in synchronize, which
+		 * walks this CPU's overflow lists afterwards.
+		 */
+		smp_store_release(&slot->addr, NULL);
+#endif
+		percpu_hazptr_used_dec(pc);
+		/*
+		 * The release must find the backup (v4 missed this, v5 fixed
+		 * it).  Release: a foreign release waiting for this sees the
+		 * chained backup (pairs with percpu_hazptr_release_foreign()).
+		 */
+		smp_store_release(&ctx->slot, &ctx->backup);
+		hzb_count(HZB_CNT_MIGRATIONS);
+		trace_percpu_hazptr_migrate(ctx, addr, ctx->ovf->cpu, ctx->ovf->idx);
+	}
+}
+
+/*
+ * Release, with migrate=on, of a context on another CPU's per-CPU slot:
+ * it belongs to a task that is running there (else its switch-out would
+ * have moved it) and that is on its way back to user space, where its
+ * block's task work detaches it.  Wait for that, then release the
+ * backup.  Reached only by a hold released from another task (closing a
+ * shared file) in that window.  Preemption disabled on entry and return.
+ */
+noinline void percpu_hazptr_release_foreign(struct hzb_ctx *ctx)
+{
+	preempt_enable();
+	/* Acquire: pairs with the store-release of ->slot in migration. */
+	while (smp_load_acquire(&ctx->slot) != &ctx->backup)
+		cpu_relax();
+	preempt_disable();
+	percpu_hazptr_release_backup(ctx);
+}
+
+static void percpu_hazptr_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	struct percpu_hazptr_task *blk =
+		container_of(pn, struct percpu_hazptr_task, notifier);
+
+	/*
+	 * Before this task's next acquire, whose smp_mb() orders this store
+	 * before its Load A (see skip=idle in percpu_hazptr_cpu_skippable()).
+	 */
+	__this_cpu_write(percpu_hazptr_cpu.running_list, &blk->ctx_list);
+}
+
+static void percpu_hazptr_sched_out(struct preempt_notifier *pn,
+				    struct task_struct *next)
+{
+	struct percpu_hazptr_task *blk =
+		container_of(pn, struct percpu_hazptr_task, notifier);
+
+	percpu_hazptr_migrate(&blk->ctx_list);
+	/*
+	 * Release: the migration above happens before skip=idle scanners see
+	 * no reader here (pairs with percpu_hazptr_cpu_skippable()).
+	 */
+	smp_store_release(this_cpu_ptr(&percpu_hazptr_cpu.running_list), NULL);
+}
+
+static struct preempt_ops percpu_hazptr_preempt_ops = {
+	.sched_in	= percpu_hazptr_sched_in,
+	.sched_out	= percpu_hazptr_sched_out,
+};
+
+/*
+ * The running task's attached block, or NULL.  Preemption disabled.
+ * running_list is only ever set for the task running on this CPU, so no
+ * search of current->preempt_notifiers is needed.
+ */
+static struct percpu_hazptr_task *percpu_hazptr_current_block(void)
+{
+	struct hlist_head *list = __this_cpu_read(percpu_hazptr_cpu.running_list);
+	struct percpu_hazptr_task *blk;
+
+	if (!list)
+		return NULL;
+	blk = container_of(list, struct percpu_hazptr_task, ctx_list);
+	return blk->task == current ? blk : NULL;
+}
+
+/*
+ * Stop being a reader: move live per-CPU contexts to their backups (so
+ * that any task may release them later), then unhook.  Preemption
+ * disabled, in the block's task.
+ */
+static void percpu_hazptr_detach(struct percpu_hazptr_task *blk)
+{
+	percpu_hazptr_migrate(&blk->ctx_list);
+	/* Release: as in percpu_hazptr_sched_out(). */
+	smp_store_release(this_cpu_ptr(&percpu_hazptr_cpu.running_list), NULL);
+	preempt_notifier_unregister(&blk->notifier);
+	blk->attached = false;
+}
+
+/* The block's task work: back to user space (or exiting). */
+static void percpu_hazptr_detach_work(struct callback_head *work)
+{
+	struct percpu_hazptr_task *blk =
+		container_of(work, struct percpu_hazptr_task, detach_work);
+
+	preempt_disable();
+	if (blk->attached)
+		percpu_hazptr_detach(blk);
+	preempt_enable();
+	kfree(blk);
+	/*
+	 * Last: nothing of the module runs after this but our return, as in
+	 * any module that drops its own reference.
+	 */
+	module_put(THIS_MODULE);
+}
+
+int hzb_design_reader_enter(void)
+{
+	struct percpu_hazptr_task *blk;
+	int ret;
+
+	if (!static_branch_likely(&percpu_hazptr_migrate_key))
+		return 0;
+	preempt_disable();
+	blk = percpu_hazptr_current_block();
+	if (blk)
+		blk->nesting++;
+	preempt_enable();
+	if (blk)
+		return 0;
+
+	blk = kzalloc(sizeof(*blk), GFP_KERNEL);
+	if (!blk)
+		return -ENOMEM;
+	if (!try_module_get(THIS_MODULE)) {
+		kfree(blk);
+		return -ENODEV;
+	}
+	INIT_HLIST_HEAD(&blk->ctx_list);
+	blk->task = current;
+	blk->nesting = 1;
+	preempt_notifier_init(&blk->notifier, &percpu_hazptr_preempt_ops);
+	init_task_work(&blk->detach_work, percpu_hazptr_detach_work);
+	ret = task_work_add(current, &blk->detach_work, TWA_RESUME);
+	if (ret) {
+		/* Exiting already: no reader run for this task. */
+		kfree(blk);
+		module_put(THIS_MODULE);
+		return ret;
+	}
+	/* Like KVM: no context switch while the task's notifier list changes. */
+	preempt_disable();
+	preempt_notifier_register(&blk->notifier);
+	blk->attached = true;
+	/* We are running: sched_in will only fire at the next switch-in. */
+	__this_cpu_write(percpu_hazptr_cpu.running_list, &blk->ctx_list);
+	preempt_enable();
+	return 0;
+}
+
+/* The block itself is freed by its task work. */
+void hzb_design_reader_exit(void)
+{
+	struct percpu_hazptr_task *blk;
+
+	preempt_disable();
+	blk = percpu_hazptr_current_block();
+	if (blk && !--blk->nesting)
+		percpu_hazptr_detach(blk);
+	preempt_enable();
+}
+
+/* ------------------------------------------------------------------ */
+/* Design hooks                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Backups chained on all overflow lists right now. */
+static unsigned int percpu_hazptr_nr_chained(void)
+{
+	unsigned int i, n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		for (i = 0; i < 2; i++)
+			n += READ_ONCE(per_cpu_ptr(&percpu_hazptr_lists, cpu)->ovf[i].nr);
+	return n;
+}
+
+/* Per-CPU slots busy right now. */
+static unsigned int percpu_hazptr_nr_busy(void)
+{
+	struct percpu_hazptr_cpu *pc;
+	unsigned int i, n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		pc = per_cpu_ptr(&percpu_hazptr_cpu, cpu);
+		for (i = 0; i < PERCPU_HAZPTR_MAX_SLOTS; i++)
+			n += !!READ_ONCE(pc->slots[i].addr);
+	}
+	return n;
+}
+
+/*
+ * Debug views for the tests, both 0 whenever no hazard pointer is held:
+ * /sys/module/percpu_hazptr/parameters/{chained,busy}.
+ */
+static int percpu_hazptr_chained_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%u\n", percpu_hazptr_nr_chained());
+}
+
+static int percpu_hazptr_busy_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%u\n", percpu_hazptr_nr_busy());
+}
+
+static const struct kernel_param_ops percpu_hazptr_chained_ops = {
+	.get = percpu_hazptr_chained_get,
+};
+
+static const struct kernel_param_ops percpu_hazptr_busy_ops = {
+	.get = percpu_hazptr_busy_get,
+};
+
+module_param_cb(chained, &percpu_hazptr_chained_ops, NULL, 0444);
+MODULE_PARM_DESC(chained, "Backup slots on overflow lists now (0 when nothing is held)");
+module_param_cb(busy, &percpu_hazptr_busy_ops, NULL, 0444);
+MODULE_PARM_DESC(busy, "Per-CPU slots in use now (0 when nothing is held)");
+
+static unsigned int percpu_hazptr_lists_per_cpu(void)
+{
+	return READ_ONCE(percpu_hazptr_flip) ? 2 : 1;
+}
+
+int hzb_design_init(void)
+{
+	struct percpu_hazptr_lists *l;
+	unsigned int i;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		l = per_cpu_ptr(&percpu_hazptr_lists, cpu);
+		for (i = 0; i < 2; i++) {
+			raw_spin_lock_init(&l->ovf[i].lock);
+			INIT_LIST_HEAD(&l->ovf[i].head);
+			l->ovf[i].cpu = cpu;
+			l->ovf[i].idx = i;
+		}
+		mutex_init(&l->flip_mutex);
+	}
+	preempt_notifier_inc();
+	if (PERCPU_HAZPTR_BROKEN)
+		pr_warn("percpu_hazptr: DELIBERATELY BROKEN build (0x%x): for torture tests only\n",
+			PERCPU_HAZPTR_BROKEN);
+	return 0;
+}
+
+void hzb_design_exit(void)
+{
+	/* Every block holds a module reference: none is left. */
+	preempt_notifier_dec();
+}
+
+static void percpu_hazptr_knobs_restore(const struct percpu_hazptr_config *c)
+{
+	knob_slots = c->slots;
+	knob_acquire = c->acquire;
+	knob_overflow = c->overflow;
+	knob_migrate = c->migrate;
+	knob_skip = c->skip;
+}
+
+int hzb_design_apply(void)
+{
+	struct percpu_hazptr_config c = {
+		.slots = knob_slots, .acquire = knob_acquire,
+		.overflow = knob_overflow, .migrate = knob_migrate,
+		.skip = knob_skip,
+	};
+	int cpu;
+
+	/*
+	 * Skipping needs migration: without it a preempted task keeps its
+	 * per-CPU slot on a CPU that may look idle, and releases it from
+	 * whatever CPU it resumes on, where a CPU-local count cannot follow.
+	 */
+	if (c.skip != PERCPU_HAZPTR_SKIP_NONE && c.migrate != PERCPU_HAZPTR_MIGRATE_ON) {
+		percpu_hazptr_knobs_restore(&percpu_hazptr_applied);
+		return -EINVAL;
+	}
+	if (!memcmp(&c, &percpu_hazptr_applied, sizeof(c)))
+		return 0;
+	/*
+	 * The engine changes variants only between runs, but a pointer held
+	 * past its run (a hold) must be released and scanned under the
+	 * variant that acquired it.
+	 */
+	if (percpu_hazptr_nr_busy() || percpu_hazptr_nr_chained()) {
+		percpu_hazptr_knobs_restore(&percpu_hazptr_applied);
+		return -EBUSY;
+	}
+
+	WRITE_ONCE(percpu_hazptr_nr_slots,
+		   c.slots == PERCPU_HAZPTR_SLOTS_4 ? 4 : PERCPU_HAZPTR_MAX_SLOTS);
+	WRITE_ONCE(percpu_hazptr_flip, c.overflow == PERCPU_HAZPTR_OVERFLOW_FLIP);
+	WRITE_ONCE(percpu_hazptr_skip, c.skip);
+	if (c.acquire == PERCPU_HAZPTR_ACQUIRE_WILDCARD)
+		static_branch_enable(&percpu_hazptr_wildcard_key);
+	else
+		static_branch_disable(&percpu_hazptr_wildcard_key);
+	if (c.migrate == PERCPU_HAZPTR_MIGRATE_ON)
+		static_branch_enable(&percpu_hazptr_migrate_key);
+	else
+		static_branch_disable(&percpu_hazptr_migrate_key);
+	/* Nothing is held: every count starts from zero. */
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(per_cpu_ptr(&percpu_hazptr_cpu, cpu)->used, 0);
+	if (c.skip == PERCPU_HAZPTR_SKIP_USED)
+		static_branch_enable(&percpu_hazptr_used_key);
+	else
+		static_branch_disable(&percpu_hazptr_used_key);
+	percpu_hazptr_applied = c;
+	return 0;
+}
+
+void hzb_design_fill_info(struct hzb_info *info)
+{
+	info->slots_per_cpu = READ_ONCE(percpu_hazptr_nr_slots);
+	info->bytes_per_cpu = sizeof(struct percpu_hazptr_cpu) +
+			      sizeof(struct percpu_hazptr_lists);
+	info->bytes_per_task = static_branch_likely(&percpu_hazptr_migrate_key) ?
+			       sizeof(struct percpu_hazptr_task) : 0;
+	info->nr_locks = num_possible_cpus() * percpu_hazptr_lists_per_cpu();
+	info->broken = PERCPU_HAZPTR_BROKEN;
+}
+
+u32 hzb_design_lock_addrs(u64 *addrs, u32 cap)
+{
+	unsigned int i, lists = percpu_hazptr_lists_per_cpu();
+	struct percpu_hazptr_lists *l;
+	u32 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		l = per_cpu_ptr(&percpu_hazptr_lists, cpu);
+		for (i = 0; i < lists; i++, n++)
+			if (n < cap)
+				addrs[n] = (u64)(unsigned long)&l->ovf[i].lock;
+	}
+	return n;
+}
