@@ -14,13 +14,13 @@
 
 const struct hzb_design hzb_designs[] = {
 	{ "percpu", "hazptr_percpu", "percpu_hazptr.ko",
-	  "per-CPU slots + on-stack backup slots on per-CPU overflow lists (Desnoyers)" },
+	  "per-CPU slots + on-stack backup slots on per-CPU overflow lists (Desnoyers)", 1 },
 	{ "pertask", "hazptr_pertask", "pertask_hazptr.ko",
-	  "per-task slots, synchronize scans every task (Fernandes)" },
+	  "per-task slots, synchronize scans every task (Fernandes)", 1 },
 	{ "rcu", "hzb_rcu", "hzb_rcu.ko",
-	  "baseline: rcu_read_lock + synchronize_rcu (variant sync=expedited)" },
+	  "baseline: rcu_read_lock + synchronize_rcu (variant sync=expedited)", 0 },
 	{ "refcount", "hzb_refcount", "hzb_refcount.ko",
-	  "baseline: shared reference count, updater waits for it to drain" },
+	  "baseline: shared reference count, updater waits for it to drain", 1 },
 };
 
 const size_t hzb_nr_designs = sizeof(hzb_designs) / sizeof(hzb_designs[0]);

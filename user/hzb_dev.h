@@ -12,6 +12,7 @@ struct hzb_design {
 	const char *device;	/* /dev/<device> */
 	const char *module;	/* <module>.ko in the build's kmod dir */
 	const char *summary;
+	int can_sleep;		/* readers may block while holding */
 };
 
 extern const struct hzb_design hzb_designs[];

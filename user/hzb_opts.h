@@ -44,5 +44,7 @@ extern char hzb_cmdline[8192];
 
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 double hzb_now_s(void);
+/* "500ns", "2us", "1.5ms", "3s"; a bare number is in @unit_ns. */
+int hzb_parse_time_ns(const char *s, uint64_t unit_ns, uint64_t *out);
 
 #endif

@@ -172,6 +172,7 @@ static void json_workload(struct hzb_json *j)
 	hzb_json_str(j, "file", file);
 	hzb_json_str(j, "fnv1a64", getenv("HZB_WORKLOAD_HASH"));
 	hzb_json_str(j, "point", getenv("HZB_WORKLOAD_POINT"));
+	hzb_json_str(j, "sweep_command_line", getenv("HZB_SWEEP_CMDLINE"));
 	hzb_json_obj_end(j);
 }
 

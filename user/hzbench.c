@@ -36,6 +36,7 @@
 #include "hzb_tasks.h"
 #include "hzb_opts.h"
 #include "hzb_run.h"
+#include "hzb_sweep.h"
 
 
 const char * const hzb_preempt_names[] = { "none", "sleep", "yield", "overcommit", NULL };
@@ -58,6 +59,10 @@ struct hzb_opts opt = {
 };
 
 char hzb_cmdline[8192];
+
+/* --workload: a sweep instead of a single run. */
+static const char *sweep_file, *sweep_out;
+static int sweep_resume, sweep_quick, sweep_dry_run;
 
 void say(const char *fmt, ...)
 {
@@ -142,6 +147,14 @@ static void usage(void)
 	       "      --text=FILE        LKML-ready text block (default: beside --json)\n"
 	       "  -q, --quiet            no progress on stderr\n"
 	       "\n"
+	       "Sweeps:\n"
+	       "      --workload=FILE    run every point of a workload file (workloads/*.ini);\n"
+	       "                         --design=all (default) or one design of it\n"
+	       "      --out=DIR          where the points go (default results/<name>)\n"
+	       "      --resume           skip the points DIR already has\n"
+	       "      --quick            apply the file's [quick] section (a short sweep)\n"
+	       "      --dry-run          list the points, run nothing\n"
+	       "\n"
 	       "Where it runs:\n"
 	       "      --vm               always run inside the qemu guest\n"
 	       "      --no-vm            never use the guest\n"
@@ -158,6 +171,7 @@ static void usage(void)
 	       "  hzbench --design=rcu --variant=sync=expedited --duration=10\n"
 	       "  hzbench info --design=percpu\n"
 	       "  hzbench calibrate --tasks=1000\n"
+	       "  hzbench --workload=workloads/tasks-sweep.ini --design=all\n"
 	       "\n"
 	       "Exit status: 0 ok, 1 run failed (including any reader that saw a freed\n"
 	       "object), 2 usage error, 3 kernel problem in the guest console, 4 the\n"
@@ -165,7 +179,7 @@ static void usage(void)
 }
 
 /* "500ns", "2us", "1.5ms", "3s"; a bare number is in @unit_ns. */
-static int parse_time_ns(const char *s, uint64_t unit_ns, uint64_t *out)
+int hzb_parse_time_ns(const char *s, uint64_t unit_ns, uint64_t *out)
 {
 	char *end;
 	double v;
@@ -210,7 +224,8 @@ enum {
 	OPT_TASK_KIND = 256, OPT_HOLD, OPT_PREEMPT, OPT_SLEEP, OPT_INTERVAL,
 	OPT_BATCH, OPT_PIN, OPT_NO_BPF, OPT_NO_FLOORS, OPT_JSON, OPT_CSV,
 	OPT_TEXT, OPT_VM, OPT_NO_VM, OPT_VCPUS, OPT_MEM, OPT_VM_CPU,
-	OPT_VERSION, OPT_REPS, OPT_WARMUP, OPT_RATE,
+	OPT_VERSION, OPT_REPS, OPT_WARMUP, OPT_RATE, OPT_WORKLOAD, OPT_OUT,
+	OPT_RESUME, OPT_QUICK, OPT_DRY_RUN,
 };
 
 static const struct option long_opts[] = {
@@ -228,6 +243,11 @@ static const struct option long_opts[] = {
 	{ "update-interval", required_argument, NULL, OPT_INTERVAL },
 	{ "update-rate", required_argument, NULL, OPT_RATE },
 	{ "reps", required_argument, NULL, OPT_REPS },
+	{ "workload", required_argument, NULL, OPT_WORKLOAD },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "resume", no_argument, NULL, OPT_RESUME },
+	{ "quick", no_argument, NULL, OPT_QUICK },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "warmup", required_argument, NULL, OPT_WARMUP },
 	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ "pin", no_argument, NULL, OPT_PIN },
@@ -289,7 +309,7 @@ static void parse_args(int argc, char **argv)
 			opt.updaters = (int)parse_ulong("updaters", optarg, 0, 256);
 			break;
 		case 'D':
-			if (parse_time_ns(optarg, 1000000000ULL, &ns) || !ns ||
+			if (hzb_parse_time_ns(optarg, 1000000000ULL, &ns) || !ns ||
 			    ns > 86400ULL * 1000000000ULL)
 				usage_error("--duration=%s: expected seconds > 0, e.g. 5 or 500ms", optarg);
 			opt.duration_s = ns / 1e9;
@@ -298,7 +318,7 @@ static void parse_args(int argc, char **argv)
 			opt.nest = (unsigned int)parse_ulong("nest", optarg, 1, HZB_MAX_NEST);
 			break;
 		case OPT_HOLD:
-			if (parse_time_ns(optarg, 1, &opt.hold_ns) || opt.hold_ns > 1000000000ULL)
+			if (hzb_parse_time_ns(optarg, 1, &opt.hold_ns) || opt.hold_ns > 1000000000ULL)
 				usage_error("--hold=%s: expected a time <= 1s, e.g. 500ns", optarg);
 			break;
 		case OPT_PREEMPT:
@@ -310,18 +330,33 @@ static void parse_args(int argc, char **argv)
 			opt.preempt = i;
 			break;
 		case OPT_SLEEP:
-			if (parse_time_ns(optarg, 1000, &ns) || ns > 1000000000ULL)
+			if (hzb_parse_time_ns(optarg, 1000, &ns) || ns > 1000000000ULL)
 				usage_error("--sleep=%s: expected a time <= 1s, e.g. 50us", optarg);
 			opt.sleep_us = (unsigned int)(ns / 1000);
 			break;
 		case OPT_INTERVAL:
-			if (parse_time_ns(optarg, 1, &opt.interval_ns) ||
+			if (hzb_parse_time_ns(optarg, 1, &opt.interval_ns) ||
 			    opt.interval_ns > 1000000000ULL)
 				usage_error("--update-interval=%s: expected a time <= 1s", optarg);
 			break;
 		case OPT_RATE:
 			rate = parse_ulong("update-rate", optarg, 1, 1000000000);
 			opt.interval_ns = 1000000000ULL / rate;
+			break;
+		case OPT_WORKLOAD:
+			sweep_file = optarg;
+			break;
+		case OPT_OUT:
+			sweep_out = optarg;
+			break;
+		case OPT_RESUME:
+			sweep_resume = 1;
+			break;
+		case OPT_QUICK:
+			sweep_quick = 1;
+			break;
+		case OPT_DRY_RUN:
+			sweep_dry_run = 1;
 			break;
 		case OPT_REPS:
 			opt.reps = (unsigned int)parse_ulong("reps", optarg, 1, 1000);
@@ -382,6 +417,23 @@ static void parse_args(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
+	if (sweep_file) {
+		char err[512];
+
+		if (strcmp(opt.cmd, "run"))
+			usage_error("--workload runs a sweep; it does not go with '%s'", opt.cmd);
+		if (opt.design && strcmp(opt.design, "all") && !hzb_design_find(opt.design))
+			usage_error("unknown design '%s': valid designs are all, %s", opt.design,
+				    hzb_design_list());
+		if (hzb_workload_parse(sweep_file, sweep_quick, err, sizeof(err))) {
+			fprintf(stderr, "hzbench: %s\n", err);
+			exit(2);
+		}
+		opt.cmd = "sweep";
+		return;
+	}
+	if (sweep_out || sweep_resume || sweep_quick || sweep_dry_run)
+		usage_error("--out, --resume, --quick and --dry-run go with --workload");
 	if (!strcmp(opt.cmd, "list"))
 		return;
 	if (!opt.design && strcmp(opt.cmd, "calibrate"))
@@ -668,6 +720,8 @@ int main(int argc, char **argv)
 				      i ? " " : "", i ? argv[i] : "hzbench");
 	parse_args(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(opt.cmd, "sweep"))
+		return hzb_cmd_sweep(sweep_out, sweep_resume, sweep_dry_run);
 	if (want_vm())
 		return run_in_vm();
 	if (!strcmp(opt.cmd, "info"))

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Workload files: every shipped file parses (full and --quick); a bad file
+# is refused with exit 2 and an error naming the file and the line.
+set -u
+hzbench=$1 src=$2
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+for f in "$src"/workloads/*.ini; do
+	for q in "" --quick; do
+		if n=$("$hzbench" --workload="$f" $q --dry-run -q | wc -l) && [ "$n" -gt 0 ]; then
+			echo "ok   $(basename "$f") $q: $n points"
+		else
+			echo "FAIL $(basename "$f") $q does not parse"
+			fail=1
+		fi
+	done
+done
+
+bad() {
+	local want=$1 body=$2 out rc
+	printf '%b' "$body" > "$tmp/bad.ini"
+	out=$("$hzbench" --workload="$tmp/bad.ini" --dry-run 2>&1)
+	rc=$?
+	if [ $rc = 2 ] && grep -qF -- "$want" <<<"$out"; then
+		echo "ok   refused: $want"
+	else
+		echo "FAIL exit $rc, wanted 2 and '$want', got: $out"
+		fail=1
+	fi
+}
+ok_head='[workload]\nname = t\ndesigns = rcu\n'
+bad "bad.ini:4: tasks: 'x' is not a non-negative integer" "${ok_head}tasks = 1 x\n"
+bad "bad.ini:4: unknown key 'frequency'" "${ok_head}frequency = 3\n"
+bad "bad.ini:2: designs: unknown design 'hazptr'" '[workload]\ndesigns = hazptr\n'
+bad "bad.ini:4: preempt: unknown value 'often'" "${ok_head}preempt = often\n"
+bad "bad.ini:4: duration: '3parsecs' is not a time" "${ok_head}duration = 3parsecs\n"
+bad "bad.ini:5: unknown section [extra]" "${ok_head}[extra]\nkey = 1\n"
+bad "bad.ini:5: syntax error" "${ok_head}\nthis is not a key\n"
+bad "bad.ini:5: [variants]: unknown design 'nope'" "${ok_head}[variants]\nnope = default\n"
+bad "needs name" '[workload]\ndesigns = rcu\n'
+bad "needs designs" '[workload]\nname = t\n'
+if "$hzbench" --workload="$tmp/missing.ini" --dry-run 2>&1 | grep -q 'missing.ini: cannot read'; then
+	echo "ok   refused: a missing file"
+else
+	echo "FAIL a missing workload file is not reported"
+	fail=1
+fi
+exit $fail

@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sweeps: a workload file (INI, parsed by inih) names designs, variants
+ * and lists of parameter values; the sweep runs every combination as one
+ * point, each point a child `hzbench run` (which itself moves into the VM
+ * when it has to, so every point gets a freshly booted guest there).
+ * Each point leaves DIR/<point>.json (+ .txt) and one row of
+ * DIR/summary.csv; an interrupted sweep keeps them and --resume skips
+ * the points already done.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hzb_dev.h"
+#include "hzb_opts.h"
+#include "hzb_sweep.h"
+
+#define MAX_VALUES	16
+#define MAX_VARIANTS	16
+#define VALUE_LEN	128
+
+/* A parameter that may take several values, one point per value. */
+struct param {
+	const char *key;	/* as in the file and as the --option */
+	enum { P_UINT, P_TIME, P_WORD, P_DESIGN } kind;
+	const char * const *words;	/* P_WORD: allowed values */
+	int n;
+	char val[MAX_VALUES][VALUE_LEN];
+};
+
+static const char * const task_kinds[] = { "thread", "process", NULL };
+
+/* Everything a workload file may set.  Order = nesting of the loops. */
+static struct param params[] = {
+	{ "designs", P_DESIGN },
+	{ "vcpus", P_UINT },
+	{ "tasks", P_UINT },
+	{ "task-kind", P_WORD, task_kinds },
+	{ "preempt", P_WORD, hzb_preempt_names },
+	{ "nest", P_UINT },
+	{ "hold", P_TIME },
+	{ "batch", P_UINT },
+	{ "readers", P_UINT },
+	{ "updaters", P_UINT },
+	{ "update-interval", P_TIME },
+	{ "duration", P_TIME },
+	{ "reps", P_UINT },
+	{ "warmup", P_UINT },
+	{ "sleep", P_TIME },
+	{ "mem", P_UINT },
+};
+
+#define NR_PARAMS (sizeof(params) / sizeof(params[0]))
+
+struct workload {
+	const char *path;
+	int quick;			/* apply [quick] */
+	char name[64];
+	char description[256];
+	struct {
+		char design[HZB_NAME_LEN];
+		int n;
+		char spec[MAX_VARIANTS][HZB_VARIANT_LEN];
+	} variants[8];
+	int nr_variant_designs;
+	char error[256];
+};
+
+static struct workload hzb_workload;
+
+static struct param *param_find(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < NR_PARAMS; i++)
+		if (!strcmp(params[i].key, key))
+			return &params[i];
+	return NULL;
+}
+
+static int word_ok(const char * const *words, const char *w)
+{
+	for (; *words; words++)
+		if (!strcmp(*words, w))
+			return 1;
+	return 0;
+}
+
+/* Split @value on blanks into @p's values, validating each. */
+static int param_set(struct param *p, const char *value, char *err, size_t errlen)
+{
+	char buf[1024], *tok, *save;
+	uint64_t ns;
+	char *end;
+
+	if (strlen(value) >= sizeof(buf)) {
+		snprintf(err, errlen, "%s: value too long", p->key);
+		return 0;
+	}
+	strcpy(buf, value);
+	p->n = 0;
+	for (tok = strtok_r(buf, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+		if (p->n == MAX_VALUES) {
+			snprintf(err, errlen, "%s: more than %d values", p->key, MAX_VALUES);
+			return 0;
+		}
+		switch (p->kind) {
+		case P_UINT:
+			errno = 0;
+			if (strtoul(tok, &end, 10) == ULONG_MAX || errno || *end || tok[0] == '-') {
+				snprintf(err, errlen, "%s: '%s' is not a non-negative integer",
+					 p->key, tok);
+				return 0;
+			}
+			break;
+		case P_TIME:
+			if (hzb_parse_time_ns(tok, 1, &ns)) {
+				snprintf(err, errlen, "%s: '%s' is not a time (e.g. 500ns, 2us, 3s)",
+					 p->key, tok);
+				return 0;
+			}
+			break;
+		case P_WORD:
+			if (!word_ok(p->words, tok)) {
+				snprintf(err, errlen, "%s: unknown value '%s'", p->key, tok);
+				return 0;
+			}
+			break;
+		case P_DESIGN:
+			if (!hzb_design_find(tok)) {
+				snprintf(err, errlen, "designs: unknown design '%s' (valid: %s)", tok,
+					 hzb_design_list());
+				return 0;
+			}
+			break;
+		}
+		snprintf(p->val[p->n++], VALUE_LEN, "%s", tok);
+	}
+	if (!p->n) {
+		snprintf(err, errlen, "%s: no value", p->key);
+		return 0;
+	}
+	return 1;
+}
+
+static void end_trim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+}
+
+static int set_variants(struct workload *w, const char *design, const char *value)
+{
+	char buf[2048], *tok, *save;
+	int i;
+
+	if (!hzb_design_find(design)) {
+		snprintf(w->error, sizeof(w->error), "[variants]: unknown design '%s'", design);
+		return 0;
+	}
+	if (w->nr_variant_designs == 8 || strlen(value) >= sizeof(buf))
+		return 0;
+	i = w->nr_variant_designs++;
+	snprintf(w->variants[i].design, HZB_NAME_LEN, "%s", design);
+	strcpy(buf, value);
+	for (tok = strtok_r(buf, "|", &save); tok; tok = strtok_r(NULL, "|", &save)) {
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		end_trim(tok);
+		if (w->variants[i].n == MAX_VARIANTS || strlen(tok) >= HZB_VARIANT_LEN ||
+		    strchr(tok, ' ')) {
+			snprintf(w->error, sizeof(w->error), "[variants] %s: bad variant '%s'",
+				 design, tok);
+			return 0;
+		}
+		snprintf(w->variants[i].spec[w->variants[i].n++], HZB_VARIANT_LEN, "%s",
+			 strcmp(tok, "default") ? tok : "");
+	}
+	return 1;
+}
+
+/* inih handler: returning 0 makes ini_parse() report this line. */
+static int workload_line(void *user, const char *section, const char *name, const char *value)
+{
+	struct workload *w = user;
+	struct param *p;
+
+	if (!strcmp(section, "variants"))
+		return set_variants(w, name, value);
+	if (strcmp(section, "workload") && strcmp(section, "quick")) {
+		snprintf(w->error, sizeof(w->error), "unknown section [%s]", section);
+		return 0;
+	}
+	if (!strcmp(section, "quick") && !w->quick)
+		return 1;
+	if (!strcmp(section, "workload") && !strcmp(name, "name")) {
+		snprintf(w->name, sizeof(w->name), "%s", value);
+		return strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789-_") == strlen(value) &&
+		       *value;
+	}
+	if (!strcmp(section, "workload") && !strcmp(name, "description")) {
+		snprintf(w->description, sizeof(w->description), "%s", value);
+		return 1;
+	}
+	p = param_find(name);
+	if (!p) {
+		snprintf(w->error, sizeof(w->error), "unknown key '%s'", name);
+		return 0;
+	}
+	return param_set(p, value, w->error, sizeof(w->error));
+}
+
+/* FNV-1a, 64 bit: identifies the exact workload file in every result. */
+static int file_hash(const char *path, char *out, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	FILE *f = fopen(path, "rb");
+	int c;
+
+	if (!f)
+		return -errno;
+	while ((c = getc(f)) != EOF) {
+		h ^= (unsigned char)c;
+		h *= 0x100000001b3ULL;
+	}
+	fclose(f);
+	snprintf(out, len, "%016llx", (unsigned long long)h);
+	return 0;
+}
+
+int hzb_workload_parse(const char *path, int quick, char *err, size_t errlen)
+{
+	struct workload *w = &hzb_workload;
+	int line;
+	size_t i;
+
+	memset(w, 0, sizeof(*w));
+	for (i = 0; i < NR_PARAMS; i++)
+		params[i].n = 0;
+	w->path = path;
+	w->quick = quick;
+	line = ini_parse(path, workload_line, w);
+	if (line < 0) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	if (line > 0) {
+		snprintf(err, errlen, "%s:%d: %s", path, line,
+			 w->error[0] ? w->error : "syntax error");
+		return -1;
+	}
+	if (!w->name[0]) {
+		snprintf(err, errlen, "%s: [workload] needs name = ...", path);
+		return -1;
+	}
+	if (!param_find("designs")->n) {
+		snprintf(err, errlen, "%s: [workload] needs designs = ...", path);
+		return -1;
+	}
+	return 0;
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static const char * const *variants_of(const char *design, int *n)
+{
+	static const char *def[] = { "" };
+	static const char *list[MAX_VARIANTS];
+	int i, k;
+
+	for (i = 0; i < hzb_workload.nr_variant_designs; i++) {
+		if (strcmp(hzb_workload.variants[i].design, design))
+			continue;
+		for (k = 0; k < hzb_workload.variants[i].n; k++)
+			list[k] = hzb_workload.variants[i].spec[k];
+		*n = hzb_workload.variants[i].n;
+		return list;
+	}
+	*n = 1;
+	return def;
+}
+
+/* File-name-safe rendering of a variant spec. */
+static void slug(const char *spec, char *out, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; spec[i] && n + 1 < len; i++)
+		out[n++] = spec[i] == '=' ? '-' : spec[i] == ',' ? '_' : spec[i];
+	out[n] = '\0';
+}
+
+struct point {
+	const char *design, *variant;
+	int idx[NR_PARAMS];
+};
+
+static void point_id(const struct point *pt, char *out, size_t len)
+{
+	char vs[HZB_VARIANT_LEN];
+	size_t i, n;
+
+	slug(pt->variant, vs, sizeof(vs));
+	n = (size_t)snprintf(out, len, "%s%s%s", pt->design, vs[0] ? "." : "", vs);
+	for (i = 1; i < NR_PARAMS && n < len; i++) {
+		if (params[i].n < 2)
+			continue;	/* constant across the sweep: not in the name */
+		n += (size_t)snprintf(out + n, len - n, ".%s-%s", params[i].key,
+				      params[i].val[pt->idx[i]]);
+	}
+}
+
+static int run_point(const struct point *pt, const char *dir, const char *id,
+		     const char *hash)
+{
+	char *argv[64], *json, *csv;
+	int argc = 0, status;
+	size_t i;
+	pid_t pid;
+
+	if (asprintf(&json, "--json=%s/%s.json", dir, id) < 0 ||
+	    asprintf(&csv, "--csv=%s/summary.csv", dir) < 0)
+		return -1;
+	argv[argc++] = "hzbench";
+	argv[argc++] = "run";
+	if (asprintf(&argv[argc++], "--design=%s", pt->design) < 0 ||
+	    asprintf(&argv[argc++], "--variant=%s", pt->variant) < 0)
+		return -1;
+	for (i = 1; i < NR_PARAMS; i++) {
+		if (!params[i].n)
+			continue;
+		if (asprintf(&argv[argc++], "--%s=%s", params[i].key,
+			     params[i].val[pt->idx[i]]) < 0)
+			return -1;
+	}
+	if (!param_find("vcpus")->n &&
+	    asprintf(&argv[argc++], "--vcpus=%d", opt.vcpus) < 0)
+		return -1;
+	if (opt.vm == VM_FORCE)
+		argv[argc++] = "--vm";
+	if (opt.vm == VM_NEVER)
+		argv[argc++] = "--no-vm";
+	if (!opt.bpf)
+		argv[argc++] = "--no-bpf";
+	argv[argc++] = json;
+	argv[argc++] = csv;
+	argv[argc++] = "--quiet";
+	argv[argc] = NULL;
+
+	pid = fork();
+	if (pid == 0) {
+		setenv("HZB_WORKLOAD", hzb_workload.path, 1);
+		setenv("HZB_WORKLOAD_HASH", hash, 1);
+		setenv("HZB_WORKLOAD_POINT", id, 1);
+		setenv("HZB_SWEEP_CMDLINE", hzb_cmdline, 1);
+		execv("/proc/self/exe", argv);
+		fprintf(stderr, "hzbench: exec: %s\n", strerror(errno));
+		_exit(1);
+	}
+	if (pid < 0)
+		return -1;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+/* A reader that must sleep or yield while holding needs a design that allows it. */
+static int point_possible(const struct point *pt)
+{
+	const struct param *pre = param_find("preempt");
+	const char *mode = pre->n ? pre->val[pt->idx[pre - params]] : "none";
+
+	if (strcmp(mode, "sleep") && strcmp(mode, "yield"))
+		return 1;
+	return hzb_design_find(pt->design)->can_sleep;
+}
+
+/* Every point: designs x variants x each list, the last list fastest. */
+static struct point *enumerate(int *np)
+{
+	struct param *designs = param_find("designs");
+	struct point pt, *list = NULL;
+	const char * const *vars;
+	int n = 0, cap = 0, nv, v, d;
+	size_t i;
+
+	memset(&pt, 0, sizeof(pt));
+	for (d = 0; d < designs->n; d++) {
+		pt.design = designs->val[d];
+		if (opt.design && strcmp(opt.design, "all") && strcmp(opt.design, pt.design))
+			continue;
+		vars = variants_of(pt.design, &nv);
+		for (v = 0; v < nv; v++) {
+			pt.variant = vars[v];
+			memset(pt.idx, 0, sizeof(pt.idx));
+			for (;;) {
+				if (point_possible(&pt)) {
+					if (n == cap) {
+						cap = cap ? 2 * cap : 64;
+						list = realloc(list, (size_t)cap * sizeof(*list));
+						if (!list)
+							return NULL;
+					}
+					list[n++] = pt;
+				}
+				for (i = NR_PARAMS - 1; i >= 1; i--) {
+					if (params[i].n < 2)
+						continue;
+					if (++pt.idx[i] < params[i].n)
+						break;
+					pt.idx[i] = 0;
+				}
+				if (i == 0)
+					break;
+			}
+		}
+	}
+	*np = n;
+	return list;
+}
+
+int hzb_cmd_sweep(const char *out_dir, int resume, int dry_run)
+{
+	struct workload *w = &hzb_workload;
+	struct sigaction sa = { .sa_handler = on_signal };
+	char dir[1024], id[512], path[2048], hash[32];
+	int total, ran = 0, skipped = 0, failed = 0, k, status;
+	double t0 = hzb_now_s();
+	struct point *pts;
+
+	if (file_hash(w->path, hash, sizeof(hash)))
+		return 1;
+	if (out_dir && strlen(out_dir) >= sizeof(dir) - 64) {
+		fprintf(stderr, "hzbench: --out path too long\n");
+		return 2;
+	}
+	if (out_dir)
+		snprintf(dir, sizeof(dir), "%s", out_dir);
+	else
+		snprintf(dir, sizeof(dir), "results/%.63s%s", w->name, w->quick ? "-quick" : "");
+	pts = enumerate(&total);
+	if (!pts) {
+		fprintf(stderr, "hzbench: %s: no point to run\n", w->path);
+		return 2;
+	}
+	if (dry_run) {
+		for (k = 0; k < total; k++) {
+			point_id(&pts[k], id, sizeof(id));
+			printf("%s\n", id);
+		}
+		free(pts);
+		return 0;
+	}
+	snprintf(path, sizeof(path), "%s/summary.csv", dir);
+	if (exists(path) && !resume) {
+		fprintf(stderr, "hzbench: %s already holds a sweep: --resume continues it, or remove it\n",
+			dir);
+		return 2;
+	}
+	snprintf(path, sizeof(path), "mkdir -p '%s'", dir);
+	if (system(path)) {
+		fprintf(stderr, "hzbench: cannot create %s\n", dir);
+		return 1;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	say("sweep %s: %d points into %s%s", w->name, total, dir, w->quick ? " (quick)" : "");
+
+	for (k = 0; k < total && !interrupted; k++) {
+		point_id(&pts[k], id, sizeof(id));
+		snprintf(path, sizeof(path), "%s/%s.json", dir, id);
+		if (resume && exists(path)) {
+			skipped++;
+			continue;
+		}
+		say("[%d/%d] %s (%.0f s so far)", k + 1, total, id, hzb_now_s() - t0);
+		status = run_point(&pts[k], dir, id, hash);
+		if (interrupted || status == 130 || status == 143) {
+			interrupted = 1;
+			break;
+		}
+		ran++;
+		if (status) {
+			failed++;
+			fprintf(stderr, "hzbench: point %s failed (exit %d)\n", id, status);
+		}
+	}
+	free(pts);
+	if (interrupted) {
+		fprintf(stderr, "hzbench: sweep interrupted: %d of %d points done; the finished ones are in %s, --resume continues\n",
+			ran + skipped, total, dir);
+		return 130;
+	}
+	say("sweep %s: %d points run, %d already done, %d failed, %.0f s; summary in %s/summary.csv",
+	    w->name, ran, skipped, failed, hzb_now_s() - t0, dir);
+	return failed ? 1 : 0;
+}
