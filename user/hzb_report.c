@@ -358,11 +358,14 @@ int hzb_write_csv(const char *path, const struct hzb_point *p)
 			"sync_p50_hi_ns,sync_p99_med_ns,ns_per_acquire,ns_per_acquire_lo,"
 			"ns_per_acquire_hi,violations,overflows,migrations,tasks_scanned,"
 			"tasks_seen,bpf_syncs,bpf_p50_ns,floor_slot_ns,floor_walk_ns,"
-			"floor_sync_rcu_ns,floor_sync_rcu_exp_ns,mode,ok\n");
+			"floor_sync_rcu_ns,floor_sync_rcu_exp_ns,mode,ok,tasks_skipped,"
+			"scan_restarts,cpus_skipped,lock_acquires,lock_contended,lock_wait_ns,"
+			"retired,reclaimed,retire_batches,overflow_releases,ctx_switches,"
+			"bytes_per_cpu,bytes_per_task,bytes_per_ctx,point\n");
 	fprintf(f, "%s,\"%s\",%lu,%d,%d,%u,%" PRIu64 ",%s,%u,%s,%g,%u,%" PRIu64
 		",%.1f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.3f,%.3f,%.3f,%" PRIu64
 		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		",%.0f,%.3f,%.0f,%.0f,%.0f,%s,%d\n",
+		",%.0f,%.3f,%.0f,%.0f,%.0f,%s,%d",
 		p->design->name, p->info.variant, opt.tasks, p->nr_readers, p->nr_updaters,
 		opt.nest, opt.hold_ns, hzb_preempt_names[opt.preempt], opt.batch,
 		getenv("HZB_VM_VCPUS") ?: "", opt.duration_s, p->reps, p->sync.n,
@@ -376,6 +379,15 @@ int hzb_write_csv(const char *path, const struct hzb_point *p)
 		floor_p50(HZB_CAL_SLOT_LOOP), floor_p50(HZB_CAL_TASK_WALK),
 		floor_p50(HZB_CAL_SYNC_RCU), floor_p50(HZB_CAL_SYNC_RCU_EXP),
 		getenv("HZB_IN_VM") ? "vm" : "native", !p->failed);
+	fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%u,%u,%s\n",
+		p->cnt[HZB_CNT_TASKS_SKIPPED], p->cnt[HZB_CNT_SCAN_RESTARTS],
+		p->cnt[HZB_CNT_CPUS_SKIPPED], p->cnt[HZB_CNT_LOCK_ACQUIRES],
+		p->cnt[HZB_CNT_LOCK_CONTENDED], p->cnt[HZB_CNT_LOCK_WAIT_NS],
+		p->cnt[HZB_CNT_RETIRED], p->cnt[HZB_CNT_RECLAIMED],
+		p->cnt[HZB_CNT_RETIRE_BATCHES], p->cnt[HZB_CNT_OVERFLOW_RELEASES],
+		(uint64_t)p->rsum.ctx_switches, p->info.bytes_per_cpu, p->info.bytes_per_task,
+		p->info.bytes_per_ctx, getenv("HZB_WORKLOAD_POINT") ?: "");
 	return fclose(f) ? -errno : 0;
 }
 
