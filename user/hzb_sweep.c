@@ -73,6 +73,7 @@ struct workload {
 		char spec[MAX_VARIANTS][HZB_VARIANT_LEN];
 	} variants[8];
 	int nr_variant_designs;
+	int default_variants_only;	/* [quick] variants = default */
 	char error[256];
 };
 
@@ -205,6 +206,12 @@ static int workload_line(void *user, const char *section, const char *name, cons
 	}
 	if (!strcmp(section, "quick") && !w->quick)
 		return 1;
+	if (!strcmp(section, "quick") && !strcmp(name, "variants")) {
+		w->default_variants_only = !strcmp(value, "default");
+		if (!w->default_variants_only)
+			snprintf(w->error, sizeof(w->error), "[quick] variants: only 'default'");
+		return w->default_variants_only;
+	}
 	if (!strcmp(section, "workload") && !strcmp(name, "name")) {
 		snprintf(w->name, sizeof(w->name), "%s", value);
 		return strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789-_") == strlen(value) &&
@@ -286,7 +293,8 @@ static const char * const *variants_of(const char *design, int *n)
 	static const char *list[MAX_VARIANTS];
 	int i, k;
 
-	for (i = 0; i < hzb_workload.nr_variant_designs; i++) {
+	for (i = 0; !hzb_workload.default_variants_only &&
+	     i < hzb_workload.nr_variant_designs; i++) {
 		if (strcmp(hzb_workload.variants[i].design, design))
 			continue;
 		for (k = 0; k < hzb_workload.variants[i].n; k++)
