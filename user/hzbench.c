@@ -37,6 +37,7 @@
 #include "hzb_opts.h"
 #include "hzb_run.h"
 #include "hzb_sweep.h"
+#include "hzb_torture.h"
 
 
 const char * const hzb_preempt_names[] = { "none", "sleep", "yield", "overcommit", NULL };
@@ -113,6 +114,7 @@ static void usage(void)
 	       "  calibrate          measure the floors: task walk, slot loop, smp_mb,\n"
 	       "                     synchronize_rcu(_expedited)\n"
 	       "  list               list the designs\n"
+	       "  torture            correctness torture (see hzbench torture --help)\n"
 	       "\n"
 	       "Designs (--design=):\n");
 	for (i = 0; i < hzb_nr_designs; i++)
@@ -718,6 +720,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < argc && n < sizeof(hzb_cmdline) - 1; i++)
 		n += (size_t)snprintf(hzb_cmdline + n, sizeof(hzb_cmdline) - n, "%s%s",
 				      i ? " " : "", i ? argv[i] : "hzbench");
+	if (argc > 1 && !strcmp(argv[1], "torture"))
+		return hzb_cmd_torture(argc - 1, argv + 1);
 	parse_args(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(opt.cmd, "sweep"))

@@ -214,6 +214,107 @@ struct hzb_hold {
 	__u64 reserved[2];
 };
 
+/*
+ * Torture, after the kernel's rcutorture and hazptrtorture.  Torture
+ * writers take an object from the pool, publish it, mark the one they
+ * replaced stage 1, synchronize on it, then age every object they retired
+ * by one stage per update: an object is back in the pool (poisoned) when
+ * it reaches HZB_TORTURE_PIPE_LEN.  Torture readers record the highest
+ * stage of every object they hold, checked at acquire and before release:
+ * 0 (current) and 1 (being synchronized) are legal, 2 and up mean that
+ * synchronize returned while the reader still held the object.
+ */
+#define HZB_TORTURE_PIPE_LEN	10	/* pipe[] index PIPE_LEN: back in the pool */
+
+/* hzb_torture_reader.flags */
+#define HZB_TORT_SLEEP		(1U << 0) /* sometimes sleep while holding */
+#define HZB_TORT_DELAY		(1U << 1) /* rare long busy delays while holding */
+#define HZB_TORT_PREEMPT	(1U << 2) /* sometimes preempt_schedule() while holding */
+#define HZB_TORT_IRQ		(1U << 3) /* also read from an hrtimer (hard irq) */
+#define HZB_TORT_STOP		(1U << 4) /* end at the first violation of any run */
+#define HZB_TORT_READ_FLAGS	(HZB_TORT_SLEEP | HZB_TORT_DELAY | \
+				 HZB_TORT_PREEMPT | HZB_TORT_IRQ | HZB_TORT_STOP)
+
+/*
+ * Run torture read sections until duration_ns or iterations (at least
+ * one non-zero).  Each section holds a random 1..nest hazard pointers
+ * (contexts on the stack), busy-holds a random 0..hold_ns, then with
+ * HZB_TORT_SLEEP sleeps 1..sleep_us (one section in 64; needs
+ * HZB_FEAT_SLEEP_IN_READER, else -EOPNOTSUPP), with HZB_TORT_PREEMPT
+ * calls preempt_schedule() (one in 32), with HZB_TORT_DELAY spins up to
+ * delay_us (one in 1024), and releases in a random order.  With
+ * HZB_TORT_IRQ an hrtimer on the reader's CPU runs short read sections in
+ * hard irq every ~irq_period_us (needs HZB_FEAT_IRQ_READER, else
+ * -EOPNOTSUPP).  seed 0 picks a random seed.
+ */
+struct hzb_torture_reader {
+	__u32 size;
+	__u32 flags;			/* HZB_TORT_* */
+	__u64 duration_ns;
+	__u64 iterations;
+	__u32 nest;			/* 1..HZB_MAX_NEST */
+	__u32 hold_ns;			/* <= 1 s */
+	__u32 sleep_us;			/* with HZB_TORT_SLEEP 1..1e6, else 0 */
+	__u32 delay_us;			/* with HZB_TORT_DELAY 1..1e6, else 0 */
+	__u32 irq_period_us;		/* with HZB_TORT_IRQ 10..1e6, else 0 */
+	__u32 seed;
+	/* out */
+	__u64 sections;
+	__u64 acquires;			/* in task context, non-NULL */
+	__u64 null_acquires;
+	__u64 irq_sections;
+	__u64 irq_acquires;
+	__u64 sleeps;
+	__u64 preempts;
+	__u64 delays;
+	__u64 pipe[HZB_TORTURE_PIPE_LEN + 1];	/* held objects by stage seen */
+	__u64 irq_pipe[HZB_TORTURE_PIPE_LEN + 1];
+	__u64 reused;			/* held object recycled (seq changed) */
+	__u64 violations;		/* pipe[2..], irq_pipe[2..] and reused */
+	__u64 first_violation_ns;	/* since the run began; 0: none */
+	__u64 elapsed_ns;
+	__u64 ctx_switches;
+	__u64 reserved[4];
+};
+
+/* hzb_torture_writer.flags */
+#define HZB_TORTW_DELAY		(1U << 0) /* sometimes spin before publishing */
+#define HZB_TORTW_STOP		(1U << 1) /* end at the first violation of any run */
+#define HZB_TORTW_FLAGS		(HZB_TORTW_DELAY | HZB_TORTW_STOP)
+
+/*
+ * Run the torture writer until duration_ns or iterations (at least one
+ * non-zero): publish a pool object, synchronize on the replaced one, age
+ * the retired ones, sleep a random 0..interval_us.  With batch > 1 the
+ * writer retires batch objects per synchronize (the design's batch
+ * synchronize where it has one).  With HZB_TORTW_DELAY one update in 16
+ * spins 0..delay_us before publishing.  The last updater
+ * (torture or not) to finish checks the pool: every object must be free
+ * but the published one.
+ */
+struct hzb_torture_writer {
+	__u32 size;
+	__u32 flags;			/* HZB_TORTW_* */
+	__u64 duration_ns;
+	__u64 iterations;
+	__u32 interval_us;		/* <= 1e6 */
+	__u32 delay_us;			/* with HZB_TORTW_DELAY 1..1e6, else 0 */
+	__u32 seed;
+	__u32 batch;			/* retired per synchronize, 0 = 1, <= 256 */
+	/* out */
+	__u64 updates;
+	__u64 syncs;
+	__u64 sync_ns_total;
+	__u64 sync_ns_max;
+	__u64 freed;			/* aged objects put back in the pool */
+	__u64 elapsed_ns;
+	__u32 leak_checked;		/* 1: this run checked the pool */
+	__u32 pool_objects;
+	__u64 pool_free;		/* objects on the free list */
+	__u64 pool_live;		/* objects marked live (1: the current) */
+	__u64 reserved[4];
+};
+
 #define HZB_IOC_MAGIC		0xB7
 #define HZB_IOC_INFO		_IOR(HZB_IOC_MAGIC, 0x00, struct hzb_info)
 #define HZB_IOC_READER		_IOWR(HZB_IOC_MAGIC, 0x01, struct hzb_reader)
@@ -225,5 +326,7 @@ struct hzb_hold {
 #define HZB_IOC_LOCKS		_IOWR(HZB_IOC_MAGIC, 0x07, struct hzb_locks)
 #define HZB_IOC_HOLD		_IOWR(HZB_IOC_MAGIC, 0x08, struct hzb_hold)
 #define HZB_IOC_UNHOLD		_IO(HZB_IOC_MAGIC, 0x09)
+#define HZB_IOC_TORTURE_READER	_IOWR(HZB_IOC_MAGIC, 0x0a, struct hzb_torture_reader)
+#define HZB_IOC_TORTURE_WRITER	_IOWR(HZB_IOC_MAGIC, 0x0b, struct hzb_torture_writer)
 
 #endif /* _UAPI_HZBENCH_H */

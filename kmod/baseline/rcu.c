@@ -19,6 +19,8 @@ const struct hzb_knob hzb_design_knobs[] = {
 
 noinline void hzb_rcu_synchronize(void *ptr)
 {
+	if (HZB_RCU_BROKEN)
+		return;	/* broken on purpose, see rcu.h */
 	if (READ_ONCE(hzb_rcu_sync_mode) == HZB_RCU_EXPEDITED)
 		synchronize_rcu_expedited();
 	else
@@ -32,6 +34,9 @@ noinline void hzb_rcu_synchronize_batch(void **ptrs, unsigned int n)
 
 int hzb_design_init(void)
 {
+	if (HZB_RCU_BROKEN)
+		pr_warn("hzb_rcu: DELIBERATELY BROKEN build (0x%x): for torture tests only\n",
+			HZB_RCU_BROKEN);
 	return 0;
 }
 
@@ -46,6 +51,7 @@ int hzb_design_apply(void)
 
 void hzb_design_fill_info(struct hzb_info *info)
 {
+	info->broken = HZB_RCU_BROKEN;
 }
 
 int hzb_design_reader_enter(void)

@@ -14,7 +14,21 @@
 #define HZB_DESIGN_NAME		"rcu"
 #define HZB_DEVICE_NAME		"hzb_rcu"
 #define HZB_SYNC_FUNC		"hzb_rcu_synchronize"
-#define HZB_DESIGN_FEATURES	0U
+/*
+ * Broken on request (-Dbroken=no_mb, kmod/build.sh passes -DHZB_BROKEN_NO_MB),
+ * the stand-in for a hazard pointer acquire without its barrier: a
+ * synchronize that does not wait for any reader.  Torture must catch it.
+ */
+#ifdef HZB_BROKEN_NO_MB
+#define HZB_RCU_BROKEN		1U	/* bit 0: no_mb */
+#define HZB_RCU_FEAT_BROKEN	HZB_FEAT_BROKEN
+#else
+#define HZB_RCU_BROKEN		0U
+#define HZB_RCU_FEAT_BROKEN	0U
+#endif
+
+/* rcu_read_lock() nests and works in hard irq. */
+#define HZB_DESIGN_FEATURES	(HZB_FEAT_IRQ_READER | HZB_RCU_FEAT_BROKEN)
 
 /* A grace period covers every object retired before it began. */
 #define HZB_HAVE_SYNC_BATCH

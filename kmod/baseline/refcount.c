@@ -22,7 +22,10 @@ noinline void hzb_refcount_synchronize(void *ptr)
 	if (refcount_dec_and_test(&obj->ref))
 		return;
 	hzb_count(HZB_CNT_SYNC_WAITS);
-	while (refcount_read(&obj->ref)) {
+	/* Broken on purpose, see refcount.h. */
+	if (HZB_REFCOUNT_BROKEN == 2U && refcount_read(&obj->ref) > 2)
+		return;
+	while (refcount_read(&obj->ref) > (HZB_REFCOUNT_BROKEN == 4U)) {
 		cond_resched();
 		cpu_relax();
 	}
@@ -35,6 +38,9 @@ noinline void hzb_refcount_synchronize(void *ptr)
 
 int hzb_design_init(void)
 {
+	if (HZB_REFCOUNT_BROKEN)
+		pr_warn("hzb_refcount: DELIBERATELY BROKEN build (0x%x): for torture tests only\n",
+			HZB_REFCOUNT_BROKEN);
 	return 0;
 }
 
@@ -49,6 +55,7 @@ int hzb_design_apply(void)
 
 void hzb_design_fill_info(struct hzb_info *info)
 {
+	info->broken = HZB_REFCOUNT_BROKEN;
 }
 
 int hzb_design_reader_enter(void)

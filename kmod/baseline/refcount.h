@@ -19,7 +19,26 @@
 #define HZB_DESIGN_NAME		"refcount"
 #define HZB_DEVICE_NAME		"hzb_refcount"
 #define HZB_SYNC_FUNC		"hzb_refcount_synchronize"
-#define HZB_DESIGN_FEATURES	HZB_FEAT_SLEEP_IN_READER
+/*
+ * Broken on request, stand-ins for the hazard pointer modules' broken
+ * variants (kmod/build.sh passes -DHZB_BROKEN_<NAME>); torture must catch
+ * both:
+ *   HZB_BROKEN_SKIP_OVERFLOW: synchronize ignores readers past the first
+ *     two ("the slots"): it does not wait when more references remain;
+ *   HZB_BROKEN_EARLY_CLEAR: synchronize stops waiting one reference early.
+ */
+#if defined(HZB_BROKEN_SKIP_OVERFLOW)
+#define HZB_REFCOUNT_BROKEN		2U	/* bit 1: skip_overflow */
+#elif defined(HZB_BROKEN_EARLY_CLEAR)
+#define HZB_REFCOUNT_BROKEN		4U	/* bit 2: early_clear */
+#else
+#define HZB_REFCOUNT_BROKEN		0U
+#endif
+#define HZB_REFCOUNT_FEAT_BROKEN	(HZB_REFCOUNT_BROKEN ? HZB_FEAT_BROKEN : 0U)
+
+/* References may be held across sleeps and taken in hard irq. */
+#define HZB_DESIGN_FEATURES	(HZB_FEAT_SLEEP_IN_READER | HZB_FEAT_IRQ_READER | \
+				 HZB_REFCOUNT_FEAT_BROKEN)
 
 #define hzb_synchronize		hzb_refcount_synchronize
 

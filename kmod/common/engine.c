@@ -265,6 +265,60 @@ static void hzb_run_end(void)
 	atomic_dec(&hzb_active);
 }
 
+/* Updater runs (plain and torture) in progress. */
+static atomic_t hzb_updaters = ATOMIC_INIT(0);
+
+static void hzb_updater_begin(void)
+{
+	mutex_lock(&hzb_config_mutex);
+	atomic_inc(&hzb_active);
+	atomic_inc(&hzb_updaters);
+	mutex_unlock(&hzb_config_mutex);
+}
+
+/*
+ * The pool's leak check: with no updater running, every object is on the
+ * free list except the published one, and only that one is marked live.
+ */
+struct hzb_pool_census {
+	u64 free;
+	u64 live;
+};
+
+static void hzb_pool_census(struct hzb_pool_census *c)
+{
+	struct hzb_obj *obj;
+	unsigned int i;
+
+	c->free = 0;
+	c->live = 0;
+	spin_lock(&pool_lock);
+	list_for_each_entry(obj, &pool_free, pool_node)
+		c->free++;
+	for (i = 0; i < pool_objects; i++)
+		if (READ_ONCE(pool_mem[i].magic) == HZB_OBJ_LIVE)
+			c->live++;
+	spin_unlock(&pool_lock);
+}
+
+/*
+ * End an updater run.  The last one out takes the pool census into @c
+ * (when given) and returns true; updaters start under the same mutex, so
+ * none runs while it counts.
+ */
+static bool hzb_updater_end(struct hzb_pool_census *c)
+{
+	bool census;
+
+	mutex_lock(&hzb_config_mutex);
+	census = atomic_dec_and_test(&hzb_updaters) && c;
+	if (census)
+		hzb_pool_census(c);
+	mutex_unlock(&hzb_config_mutex);
+	hzb_run_end();
+	return census;
+}
+
 /* Busy-wait on ktime: udelay() disagrees with ktime under TCG. */
 static void hzb_spin_ns(u64 ns)
 {
@@ -699,9 +753,9 @@ static long hzb_ioctl_updater(void __user *argp)
 	u.sync_ns_min = 0;
 	u.sync_ns_max = 0;
 	u.elapsed_ns = 0;
-	hzb_run_begin();
+	hzb_updater_begin();
 	ret = hzb_updater_run(&u);
-	hzb_run_end();
+	hzb_updater_end(NULL);
 	if (!ret && copy_to_user(argp, &u, sizeof(u)))
 		ret = -EFAULT;
 	return ret;
@@ -894,6 +948,9 @@ static int hzb_release_file(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* HZB_IOC_TORTURE_READER and _WRITER. */
+#include "torture.c"
+
 static long hzb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *argp = (void __user *)arg;
@@ -924,6 +981,10 @@ static long hzb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return hzb_ioctl_set_variant(argp);
 	case HZB_IOC_LOCKS:
 		return hzb_ioctl_locks(argp);
+	case HZB_IOC_TORTURE_READER:
+		return hzb_ioctl_torture_reader(argp);
+	case HZB_IOC_TORTURE_WRITER:
+		return hzb_ioctl_torture_writer(argp);
 	}
 	return -ENOTTY;
 }

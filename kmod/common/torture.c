@@ -1,0 +1,608 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Torture mode of the hzbench engine, after the kernel's rcutorture and
+ * Paul McKenney's hazptrtorture: HZB_IOC_TORTURE_READER and
+ * HZB_IOC_TORTURE_WRITER (see include/uapi/hzbench.h).
+ *
+ * Included by engine.c, never compiled on its own: it uses the engine's
+ * pool and calls the design's hzb_acquire()/hzb_release() inline, so
+ * torture readers run exactly the fast path the benchmark measures.
+ *
+ * The check is rcutorture's pipeline.  A writer publishes an object from
+ * the pool, marks the one it replaced stage 1, synchronizes on it, then
+ * moves every object it retired one stage down the pipeline per update;
+ * an object leaves the pipeline at HZB_TORTURE_PIPE_LEN, poisoned, back
+ * in the pool.  A reader records the highest stage it sees on each object
+ * it holds, once after acquire and once before release.  Stage 0 is the
+ * current object and stage 1 one being synchronized on; the writer moves
+ * an object to stage 2 only after synchronize returned for it, so a reader
+ * that sees stage 2 or more held an object that synchronize had declared
+ * free: the design let synchronize return early.  Since the object then
+ * stays in the pipeline for HZB_TORTURE_PIPE_LEN - 2 more updates before it
+ * is poisoned or reused, a reader that is slow to look still catches it.
+ *
+ * No false positives: the writer's stores to ->stage are ordered after
+ * synchronize returned, which a correct design orders after every access
+ * of every reader that held the object; a reader only ever loads ->stage
+ * of an object it acquired, whose initialization (stage 0, by
+ * hzb_pool_get()) the publishing xchg() orders before the object can be
+ * acquired.
+ *
+ * Readers run hazptrtorture's mix: contexts on the stack, a random number
+ * of nested hazard pointers (past the design's slot count), random busy
+ * holds, sleeps while holding (designs with HZB_FEAT_SLEEP_IN_READER),
+ * preemption while holding, rare long delays, releases out of order, and
+ * an hrtimer that reads in hard irq on top of whatever runs on the CPU
+ * (designs with HZB_FEAT_IRQ_READER).
+ */
+#include <linux/hrtimer.h>
+#include <linux/prandom.h>
+#include <linux/random.h>
+
+/* ktime_get_ns() of the latest violation any torture reader saw; 0: none. */
+static u64 hzb_torture_fail_ns;
+
+/* Has a violation happened since @start, and does the run stop for it? */
+static bool hzb_torture_stopped(bool stop, u64 start)
+{
+	return stop && READ_ONCE(hzb_torture_fail_ns) >= start;
+}
+
+static void hzb_torture_seed(struct rnd_state *rnd, u32 seed)
+{
+	prandom_seed_state(rnd, seed ? seed : get_random_u64());
+}
+
+/* A random number in [0, n]; 0 when n is 0. */
+static u32 hzb_torture_rand(struct rnd_state *rnd, u32 n)
+{
+	return n ? prandom_u32_state(rnd) % (n + 1) : 0;
+}
+
+/* Where one object held by a reader was seen in the pipeline. */
+struct hzb_torture_held {
+	struct hzb_obj *obj;
+	u64 seq;			/* publication number at acquire */
+	u32 stage;			/* highest stage seen */
+};
+
+/* Verdicts of one context (the task or its irq reader). */
+struct hzb_torture_stats {
+	u64 pipe[HZB_TORTURE_PIPE_LEN + 1];
+	u64 reused;
+	u64 violations;
+	u64 first_ns;			/* ktime of the first violation, 0: none */
+};
+
+/* The object's stage, HZB_TORTURE_PIPE_LEN once it is back in the pool. */
+static __always_inline u32 hzb_torture_stage(struct hzb_obj *obj)
+{
+	u32 stage = READ_ONCE(obj->stage);
+
+	if (READ_ONCE(obj->magic) != HZB_OBJ_LIVE)
+		return HZB_TORTURE_PIPE_LEN;
+	return min_t(u32, stage, HZB_TORTURE_PIPE_LEN);
+}
+
+static __always_inline void hzb_torture_look(struct hzb_torture_held *h)
+{
+	h->stage = max(h->stage, hzb_torture_stage(h->obj));
+}
+
+static void hzb_torture_violation(struct hzb_torture_stats *st,
+				  const struct hzb_torture_held *h,
+				  bool reused, bool irq)
+{
+	u64 now = ktime_get_ns();
+
+	st->violations++;
+	if (!st->first_ns)
+		st->first_ns = now;
+	WRITE_ONCE(hzb_torture_fail_ns, now);
+	hzb_count(HZB_CNT_VIOLATIONS);
+	if (reused)
+		pr_err_ratelimited(HZB_PR_PREFIX "torture: %s reader held object %llu across its reuse: synchronize returned early\n",
+				   irq ? "irq" : "task", h->seq);
+	else
+		pr_err_ratelimited(HZB_PR_PREFIX "torture: %s reader held object %llu at stage %u: synchronize returned early\n",
+				   irq ? "irq" : "task", h->seq, h->stage);
+}
+
+/* Last look at a held object before release; counts its verdict. */
+static __always_inline void hzb_torture_verdict(struct hzb_torture_stats *st,
+						struct hzb_torture_held *h,
+						bool irq)
+{
+	bool reused;
+
+	hzb_torture_look(h);
+	reused = READ_ONCE(h->obj->seq) != h->seq;
+	st->pipe[h->stage]++;
+	if (reused)
+		st->reused++;
+	if (unlikely(h->stage >= 2 || reused))
+		hzb_torture_violation(st, h, reused, irq);
+}
+
+static __always_inline bool hzb_torture_acquire(struct hzb_ctx *ctx,
+						struct hzb_torture_held *h)
+{
+	h->obj = hzb_acquire(ctx, &hzb_shared);
+	if (!h->obj)
+		return false;
+	h->seq = READ_ONCE(h->obj->seq);
+	h->stage = 0;
+	hzb_torture_look(h);
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Readers in hard irq                                                 */
+/* ------------------------------------------------------------------ */
+
+#define HZB_TORTURE_IRQ_NEST	2
+#define HZB_TORTURE_IRQ_HOLD_NS	4096
+
+struct hzb_torture_irq {
+	struct hrtimer timer;
+	struct rnd_state rnd;
+	u64 period_ns;
+	/* Written by the timer only; read once it is cancelled. */
+	struct hzb_torture_stats st;
+	u64 sections;
+	u64 acquires;
+	u64 null_acquires;
+};
+
+/*
+ * One short read section in hard irq, on top of whatever the CPU was
+ * running: often a task read section of the same design, half-way through
+ * its acquire or release.
+ */
+static enum hrtimer_restart hzb_torture_irq_fn(struct hrtimer *timer)
+{
+	struct hzb_torture_irq *ti = container_of(timer, struct hzb_torture_irq,
+						  timer);
+	struct hzb_torture_held held[HZB_TORTURE_IRQ_NEST];
+	struct hzb_ctx ctx[HZB_TORTURE_IRQ_NEST];
+	u32 rnd = prandom_u32_state(&ti->rnd);
+	unsigned int n = 1 + (rnd & 1), i;
+
+	memset(ctx, 0, sizeof(ctx));
+	for (i = 0; i < n; i++) {
+		if (hzb_torture_acquire(&ctx[i], &held[i]))
+			ti->acquires++;
+		else
+			ti->null_acquires++;
+	}
+	hzb_spin_ns((rnd >> 1) % HZB_TORTURE_IRQ_HOLD_NS);
+	for (i = n; i-- > 0;) {
+		if (held[i].obj)
+			hzb_torture_verdict(&ti->st, &held[i], true);
+		hzb_release(&ctx[i], held[i].obj);
+	}
+	ti->sections++;
+	hrtimer_forward_now(timer, ns_to_ktime(ti->period_ns / 2 +
+					    hzb_torture_rand(&ti->rnd, ti->period_ns)));
+	return HRTIMER_RESTART;
+}
+
+/* ------------------------------------------------------------------ */
+/* Readers in task context                                             */
+/* ------------------------------------------------------------------ */
+
+/* Per reader run; allocated, except the contexts, which are on the stack. */
+struct hzb_torture_rstate {
+	struct hzb_torture_reader *r;
+	struct rnd_state rnd;
+	struct hzb_torture_stats st;
+	struct hzb_torture_held held[HZB_MAX_NEST];
+	struct hzb_torture_irq irq;
+};
+
+/* While holding: what hazptrtorture's readers do to their sections. */
+static void hzb_torture_hold(struct hzb_torture_rstate *s)
+{
+	struct hzb_torture_reader *r = s->r;
+	u32 act = prandom_u32_state(&s->rnd);
+
+	if (r->hold_ns)
+		hzb_spin_ns(hzb_torture_rand(&s->rnd, r->hold_ns));
+	if ((r->flags & HZB_TORT_SLEEP) && act % 64 == 0) {
+		u32 us = 1 + hzb_torture_rand(&s->rnd, r->sleep_us - 1);
+
+		usleep_range(us, us + us / 8 + 1);
+		r->sleeps++;
+	} else if ((r->flags & HZB_TORT_PREEMPT) && act % 32 == 1) {
+#ifdef CONFIG_PREEMPTION
+		/*
+		 * An involuntary context switch while holding, as if the
+		 * tick had found another task to run: legal in every read
+		 * section, even RCU's, where schedule() would not be.
+		 */
+		preempt_schedule();
+#endif
+		r->preempts++;
+	} else if ((r->flags & HZB_TORT_DELAY) && act % 1024 == 2) {
+		hzb_spin_ns((u64)hzb_torture_rand(&s->rnd, r->delay_us) *
+			    NSEC_PER_USEC);
+		r->delays++;
+	}
+}
+
+static void hzb_torture_section(struct hzb_torture_rstate *s,
+				struct hzb_ctx *ctx)
+{
+	struct hzb_torture_reader *r = s->r;
+	struct hzb_torture_held *held = s->held;
+	u32 rnd = prandom_u32_state(&s->rnd);
+	unsigned int n, i, k, first;
+
+	/* Half the sections hold one pointer, the others 1..nest. */
+	n = (rnd & 1) ? 1 : 1 + (rnd >> 1) % r->nest;
+	for (i = 0; i < n; i++) {
+		if (hzb_torture_acquire(&ctx[i], &held[i]))
+			r->acquires++;
+		else
+			r->null_acquires++;
+	}
+	hzb_torture_hold(s);
+	/* Release in a random rotation of the acquire order, not LIFO. */
+	first = (rnd >> 16) % n;
+	for (i = 0; i < n; i++) {
+		k = (first + i) % n;
+		if (held[k].obj)
+			hzb_torture_verdict(&s->st, &held[k], false);
+		hzb_release(&ctx[k], held[k].obj);
+	}
+}
+
+/* An optional parameter: in [min, max] when its flag is set, else 0. */
+static bool hzb_torture_bad_param(bool on, u32 val, u32 min, u32 max)
+{
+	if (!on)
+		return val != 0;
+	return val < min || val > max;
+}
+
+static int hzb_torture_reader_check(const struct hzb_torture_reader *r)
+{
+	u32 f = r->flags;
+
+	if (f & ~HZB_TORT_READ_FLAGS)
+		return -EINVAL;
+	if (!r->duration_ns && !r->iterations)
+		return -EINVAL;
+	if (!r->nest || r->nest > HZB_MAX_NEST || r->hold_ns > NSEC_PER_SEC)
+		return -EINVAL;
+	if (hzb_torture_bad_param(f & HZB_TORT_SLEEP, r->sleep_us, 1,
+				  USEC_PER_SEC) ||
+	    hzb_torture_bad_param(f & HZB_TORT_DELAY, r->delay_us, 1,
+				  USEC_PER_SEC) ||
+	    hzb_torture_bad_param(f & HZB_TORT_IRQ, r->irq_period_us, 10,
+				  USEC_PER_SEC))
+		return -EINVAL;
+	if (memchr_inv(r->reserved, 0, sizeof(r->reserved)))
+		return -EINVAL;
+	if ((f & HZB_TORT_SLEEP) &&
+	    !(HZB_DESIGN_FEATURES & HZB_FEAT_SLEEP_IN_READER))
+		return -EOPNOTSUPP;
+	if ((f & HZB_TORT_IRQ) && !(HZB_DESIGN_FEATURES & HZB_FEAT_IRQ_READER))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/* Time from @start to the earlier of two first violations; 0: none. */
+static u64 hzb_torture_first(u64 start, u64 a, u64 b)
+{
+	u64 t = a && b ? min(a, b) : a | b;
+
+	return t ? max(t - start, 1ULL) : 0;
+}
+
+static long hzb_torture_reader_run(struct hzb_torture_reader *r)
+{
+	struct hzb_ctx ctx[HZB_MAX_NEST];
+	struct hzb_torture_rstate *s;
+	bool irq = r->flags & HZB_TORT_IRQ;
+	u64 start, deadline, switches;
+	unsigned int i;
+	int ret;
+
+	ret = hzb_torture_reader_check(r);
+	if (ret)
+		return ret;
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	s->r = r;
+	hzb_torture_seed(&s->rnd, r->seed);
+	memset(ctx, 0, sizeof(ctx));
+	ret = hzb_design_reader_enter();
+	if (ret)
+		goto out;
+
+	switches = hzb_task_switches();
+	start = ktime_get_ns();
+	deadline = r->duration_ns ? start + r->duration_ns : U64_MAX;
+	if (irq) {
+		hzb_torture_seed(&s->irq.rnd, r->seed ? r->seed + 1 : 0);
+		s->irq.period_ns = (u64)r->irq_period_us * NSEC_PER_USEC;
+		hrtimer_init(&s->irq.timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL_PINNED_HARD);
+		s->irq.timer.function = hzb_torture_irq_fn;
+		hrtimer_start(&s->irq.timer, ns_to_ktime(s->irq.period_ns),
+			      HRTIMER_MODE_REL_PINNED_HARD);
+	}
+	while (!r->iterations || r->sections < r->iterations) {
+		hzb_torture_section(s, ctx);
+		r->sections++;
+		if (ktime_get_ns() >= deadline)
+			break;
+		if (hzb_torture_stopped(r->flags & HZB_TORT_STOP, start))
+			break;
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	if (irq)
+		hrtimer_cancel(&s->irq.timer);
+	r->elapsed_ns = ktime_get_ns() - start;
+	r->ctx_switches = hzb_task_switches() - switches;
+	hzb_design_reader_exit();
+
+	for (i = 0; i <= HZB_TORTURE_PIPE_LEN; i++) {
+		r->pipe[i] = s->st.pipe[i];
+		r->irq_pipe[i] = s->irq.st.pipe[i];
+	}
+	r->irq_sections = s->irq.sections;
+	r->irq_acquires = s->irq.acquires;
+	r->reused = s->st.reused + s->irq.st.reused;
+	r->violations = s->st.violations + s->irq.st.violations;
+	r->first_violation_ns = hzb_torture_first(start, s->st.first_ns,
+						  s->irq.st.first_ns);
+	hzb_count_add(HZB_CNT_ACQUIRES, r->acquires + r->null_acquires +
+		      s->irq.acquires + s->irq.null_acquires);
+	hzb_count_add(HZB_CNT_RELEASES, r->acquires + r->null_acquires +
+		      s->irq.acquires + s->irq.null_acquires);
+out:
+	kfree(s);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writers                                                             */
+/* ------------------------------------------------------------------ */
+
+#define HZB_TORTURE_MAX_BATCH	256
+
+/*
+ * Move each object on @aging, whose synchronize has returned, one stage
+ * down the pipeline; those at the end (all of them with @flush) go back to
+ * the pool.  Returns how many went back.
+ */
+static u64 hzb_torture_age(struct list_head *aging, bool flush)
+{
+	struct hzb_obj *obj, *tmp;
+	u64 freed = 0;
+	u32 stage;
+
+	list_for_each_entry_safe(obj, tmp, aging, pool_node) {
+		stage = READ_ONCE(obj->stage) + 1;
+		if (stage < HZB_TORTURE_PIPE_LEN && !flush) {
+			WRITE_ONCE(obj->stage, stage);
+			continue;
+		}
+		list_del(&obj->pool_node);
+		WRITE_ONCE(obj->stage, HZB_TORTURE_PIPE_LEN);
+		hzb_pool_put(obj);
+		freed++;
+	}
+	hzb_count_add(HZB_CNT_RECLAIMED, freed);
+	return freed;
+}
+
+/* Synchronize on the @n objects of @batch, then start them aging. */
+static void hzb_torture_retire(struct hzb_torture_writer *w,
+			       struct hzb_obj **batch, unsigned int n,
+			       struct list_head *aging)
+{
+	unsigned int i;
+	u64 t0, ns;
+
+	if (!n)
+		return;
+	t0 = ktime_get_ns();
+#ifdef HZB_HAVE_SYNC_BATCH
+	if (n > 1) {
+		hzb_synchronize_batch((void **)batch, n);
+		hzb_count(HZB_CNT_RETIRE_BATCHES);
+	} else {
+		hzb_synchronize(batch[0]);
+	}
+#else
+	for (i = 0; i < n; i++)
+		hzb_synchronize(batch[i]);
+#endif
+	ns = ktime_get_ns() - t0;
+	w->syncs++;
+	w->sync_ns_total += ns;
+	w->sync_ns_max = max(w->sync_ns_max, ns);
+	hzb_count(HZB_CNT_SYNCS);
+	/* Their synchronize returned: from here on, stage 2 and up. */
+	for (i = 0; i < n; i++)
+		list_add_tail(&batch[i]->pool_node, aging);
+	w->freed += hzb_torture_age(aging, false);
+}
+
+static int hzb_torture_writer_check(const struct hzb_torture_writer *w)
+{
+	if (w->flags & ~HZB_TORTW_FLAGS)
+		return -EINVAL;
+	if (!w->duration_ns && !w->iterations)
+		return -EINVAL;
+	if (w->interval_us > USEC_PER_SEC || w->batch > HZB_TORTURE_MAX_BATCH)
+		return -EINVAL;
+	if (hzb_torture_bad_param(w->flags & HZB_TORTW_DELAY, w->delay_us, 1,
+				  USEC_PER_SEC))
+		return -EINVAL;
+	if (memchr_inv(w->reserved, 0, sizeof(w->reserved)))
+		return -EINVAL;
+	return 0;
+}
+
+static long hzb_torture_writer_run(struct hzb_torture_writer *w)
+{
+	unsigned int batch = w->batch ? w->batch : 1, n = 0;
+	bool stop = w->flags & HZB_TORTW_STOP;
+	struct hzb_obj *obj, *old, **retired;
+	u64 start, deadline;
+	struct rnd_state rnd;
+	LIST_HEAD(aging);
+	u32 us;
+	int ret;
+
+	ret = hzb_torture_writer_check(w);
+	if (ret)
+		return ret;
+	retired = kmalloc_array(batch, sizeof(*retired), GFP_KERNEL);
+	if (!retired)
+		return -ENOMEM;
+	hzb_torture_seed(&rnd, w->seed);
+	start = ktime_get_ns();
+	deadline = w->duration_ns ? start + w->duration_ns : U64_MAX;
+	while (!w->iterations || w->updates < w->iterations) {
+		obj = hzb_pool_get();
+		if (!obj) {
+			/* Pool empty: drain what is already synchronized. */
+			hzb_count(HZB_CNT_POOL_EMPTY);
+			hzb_torture_retire(w, retired, n, &aging);
+			n = 0;
+			w->freed += hzb_torture_age(&aging, true);
+			obj = hzb_pool_get();
+			if (!obj) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
+		/* Keep the old object current a little longer, sometimes. */
+		if ((w->flags & HZB_TORTW_DELAY) && prandom_u32_state(&rnd) % 16 == 0)
+			hzb_spin_ns((u64)hzb_torture_rand(&rnd, w->delay_us) *
+				    NSEC_PER_USEC);
+		/*
+		 * Store A of the hazard-pointer handshake: unpublish the old
+		 * object.  xchg() is fully ordered: it orders the new
+		 * object's initialization (stage 0, live) before its
+		 * publication, pairing with the readers' acquire, and the
+		 * unpublication before the design's scan.
+		 */
+		old = xchg(&hzb_shared, obj);
+		w->updates++;
+		hzb_count(HZB_CNT_RETIRED);
+		if (old) {
+			/* Unpublished, not yet synchronized: still legal. */
+			WRITE_ONCE(old->stage, 1);
+			retired[n++] = old;
+		}
+		if (n == batch) {
+			hzb_torture_retire(w, retired, n, &aging);
+			n = 0;
+		}
+		us = hzb_torture_rand(&rnd, w->interval_us);
+		if (us)
+			usleep_range(us, us + us / 8 + 1);
+		if (ktime_get_ns() >= deadline)
+			break;
+		if (hzb_torture_stopped(stop, start))
+			break;
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	hzb_torture_retire(w, retired, n, &aging);
+	w->freed += hzb_torture_age(&aging, true);
+	w->elapsed_ns = ktime_get_ns() - start;
+	kfree(retired);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* ioctls                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Outputs start at zero whatever the caller left in them. */
+static void hzb_torture_reader_in(struct hzb_torture_reader *r,
+				  const struct hzb_torture_reader *in)
+{
+	memset(r, 0, sizeof(*r));
+	r->size = in->size;
+	r->flags = in->flags;
+	r->duration_ns = in->duration_ns;
+	r->iterations = in->iterations;
+	r->nest = in->nest;
+	r->hold_ns = in->hold_ns;
+	r->sleep_us = in->sleep_us;
+	r->delay_us = in->delay_us;
+	r->irq_period_us = in->irq_period_us;
+	r->seed = in->seed;
+	memcpy(r->reserved, in->reserved, sizeof(r->reserved));
+}
+
+static long hzb_ioctl_torture_reader(void __user *argp)
+{
+	struct hzb_torture_reader *r;
+	long ret;
+
+	/* Two of them: too big for the stack next to the contexts. */
+	r = kmalloc_array(2, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	ret = hzb_copy_in(&r[1], argp, sizeof(*r));
+	if (ret)
+		goto out;
+	hzb_torture_reader_in(r, &r[1]);
+	hzb_run_begin();
+	ret = hzb_torture_reader_run(r);
+	hzb_run_end();
+	if (!ret && copy_to_user(argp, r, sizeof(*r)))
+		ret = -EFAULT;
+out:
+	kfree(r);
+	return ret;
+}
+
+static long hzb_ioctl_torture_writer(void __user *argp)
+{
+	struct hzb_torture_writer in, w = { };
+	struct hzb_pool_census census;
+	long ret;
+
+	ret = hzb_copy_in(&in, argp, sizeof(in));
+	if (ret)
+		return ret;
+	/* Outputs start at zero whatever the caller left in them. */
+	w.size = in.size;
+	w.flags = in.flags;
+	w.duration_ns = in.duration_ns;
+	w.iterations = in.iterations;
+	w.interval_us = in.interval_us;
+	w.delay_us = in.delay_us;
+	w.seed = in.seed;
+	w.batch = in.batch;
+	memcpy(w.reserved, in.reserved, sizeof(w.reserved));
+	hzb_updater_begin();
+	ret = hzb_torture_writer_run(&w);
+	if (hzb_updater_end(&census)) {
+		w.leak_checked = 1;
+		w.pool_free = census.free;
+		w.pool_live = census.live;
+	}
+	w.pool_objects = pool_objects;
+	if (!ret && copy_to_user(argp, &w, sizeof(w)))
+		ret = -EFAULT;
+	return ret;
+}

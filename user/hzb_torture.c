@@ -1,0 +1,899 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hzbench torture: an rcutorture-style correctness run of one design.
+ *
+ * Readers (by default two per CPU, at nice 19: overcommitted) and writers
+ * run HZB_IOC_TORTURE_READER / _WRITER in the design's module for
+ * --duration; the kernel side (kmod/common/torture.c) ages retired objects
+ * through a pipeline and counts readers that held an object after
+ * synchronize returned for it.  This side watches the module's counters
+ * for writer stalls and violations while the run goes, then prints the
+ * pipe histograms, the pool's leak check and one verdict line:
+ *
+ *	percpu-torture: End of test: SUCCESS
+ *
+ * Like hzbench itself, it re-runs inside the qemu guest when the device is
+ * missing and this host cannot load modules.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hzb_config.h"
+#include "hzb_dev.h"
+#include "hzb_opts.h"
+#include "hzb_run.h"
+#include "hzb_tasks.h"
+#include "hzb_torture.h"
+#include "hzb_vm.h"
+
+#define WHO		"hzbench torture"
+#define PIPE		(HZB_TORTURE_PIPE_LEN + 1)
+#define NS		1000000000.0
+
+struct tort_opts {
+	const char *design;
+	const char *variant;
+	double duration_s;
+	int readers;			/* -1: per_cpu per online CPU */
+	int per_cpu;
+	int writers;
+	unsigned int nest;		/* 0: the design's slots + 4 */
+	uint64_t hold_ns;
+	uint64_t sleep_ns;		/* -1: default when the design can */
+	uint64_t delay_ns;
+	uint64_t irq_ns;		/* -1: default when the design can */
+	int preempt;
+	uint64_t winterval_ns;
+	uint64_t wdelay_ns;
+	unsigned int batch;
+	unsigned long tasks;
+	double stall_s;
+	uint32_t seed;
+	int stop;
+	enum hzb_vm_mode vm;
+	int vcpus;
+	int mem_mb;
+	const char *vm_cpu;
+	int quiet;
+};
+
+#define AUTO		UINT64_MAX
+
+static struct tort_opts to = {
+	.variant = "",
+	.duration_s = 30,
+	.readers = -1,
+	.per_cpu = 2,
+	.writers = 1,
+	.hold_ns = 2000,
+	.sleep_ns = AUTO,
+	.delay_ns = 2000000,
+	.irq_ns = AUTO,
+	.preempt = 1,
+	.winterval_ns = 20000,
+	.wdelay_ns = 500000,
+	.batch = 1,
+	.stall_s = 30,
+	.vcpus = 2,
+	.mem_mb = 4096,
+	.vm_cpu = "max",
+};
+
+static char tort_cmdline[8192];
+
+static void tsay(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void tsay(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (to.quiet)
+		return;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s-torture: ", to.design ?: "hzbench");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs(WHO ": ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs(" (see hzbench torture --help)\n", stderr);
+	va_end(ap);
+	exit(2);
+}
+
+static void usage(void)
+{
+	printf("Usage: hzbench torture --design=NAME [OPTIONS]\n"
+	       "\n"
+	       "Correctness torture of one design, after rcutorture/hazptrtorture:\n"
+	       "writers publish pool objects, synchronize on the replaced one and age\n"
+	       "it through %d pipeline stages before reuse; readers record the stage\n"
+	       "of every object they hold.  A reader that sees stage >= 2 held an\n"
+	       "object after synchronize returned for it: the run FAILS.  Also fails\n"
+	       "on a writer stall, a pool leak, or (in the VM) any kernel problem on\n"
+	       "the console.  Ends with '<design>-torture: End of test: SUCCESS'.\n"
+	       "\n"
+	       "  -d, --design=NAME        design to torture (required): %s\n"
+	       "  -V, --variant=K=V,...    design variant (see 'hzbench info')\n"
+	       "  -D, --duration=SEC       run time (default 30)\n"
+	       "  -r, --readers=N          reader threads in all\n"
+	       "      --nreaders-per-cpu=N readers per online CPU (default 2: more\n"
+	       "                           runnable readers than CPUs)\n"
+	       "  -w, --writers=N          writer threads (default 1)\n"
+	       "  -n, --nest=K             most hazard pointers a section holds\n"
+	       "                           (default: the design's slots + 4, <= %d)\n"
+	       "      --hold=TIME          random busy hold per section, up to (2us)\n"
+	       "      --sleep=TIME         sleep while holding, up to (500us; 0: never;\n"
+	       "                           default off when the design cannot sleep)\n"
+	       "      --delay=TIME         rare long busy delay while holding (2ms; 0: off)\n"
+	       "      --irq-period=TIME    hrtimer readers in hard irq, mean period (1ms;\n"
+	       "                           0: off; default off when the design cannot)\n"
+	       "      --no-preempt         no preempt_schedule() while holding\n"
+	       "      --writer-interval=TIME  random pause between updates (20us)\n"
+	       "      --writer-delay=TIME  sometimes spin before publishing (500us; 0: off)\n"
+	       "      --batch=N            objects retired per synchronize (default 1)\n"
+	       "  -t, --tasks=N            idle tasks alive during the run (default 0)\n"
+	       "      --stall=SEC          writer making no update this long: stall (30)\n"
+	       "      --seed=N             random seed (default: from the clock)\n"
+	       "      --stop-on-failure    end the run at the first violation\n"
+	       "      --vm, --no-vm, --vcpus=N, --mem=MB, --vm-cpu=MODEL  as hzbench\n"
+	       "  -q, --quiet              no progress on stderr\n"
+	       "  -h, --help               this text\n"
+	       "\n"
+	       "Examples:\n"
+	       "  hzbench torture --design=percpu --duration=60\n"
+	       "  hzbench torture --design=pertask --variant=track=bitmap --nreaders-per-cpu=4\n"
+	       "  hzbench torture --design=percpu --vcpus=4 --duration=3600   # a soak\n"
+	       "\n"
+	       "Exit status: 0 SUCCESS, 1 FAILURE, 2 usage error, 3 kernel problem on\n"
+	       "the guest console, 4 the guest did not finish.\n",
+	       HZB_TORTURE_PIPE_LEN, hzb_design_list(), HZB_MAX_NEST);
+}
+
+static unsigned long parse_num(const char *name, const char *s,
+			       unsigned long min, unsigned long max)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
+		usage_error("--%s=%s: expected an integer in [%lu, %lu]", name, s,
+			    min, max);
+	return v;
+}
+
+static uint64_t parse_time(const char *name, const char *s, uint64_t unit_ns,
+			   uint64_t max_ns)
+{
+	uint64_t ns;
+
+	if (hzb_parse_time_ns(s, unit_ns, &ns) || ns > max_ns)
+		usage_error("--%s=%s: expected a time <= %.9gs, e.g. 500us", name, s,
+			    max_ns / NS);
+	return ns;
+}
+
+enum {
+	O_PER_CPU = 256, O_HOLD, O_SLEEP, O_DELAY, O_IRQ, O_NO_PREEMPT,
+	O_WINTERVAL, O_WDELAY, O_BATCH, O_STALL, O_SEED, O_STOP, O_VM,
+	O_NO_VM, O_VCPUS, O_MEM, O_VM_CPU,
+};
+
+static const struct option long_opts[] = {
+	{ "design", required_argument, NULL, 'd' },
+	{ "variant", required_argument, NULL, 'V' },
+	{ "duration", required_argument, NULL, 'D' },
+	{ "readers", required_argument, NULL, 'r' },
+	{ "nreaders-per-cpu", required_argument, NULL, O_PER_CPU },
+	{ "writers", required_argument, NULL, 'w' },
+	{ "nest", required_argument, NULL, 'n' },
+	{ "hold", required_argument, NULL, O_HOLD },
+	{ "sleep", required_argument, NULL, O_SLEEP },
+	{ "delay", required_argument, NULL, O_DELAY },
+	{ "irq-period", required_argument, NULL, O_IRQ },
+	{ "no-preempt", no_argument, NULL, O_NO_PREEMPT },
+	{ "writer-interval", required_argument, NULL, O_WINTERVAL },
+	{ "writer-delay", required_argument, NULL, O_WDELAY },
+	{ "batch", required_argument, NULL, O_BATCH },
+	{ "tasks", required_argument, NULL, 't' },
+	{ "stall", required_argument, NULL, O_STALL },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "stop-on-failure", no_argument, NULL, O_STOP },
+	{ "vm", no_argument, NULL, O_VM },
+	{ "no-vm", no_argument, NULL, O_NO_VM },
+	{ "vcpus", required_argument, NULL, O_VCPUS },
+	{ "mem", required_argument, NULL, O_MEM },
+	{ "vm-cpu", required_argument, NULL, O_VM_CPU },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void parse_args(int argc, char **argv)
+{
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:V:D:r:w:n:t:qh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			to.design = optarg;
+			break;
+		case 'V':
+			if (strlen(optarg) >= HZB_VARIANT_LEN)
+				usage_error("--variant is too long");
+			to.variant = optarg;
+			break;
+		case 'D':
+			to.duration_s = parse_time("duration", optarg, 1000000000ULL,
+						   86400ULL * 1000000000ULL) / NS;
+			if (to.duration_s <= 0)
+				usage_error("--duration=%s: expected seconds > 0", optarg);
+			break;
+		case 'r':
+			to.readers = (int)parse_num("readers", optarg, 0, 4096);
+			break;
+		case O_PER_CPU:
+			to.per_cpu = (int)parse_num("nreaders-per-cpu", optarg, 1, 64);
+			to.readers = -1;
+			break;
+		case 'w':
+			to.writers = (int)parse_num("writers", optarg, 0, 64);
+			break;
+		case 'n':
+			to.nest = (unsigned int)parse_num("nest", optarg, 1, HZB_MAX_NEST);
+			break;
+		case O_HOLD:
+			to.hold_ns = parse_time("hold", optarg, 1, 1000000000ULL);
+			break;
+		case O_SLEEP:
+			to.sleep_ns = parse_time("sleep", optarg, 1000, 1000000000ULL);
+			break;
+		case O_DELAY:
+			to.delay_ns = parse_time("delay", optarg, 1000, 1000000000ULL);
+			break;
+		case O_IRQ:
+			to.irq_ns = parse_time("irq-period", optarg, 1000, 1000000000ULL);
+			if (to.irq_ns && to.irq_ns < 10000)
+				usage_error("--irq-period=%s: expected 0 or >= 10us", optarg);
+			break;
+		case O_NO_PREEMPT:
+			to.preempt = 0;
+			break;
+		case O_WINTERVAL:
+			to.winterval_ns = parse_time("writer-interval", optarg, 1000,
+						     1000000000ULL);
+			break;
+		case O_WDELAY:
+			to.wdelay_ns = parse_time("writer-delay", optarg, 1000,
+						  1000000000ULL);
+			break;
+		case O_BATCH:
+			to.batch = (unsigned int)parse_num("batch", optarg, 1, 256);
+			break;
+		case 't':
+			to.tasks = parse_num("tasks", optarg, 0, 1000000);
+			break;
+		case O_STALL:
+			to.stall_s = parse_time("stall", optarg, 1000000000ULL,
+						3600ULL * 1000000000ULL) / NS;
+			if (to.stall_s < 1)
+				usage_error("--stall=%s: expected at least 1 s", optarg);
+			break;
+		case O_SEED:
+			to.seed = (uint32_t)parse_num("seed", optarg, 0, UINT32_MAX);
+			break;
+		case O_STOP:
+			to.stop = 1;
+			break;
+		case O_VM:
+			to.vm = VM_FORCE;
+			break;
+		case O_NO_VM:
+			to.vm = VM_NEVER;
+			break;
+		case O_VCPUS:
+			to.vcpus = (int)parse_num("vcpus", optarg, 1, 64);
+			break;
+		case O_MEM:
+			to.mem_mb = (int)parse_num("mem", optarg, 256, 65536);
+			break;
+		case O_VM_CPU:
+			to.vm_cpu = optarg;
+			break;
+		case 'q':
+			to.quiet = 1;
+			break;
+		case 'h':
+			usage();
+			exit(0);
+		default:
+			exit(2);	/* getopt printed the reason */
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	if (!to.design)
+		usage_error("--design is required: one of %s", hzb_design_list());
+	if (!hzb_design_find(to.design))
+		usage_error("unknown design '%s': valid designs are %s", to.design,
+			    hzb_design_list());
+	if (!to.readers && !to.writers)
+		usage_error("nothing to run: --readers=0 and --writers=0");
+	if (getenv("HZB_IN_VM"))
+		to.vm = VM_NEVER;
+}
+
+/* ------------------------------------------------------------------ */
+/* In the guest                                                        */
+/* ------------------------------------------------------------------ */
+
+static void gpush(char **argv, int *argc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void gpush(char **argv, int *argc, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	argv[(*argc)++] = s;
+}
+
+static int torture_in_vm(void)
+{
+	struct hzb_vm_req req = {
+		.who = WHO, .vcpus = to.vcpus, .mem_mb = to.mem_mb,
+		.cpu = to.vm_cpu, .host_cmdline = tort_cmdline,
+	};
+	char *argv[64];
+	int argc = 0, status, i;
+
+	gpush(argv, &argc, "hzbench");
+	gpush(argv, &argc, "torture");
+	gpush(argv, &argc, "--design=%s", to.design);
+	gpush(argv, &argc, "--variant=%s", to.variant);
+	gpush(argv, &argc, "--duration=%.9gs", to.duration_s);
+	if (to.readers >= 0)
+		gpush(argv, &argc, "--readers=%d", to.readers);
+	else
+		gpush(argv, &argc, "--nreaders-per-cpu=%d", to.per_cpu);
+	gpush(argv, &argc, "--writers=%d", to.writers);
+	if (to.nest)
+		gpush(argv, &argc, "--nest=%u", to.nest);
+	gpush(argv, &argc, "--hold=%" PRIu64 "ns", to.hold_ns);
+	if (to.sleep_ns != AUTO)
+		gpush(argv, &argc, "--sleep=%" PRIu64 "ns", to.sleep_ns);
+	gpush(argv, &argc, "--delay=%" PRIu64 "ns", to.delay_ns);
+	if (to.irq_ns != AUTO)
+		gpush(argv, &argc, "--irq-period=%" PRIu64 "ns", to.irq_ns);
+	if (!to.preempt)
+		gpush(argv, &argc, "--no-preempt");
+	gpush(argv, &argc, "--writer-interval=%" PRIu64 "ns", to.winterval_ns);
+	gpush(argv, &argc, "--writer-delay=%" PRIu64 "ns", to.wdelay_ns);
+	gpush(argv, &argc, "--batch=%u", to.batch);
+	gpush(argv, &argc, "--tasks=%lu", to.tasks);
+	gpush(argv, &argc, "--stall=%.9gs", to.stall_s);
+	if (to.seed)
+		gpush(argv, &argc, "--seed=%" PRIu32, to.seed);
+	if (to.stop)
+		gpush(argv, &argc, "--stop-on-failure");
+	if (to.quiet)
+		gpush(argv, &argc, "--quiet");
+	argv[argc] = NULL;
+	/* Boot, spawning, the stall allowance and a hung run's grace. */
+	req.timeout_s = (long)(to.duration_s + 2 * to.stall_s) + 180 +
+			(long)(to.tasks / 500);
+	req.guest_argv = argv;
+	tsay("no /dev/%s here and this host cannot load modules: running in a %d-vCPU qemu guest",
+	     hzb_design_find(to.design)->device, to.vcpus);
+	status = hzb_vm_run(&req);
+	for (i = 0; i < argc; i++)
+		free(argv[i]);
+	return status;
+}
+
+static int want_vm(void)
+{
+	char why[512] = "";
+
+	if (to.vm == VM_FORCE)
+		return 1;
+	if (to.vm == VM_NEVER)
+		return 0;
+	if (!hzb_vm_needed(to.design, why, sizeof(why)))
+		return 0;
+	tsay("%s", why);
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The run                                                             */
+/* ------------------------------------------------------------------ */
+
+struct treader {
+	pthread_t th;
+	int fd, err;
+	atomic_int done;
+	atomic_int tid;
+	struct hzb_torture_reader r;
+};
+
+struct twriter {
+	pthread_t th;
+	int fd, err;
+	atomic_int done;
+	atomic_int tid;
+	struct hzb_torture_writer w;
+};
+
+static pthread_barrier_t start_barrier;
+
+static void *reader_main(void *arg)
+{
+	struct treader *t = arg;
+
+	atomic_store(&t->tid, (int)syscall(SYS_gettid));
+	/* As hazptrtorture's readers: the writers must get through. */
+	setpriority(PRIO_PROCESS, (id_t)t->tid, 19);
+	pthread_barrier_wait(&start_barrier);
+	if (ioctl(t->fd, HZB_IOC_TORTURE_READER, &t->r))
+		t->err = errno;
+	atomic_store(&t->done, 1);
+	return NULL;
+}
+
+static void *writer_main(void *arg)
+{
+	struct twriter *t = arg;
+
+	atomic_store(&t->tid, (int)syscall(SYS_gettid));
+	pthread_barrier_wait(&start_barrier);
+	if (ioctl(t->fd, HZB_IOC_TORTURE_WRITER, &t->w))
+		t->err = errno;
+	atomic_store(&t->done, 1);
+	return NULL;
+}
+
+static void read_cnt(int fd, uint64_t *out)
+{
+	struct hzb_counters c;
+	size_t i;
+	int ret = hzb_counters(fd, &c);
+
+	for (i = 0; i < HZB_NR_COUNTERS; i++)
+		out[i] = ret ? 0 : c.val[i];
+}
+
+static void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* rcutorture's "??? Writer stall state": what the stuck thread is doing. */
+static void show_thread(const char *what, int i, int tid)
+{
+	char path[128], stat[512], wchan[128], line[256];
+	const char *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	read_line(path, stat, sizeof(stat));
+	p = strrchr(stat, ')');
+	snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", tid);
+	read_line(path, wchan, sizeof(wchan));
+	printf("%s-torture: ??? %s %d (tid %d) state %c wchan %s\n", to.design, what,
+	       i, tid, p && p[1] ? p[2] : '?', wchan[0] ? wchan : "?");
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stack", tid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		printf("%s-torture:     %s", to.design, line);
+	if (f)
+		fclose(f);
+}
+
+struct tally {
+	uint64_t pipe[PIPE], irq_pipe[PIPE];
+	uint64_t sections, acquires, null_acquires, irq_sections, irq_acquires;
+	uint64_t sleeps, preempts, delays, ctx_switches, reused, violations;
+	uint64_t first_ns;
+	uint64_t updates, syncs, sync_total, sync_max, freed;
+	int leak_checked;
+	uint64_t pool_objects, pool_free, pool_live;
+};
+
+static void print_pipe(const char *name, const uint64_t *pipe)
+{
+	int i;
+
+	printf("%s-torture: %s:", to.design, name);
+	for (i = 0; i < PIPE; i++)
+		printf(" %" PRIu64, pipe[i]);
+	printf("\n");
+}
+
+static void fmt_time(char *buf, size_t len, uint64_t ns)
+{
+	if (!ns)
+		snprintf(buf, len, "off");
+	else if (ns < 1000)
+		snprintf(buf, len, "%" PRIu64 "ns", ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%gus", ns / 1e3);
+	else
+		snprintf(buf, len, "%gms", ns / 1e6);
+}
+
+static uint32_t us_of(uint64_t ns)
+{
+	return ns ? (uint32_t)(ns / 1000 ? ns / 1000 : 1) : 0;
+}
+
+static int cmd_torture(void)
+{
+	const struct hzb_design *d = hzb_design_find(to.design);
+	uint64_t base[HZB_NR_COUNTERS], cnt[HZB_NR_COUNTERS];
+	uint64_t last_retired, dur_ns = (uint64_t)(to.duration_s * NS);
+	double t0, now, last_progress, last_print, first_seen = -1;
+	char hold[32], sleep[32], delay[32], irq[32];
+	struct treader *rd = NULL;
+	struct twriter *wr = NULL;
+	struct hzb_tasks tasks = { 0 };
+	struct hzb_info info;
+	struct tally t = { 0 };
+	int fd, ret, i, k, ncpu, nr, all_done, hung = 0, stalls = 0;
+	int failed = 0, errors = 0, stall_shown = 0;
+	uint32_t seed = to.seed;
+	unsigned int flags = 0, nest;
+
+	fd = hzb_open_design(d);
+	if (fd < 0)
+		return 1;
+	ret = hzb_set_variant(fd, to.variant);
+	if (ret) {
+		fprintf(stderr, WHO ": variant \"%s\" rejected by %s: %s\n", to.variant,
+			d->name, strerror(-ret));
+		if (!hzb_info(fd, &info))
+			fprintf(stderr, WHO ": %s knobs: %s\n", d->name, info.knobs);
+		return 2;
+	}
+	ret = hzb_info(fd, &info);
+	if (ret) {
+		fprintf(stderr, WHO ": INFO: %s\n", strerror(-ret));
+		return 1;
+	}
+	if (to.sleep_ns == AUTO)
+		to.sleep_ns = info.features & HZB_FEAT_SLEEP_IN_READER ? 500000 : 0;
+	else if (to.sleep_ns && !(info.features & HZB_FEAT_SLEEP_IN_READER))
+		usage_error("--sleep: %s readers may not sleep while holding", d->name);
+	if (to.irq_ns == AUTO)
+		to.irq_ns = info.features & HZB_FEAT_IRQ_READER ? 1000000 : 0;
+	else if (to.irq_ns && !(info.features & HZB_FEAT_IRQ_READER))
+		usage_error("--irq-period: %s cannot acquire in hard irq", d->name);
+	nest = to.nest;
+	if (!nest) {
+		nest = info.slots_per_cpu > info.slots_per_task ? info.slots_per_cpu
+								 : info.slots_per_task;
+		nest += 4;	/* past the slots: the overflow path */
+		if (nest > HZB_MAX_NEST)
+			nest = HZB_MAX_NEST;
+	}
+	if (!seed) {
+		seed = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16);
+		seed = seed ? seed : 1;
+	}
+	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	nr = to.readers >= 0 ? to.readers : to.per_cpu * (ncpu > 0 ? ncpu : 1);
+	if (to.sleep_ns)
+		flags |= HZB_TORT_SLEEP;
+	if (to.delay_ns)
+		flags |= HZB_TORT_DELAY;
+	if (to.preempt)
+		flags |= HZB_TORT_PREEMPT;
+	if (to.irq_ns)
+		flags |= HZB_TORT_IRQ;
+	if (to.stop)
+		flags |= HZB_TORT_STOP;
+
+	fmt_time(hold, sizeof(hold), to.hold_ns);
+	fmt_time(sleep, sizeof(sleep), to.sleep_ns);
+	fmt_time(delay, sizeof(delay), to.delay_ns);
+	fmt_time(irq, sizeof(irq), to.irq_ns);
+	printf("%s-torture: design=%s variant=%s features=0x%x broken=0x%x readers=%d "
+	       "cpus=%d writers=%d nest<=%u hold<=%s sleep<=%s delay<=%s irq=%s "
+	       "preempt=%s batch=%u tasks=%lu duration=%gs seed=%" PRIu32 " %s\n",
+	       d->name, d->name, info.variant[0] ? info.variant : "default",
+	       info.features, info.broken, nr, ncpu, to.writers, nest, hold, sleep,
+	       delay, irq, to.preempt ? "on" : "off", to.batch, to.tasks,
+	       to.duration_s, seed, getenv("HZB_IN_VM") ? "vm" : "native");
+
+	if (to.tasks) {
+		tsay("spawning %lu idle threads", to.tasks);
+		if (hzb_tasks_spawn(&tasks, to.tasks, HZB_TASK_THREAD, !to.quiet))
+			return 1;
+	}
+	rd = calloc((size_t)nr + 1, sizeof(*rd));
+	wr = calloc((size_t)to.writers + 1, sizeof(*wr));
+	if (!rd || !wr)
+		return 1;
+	for (i = 0; i < nr; i++) {
+		rd[i].fd = hzb_dev_open(d);
+		rd[i].r = (struct hzb_torture_reader){
+			.size = sizeof(rd[i].r), .flags = flags, .duration_ns = dur_ns,
+			.nest = nest, .hold_ns = (uint32_t)to.hold_ns,
+			.sleep_us = us_of(to.sleep_ns), .delay_us = us_of(to.delay_ns),
+			.irq_period_us = us_of(to.irq_ns),
+			.seed = (seed + 2 * (uint32_t)i) ?: 1,
+		};
+	}
+	for (i = 0; i < to.writers; i++) {
+		wr[i].fd = hzb_dev_open(d);
+		wr[i].w = (struct hzb_torture_writer){
+			.size = sizeof(wr[i].w), .duration_ns = dur_ns,
+			.flags = (to.wdelay_ns ? HZB_TORTW_DELAY : 0) |
+				 (to.stop ? HZB_TORTW_STOP : 0),
+			.interval_us = us_of(to.winterval_ns),
+			.delay_us = us_of(to.wdelay_ns), .batch = to.batch,
+			.seed = (seed + 1000003U * (uint32_t)(i + 1)) ?: 1,
+		};
+	}
+
+	read_cnt(fd, base);
+	pthread_barrier_init(&start_barrier, NULL, (unsigned int)(nr + to.writers + 1));
+	for (i = 0; i < nr; i++)
+		pthread_create(&rd[i].th, NULL, reader_main, &rd[i]);
+	for (i = 0; i < to.writers; i++)
+		pthread_create(&wr[i].th, NULL, writer_main, &wr[i]);
+	pthread_barrier_wait(&start_barrier);
+	t0 = hzb_now_s();
+	last_progress = last_print = t0;
+	last_retired = base[HZB_CNT_RETIRED];
+
+	/* Watch: violations as they happen, writer stalls, hung threads. */
+	for (;;) {
+		int writers_alive = 0;
+
+		all_done = 1;
+		for (i = 0; i < nr; i++)
+			all_done &= atomic_load(&rd[i].done);
+		for (i = 0; i < to.writers; i++) {
+			all_done &= atomic_load(&wr[i].done);
+			writers_alive |= !atomic_load(&wr[i].done);
+		}
+		if (all_done)
+			break;
+		usleep(100000);
+		now = hzb_now_s();
+		read_cnt(fd, cnt);
+		if (first_seen < 0 && cnt[HZB_CNT_VIOLATIONS] > base[HZB_CNT_VIOLATIONS]) {
+			first_seen = now - t0;
+			tsay("!!! first violation seen after %.1f s", first_seen);
+		}
+		if (cnt[HZB_CNT_RETIRED] != last_retired) {
+			last_retired = cnt[HZB_CNT_RETIRED];
+			last_progress = now;
+		} else if (writers_alive && now - last_progress >= to.stall_s &&
+			   !stall_shown) {
+			stall_shown = 1;
+			stalls++;
+			printf("%s-torture: ??? Writer stall: no update for %.0f s\n",
+			       d->name, now - last_progress);
+			for (i = 0; i < to.writers; i++)
+				if (!atomic_load(&wr[i].done))
+					show_thread("writer", i, atomic_load(&wr[i].tid));
+		}
+		if (now - t0 > to.duration_s + 2 * to.stall_s) {
+			hung = 1;
+			printf("%s-torture: ??? threads still running %.0f s after the end\n",
+			       d->name, now - t0 - to.duration_s);
+			for (i = 0; i < nr; i++)
+				if (!atomic_load(&rd[i].done))
+					show_thread("reader", i, atomic_load(&rd[i].tid));
+			for (i = 0; i < to.writers; i++)
+				if (!atomic_load(&wr[i].done))
+					show_thread("writer", i, atomic_load(&wr[i].tid));
+			break;
+		}
+		if (now - last_print >= 5) {
+			last_print = now;
+			tsay("%3.0f/%.0f s: updates %" PRIu64 " syncs %" PRIu64
+			     " acquires %" PRIu64 " violations %" PRIu64, now - t0,
+			     to.duration_s, cnt[HZB_CNT_RETIRED] - base[HZB_CNT_RETIRED],
+			     cnt[HZB_CNT_SYNCS] - base[HZB_CNT_SYNCS],
+			     cnt[HZB_CNT_ACQUIRES] - base[HZB_CNT_ACQUIRES],
+			     cnt[HZB_CNT_VIOLATIONS] - base[HZB_CNT_VIOLATIONS]);
+		}
+	}
+
+	t.first_ns = UINT64_MAX;
+	for (i = 0; i < nr; i++) {
+		const struct hzb_torture_reader *r = &rd[i].r;
+
+		if (!atomic_load(&rd[i].done))
+			continue;
+		pthread_join(rd[i].th, NULL);
+		if (rd[i].err) {
+			printf("%s-torture: reader %d: %s\n", d->name, i, strerror(rd[i].err));
+			errors++;
+			continue;
+		}
+		for (k = 0; k < PIPE; k++) {
+			t.pipe[k] += r->pipe[k];
+			t.irq_pipe[k] += r->irq_pipe[k];
+		}
+		t.sections += r->sections;
+		t.acquires += r->acquires;
+		t.null_acquires += r->null_acquires;
+		t.irq_sections += r->irq_sections;
+		t.irq_acquires += r->irq_acquires;
+		t.sleeps += r->sleeps;
+		t.preempts += r->preempts;
+		t.delays += r->delays;
+		t.ctx_switches += r->ctx_switches;
+		t.reused += r->reused;
+		t.violations += r->violations;
+		if (r->first_violation_ns && r->first_violation_ns < t.first_ns)
+			t.first_ns = r->first_violation_ns;
+	}
+	for (i = 0; i < to.writers; i++) {
+		const struct hzb_torture_writer *w = &wr[i].w;
+
+		if (!atomic_load(&wr[i].done))
+			continue;
+		pthread_join(wr[i].th, NULL);
+		if (wr[i].err) {
+			printf("%s-torture: writer %d: %s\n", d->name, i, strerror(wr[i].err));
+			errors++;
+			continue;
+		}
+		t.updates += w->updates;
+		t.syncs += w->syncs;
+		t.sync_total += w->sync_ns_total;
+		if (w->sync_ns_max > t.sync_max)
+			t.sync_max = w->sync_ns_max;
+		t.freed += w->freed;
+		if (w->leak_checked) {
+			t.leak_checked = 1;
+			t.pool_objects = w->pool_objects;
+			t.pool_free = w->pool_free;
+			t.pool_live = w->pool_live;
+		}
+	}
+	read_cnt(fd, cnt);
+
+	print_pipe("Reader Pipe", t.pipe);
+	print_pipe("Reader irq Pipe", t.irq_pipe);
+	printf("%s-torture: Reader: sections %" PRIu64 " acquires %" PRIu64 " null %" PRIu64
+	       " sleeps %" PRIu64 " preempts %" PRIu64 " delays %" PRIu64
+	       " ctx_switches %" PRIu64 " irq_sections %" PRIu64 " irq_acquires %" PRIu64 "\n",
+	       d->name, t.sections, t.acquires, t.null_acquires, t.sleeps, t.preempts,
+	       t.delays, t.ctx_switches, t.irq_sections, t.irq_acquires);
+	printf("%s-torture: Writer: updates %" PRIu64 " syncs %" PRIu64
+	       " sync avg %.1f us max %.1f us, freed %" PRIu64 "\n", d->name, t.updates,
+	       t.syncs, t.syncs ? t.sync_total / 1e3 / (double)t.syncs : 0.0,
+	       t.sync_max / 1e3, t.freed);
+	if (t.leak_checked) {
+		int64_t leaked = (int64_t)t.pool_objects - (int64_t)t.pool_free - 1;
+		int bad = leaked || t.pool_live != 1;
+
+		printf("%s-torture: Pool: %" PRIu64 " objects, %" PRIu64 " free, %" PRIu64
+		       " live: %s", d->name, t.pool_objects, t.pool_free, t.pool_live,
+		       bad ? "LEAK" : "no leak");
+		if (bad)
+			printf(" (%" PRId64 " objects neither free nor current)", leaked);
+		printf("\n");
+		failed |= bad;
+	} else if (to.writers && !hung) {
+		printf("%s-torture: Pool: not checked (another updater was still running)\n",
+		       d->name);
+	}
+	if (t.violations) {
+		printf("%s-torture: !!! %" PRIu64 " objects held after their synchronize "
+		       "returned (%" PRIu64 " reused), first after %.3f s\n", d->name,
+		       t.violations, t.reused, t.first_ns / NS);
+		failed = 1;
+	}
+	if (cnt[HZB_CNT_VIOLATIONS] - base[HZB_CNT_VIOLATIONS] != t.violations && !hung)
+		printf("%s-torture: note: module counted %" PRIu64 " violations meanwhile\n",
+		       d->name, cnt[HZB_CNT_VIOLATIONS] - base[HZB_CNT_VIOLATIONS]);
+	if (nr && !t.acquires && !errors && !hung) {
+		printf("%s-torture: ??? readers never acquired an object\n", d->name);
+		failed = 1;
+	}
+	if (to.writers && !t.updates && !errors && !hung) {
+		printf("%s-torture: ??? writers made no update\n", d->name);
+		failed = 1;
+	}
+	failed |= errors || stalls || hung;
+	printf("%s-torture: RESULT design=%s variant=%s broken=0x%x violations=%" PRIu64
+	       " reused=%" PRIu64 " first_violation_s=%.3f detected_s=%.1f updates=%" PRIu64
+	       " syncs=%" PRIu64 " acquires=%" PRIu64 " irq_acquires=%" PRIu64
+	       " sleeps=%" PRIu64 " preempts=%" PRIu64 " stalls=%d errors=%d leak_checked=%d"
+	       " ok=%d\n", d->name, d->name, info.variant[0] ? info.variant : "default",
+	       info.broken, t.violations, t.reused,
+	       t.violations ? t.first_ns / NS : -1.0, first_seen, t.updates, t.syncs,
+	       t.acquires, t.irq_acquires, t.sleeps, t.preempts, stalls, errors,
+	       t.leak_checked, !failed);
+	printf("%s-torture: End of test: %s", d->name, failed ? "FAILURE" : "SUCCESS");
+	if (failed) {
+		const char *sep = ": ";
+
+		if (t.violations) {
+			printf("%stoo-short synchronize", sep);
+			sep = ", ";
+		}
+		if (stalls) {
+			printf("%swriter stall", sep);
+			sep = ", ";
+		}
+		if (hung) {
+			printf("%shung threads", sep);
+			sep = ", ";
+		}
+		if (errors)
+			printf("%sioctl errors", sep);
+	}
+	printf("\n");
+	fflush(stdout);
+	if (hung) {
+		/* The stuck threads cannot be joined; do not wait for them. */
+		_exit(1);
+	}
+	hzb_tasks_stop(&tasks);
+	for (i = 0; i < nr; i++)
+		close(rd[i].fd);
+	for (i = 0; i < to.writers; i++)
+		close(wr[i].fd);
+	free(rd);
+	free(wr);
+	close(fd);
+	return failed ? 1 : 0;
+}
+
+int hzb_cmd_torture(int argc, char **argv)
+{
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < argc && n < sizeof(tort_cmdline) - 1; i++)
+		n += (size_t)snprintf(tort_cmdline + n, sizeof(tort_cmdline) - n,
+				      "%s%s", i ? " " : "hzbench ", argv[i]);
+	parse_args(argc, argv);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	opt.quiet = to.quiet;	/* for the shared helpers' messages */
+	if (want_vm())
+		return torture_in_vm();
+	return cmd_torture();
+}

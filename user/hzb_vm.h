@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Re-running a command inside the qemu guest (vm/run), for any hzbench
+ * subcommand: build the runner's command line, run it, copy the result
+ * files back.  The guest boots the kernel and initramfs this build was
+ * configured with (hzb_config.h).
+ */
+#ifndef HZB_VM_H
+#define HZB_VM_H
+
+struct hzb_vm_req {
+	const char *who;		/* message prefix, e.g. "hzbench torture" */
+	int vcpus;
+	int mem_mb;
+	const char *cpu;		/* qemu -cpu */
+	long timeout_s;
+	const char *host_cmdline;	/* exported as HZB_HOST_CMDLINE */
+	char **guest_argv;		/* NULL-terminated, runs in /results */
+	/*
+	 * Host paths of result files (NULL-terminated, may be NULL): the
+	 * guest writes each under its base name, it is copied back here.
+	 */
+	const char * const *outs;
+};
+
+/*
+ * Run @req's command in the guest; returns its exit status (vm/run's
+ * convention: 3 kernel problem on the console, 4 no status, 2 usage).
+ */
+int hzb_vm_run(const struct hzb_vm_req *req);
+
+/* Does this host need the guest to reach @device?  @why gets the reason. */
+int hzb_vm_needed(const char *design, char *why, size_t len);
+
+/* The last path component. */
+const char *hzb_base_name(const char *path);
+
+#endif
