@@ -4,18 +4,23 @@
 # Build the hzbench VM initramfs (gzip'd newc cpio):
 #   /init (vm/init), /bin/busybox + applet links, /bin/hzbench,
 #   /lib/hzbench/*.ko (+ load-order), /workloads/, /results, /dev /proc /sys /tmp
+#   and, with --bin, dynamically linked tools (perf, funclatency) with the
+#   shared libraries and program interpreter they need, at their host paths
 set -euo pipefail
 
 me=${0##*/}
 usage() {
 	cat <<EOT
 usage: $me OUT.cpio.gz [--hzbench PATH] [--kmod FILE.ko ...] [--workloads DIR]
-       [--extra HOSTPATH:GUESTPATH ...] [--busybox PATH] [--init PATH]
+       [--extra HOSTPATH:GUESTPATH ...] [--bin PATH ...] [--busybox PATH] [--init PATH]
 
   --hzbench PATH    static hzbench binary, installed as /bin/hzbench
   --kmod FILE.ko    module to insmod at boot (repeatable, loaded in this order)
   --workloads DIR   copied to /workloads
   --extra H:G       copy host file or directory H to guest path G (absolute)
+  --bin PATH        copy the ELF executable PATH to the same path in the guest,
+                    with every shared library ldd lists for it and its program
+                    interpreter (repeatable; e.g. /usr/bin/perf)
   --busybox PATH    static busybox (default: busybox in PATH)
   --init PATH       init script (default: init beside this script)
 EOT
@@ -23,16 +28,17 @@ EOT
 die() { echo "$me: $*" >&2; exit 2; }
 
 out='' hzbench='' workloads='' busybox='' init=''
-kmods=() extras=()
+kmods=() extras=() bins=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--hzbench|--kmod|--workloads|--extra|--busybox|--init)
+	--hzbench|--kmod|--workloads|--extra|--bin|--busybox|--init)
 		[ $# -ge 2 ] || die "$1 needs an argument"
 		case $1 in
 		--hzbench) hzbench=$2 ;;
 		--kmod) kmods+=("$2") ;;
 		--workloads) workloads=$2 ;;
 		--extra) extras+=("$2") ;;
+		--bin) bins+=("$2") ;;
 		--busybox) busybox=$2 ;;
 		--init) init=$2 ;;
 		esac
@@ -96,6 +102,27 @@ for e in ${extras[@]+"${extras[@]}"}; do
 	[ -e "$host" ] || die "--extra $e: $host does not exist"
 	mkdir -p "$stage$(dirname "$guest")"
 	cp -R "$host" "$stage$guest"
+done
+
+# A dynamically linked tool: the binary, its libraries and its interpreter,
+# each at its host path (symlinks resolved: /lib64 and merged-/usr links
+# do not exist in the guest), so that the guest's loader finds them.
+copy_elf() {	# HOSTPATH
+	[ -e "$stage$1" ] && return 0
+	mkdir -p "$stage$(dirname "$1")"
+	cp -L "$1" "$stage$1"
+}
+for b in ${bins[@]+"${bins[@]}"}; do
+	case $b in /?*) ;; *) die "--bin $b: give an absolute path" ;; esac
+	[ -x "$b" ] || die "--bin $b: not an executable file"
+	LC_ALL=C readelf -h "$b" >/dev/null 2>&1 || die "--bin $b: not an ELF file"
+	copy_elf "$b"
+	is_static "$b" && continue
+	libs=$(ldd "$b") || die "--bin $b: ldd failed"
+	! grep -q 'not found' <<<"$libs" || die "--bin $b: missing libraries: $(grep 'not found' <<<"$libs" | tr -s ' \t' ' ')"
+	for lib in $(awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' <<<"$libs"); do
+		copy_elf "$lib"
+	done
 done
 
 # Deterministic-ish: sorted names, fixed mtimes and owners, no gzip timestamp.
