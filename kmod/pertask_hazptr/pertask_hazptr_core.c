@@ -797,11 +797,13 @@ static bool pertask_hazptr_fallback_has(const struct pertask_hazptr_set *set)
  */
 static void pertask_hazptr_scan_all(const struct pertask_hazptr_set *set)
 {
-	u64 scanned = 0, skipped = 0, waits = 0, restarts = 0;
+	u64 scanned = 0, busy = 0, waits = 0, restarts = 0, t0 = 0;
 	struct pertask_hazptr_block *blk, *self;
 	struct task_struct *g, *t;
-	u64 t0 = ktime_get_ns();
 	bool resume;
+
+	if (trace_pertask_hazptr_scan_enabled())
+		t0 = ktime_get_ns();
 
 	/*
 	 * Store A before every load of ->active, slots and overflow lists
@@ -817,10 +819,9 @@ restart:
 	for_each_process_thread(g, t) {
 		scanned++;
 		blk = pertask_hazptr_task_block(t, &restarts);
-		if (!blk || pertask_hazptr_idle(blk)) {
-			skipped++;
+		if (!blk || pertask_hazptr_idle(blk))
 			continue;
-		}
+		busy++;
 		if (!pertask_hazptr_scan_task(blk, set))
 			continue;
 		if (unlikely(blk == self)) {
@@ -867,11 +868,14 @@ restart:
 	 */
 	smp_mb();
 	hzb_count_add(HZB_CNT_TASKS_SCANNED, scanned);
-	hzb_count_add(HZB_CNT_TASKS_SKIPPED, skipped);
-	hzb_count_add(HZB_CNT_SYNC_WAITS, waits);
-	hzb_count_add(HZB_CNT_SCAN_RESTARTS, restarts);
-	trace_pertask_hazptr_scan(set->n, scanned, skipped, waits, restarts,
-				  ktime_get_ns() - t0);
+	hzb_count_add(HZB_CNT_TASKS_SKIPPED, scanned - busy);
+	if (waits)
+		hzb_count_add(HZB_CNT_SYNC_WAITS, waits);
+	if (restarts)
+		hzb_count_add(HZB_CNT_SCAN_RESTARTS, restarts);
+	if (trace_pertask_hazptr_scan_enabled())
+		trace_pertask_hazptr_scan(set->n, scanned, scanned - busy, waits,
+					  restarts, ktime_get_ns() - t0);
 }
 
 static void pertask_hazptr_retire_wait(void **ptrs, unsigned int n);
