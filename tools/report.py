@@ -1,0 +1,639 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Regenerate the data sections of REPORT.md from the committed result files.
+
+    tools/report.py [--results DIR] [--report FILE] [--check]
+
+Every section between '<!-- BEGIN hzbench:NAME -->' and
+'<!-- END hzbench:NAME -->' is rewritten in place from the result JSONs
+under DIR (default: results/ beside this script's directory); everything
+outside the markers is left alone.  --check writes nothing and exits 1
+when REPORT.md differs from what would be generated (and says where).
+
+Ratios are of medians measured in one sweep (one sweep = one workload file
+run on one machine and kernel): the VM's nanoseconds are TCG-emulated and
+are compared only with each other.  The interval of a ratio combines the
+two medians' intervals (see tools/hzb_results.py).
+"""
+
+import argparse
+import difflib
+import math
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(REPO, 'plots'))
+import hzb_results as hr  # noqa: E402
+import prepare  # noqa: E402
+
+MARK = re.compile(r'^<!-- (BEGIN|END) hzbench:([a-z0-9-]+) -->$', re.M)
+FEAT_OVERFLOW, FEAT_MIGRATION = 1 << 1, 1 << 2
+MEM_TASKS = [1, 10000, 30000]
+
+
+# ---- formatting -----------------------------------------------------------
+
+def num(x):
+    """Three significant digits, no exponent."""
+    if x is None or math.isnan(x):
+        return 'n/a'
+    if abs(x) >= 1000:
+        return '%.0f' % x
+    return '%.3g' % x
+
+
+def dur(ns):
+    """A VM duration with its unit."""
+    if ns is None or math.isnan(ns):
+        return 'n/a'
+    for unit, scale in (('s', 1e9), ('ms', 1e6), ('µs', 1e3)):
+        if abs(ns) >= scale:
+            return '%s %s' % (num(ns / scale), unit)
+    return '%s ns' % num(ns)
+
+
+def with_ci(t, f=num):
+    m, lo, hi = t
+    if math.isnan(m):
+        return 'n/a'
+    if lo == hi == m:
+        return f(m)
+    return '%s [%s, %s]' % (f(m), f(lo), f(hi))
+
+
+def ratio_cell(t):
+    return 'n/a' if math.isnan(t[0]) else with_ci(t) + ' x'
+
+
+def table(head, rows):
+    out = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
+    out += ['| ' + ' | '.join(str(c) for c in r) + ' |' for r in rows]
+    return '\n'.join(out)
+
+
+def fmt_bytes(b):
+    for unit, scale in (('MiB', 1 << 20), ('KiB', 1 << 10)):
+        if b >= scale:
+            return '%.1f %s' % (b / scale, unit)
+    return '%d B' % b
+
+
+class Ctx:
+    def __init__(self, res, shown_root):
+        self.res, self.root = res, shown_root
+
+    def sweep_dir(self, w):
+        return '%s/%s' % (self.root, self.res.dir_for(w) or w)
+
+    def command(self, w):
+        """The command that regenerates sweep w's result files."""
+        pts = self.res.points(w, ok_only=False)
+        cmds = {p.j.get('workload', {}).get('sweep_command_line') for p in pts} - {None, ''}
+        if len(cmds) == 1:
+            return cmds.pop()
+        quick = ' --quick' if (self.res.dir_for(w) or '').endswith('-quick') or \
+            any(is_quick(p, w) for p in pts) else ''
+        return 'build/user/hzbench --workload=workloads/%s.ini --design=all%s --out=%s' % (
+            w, quick, self.sweep_dir(w))
+
+    def regen(self, sweeps):
+        lines = [self.command(w) for w in sweeps]
+        lines += ['tools/report.py --results %s' % self.root,
+                  'plots/plot.sh %s plots/out' % self.root]
+        return 'Regenerate:\n\n```sh\n' + '\n'.join(lines) + '\n```'
+
+
+def is_quick(p, w):
+    """Whether point p ran with the [quick] duration of workloads/w.ini."""
+    path = os.path.join(REPO, 'workloads', w + '.ini')
+    try:
+        with open(path) as f:
+            text = f.read()
+    except OSError:
+        return False
+    m = re.search(r'^\[quick\][^\[]*?^duration\s*=\s*([0-9.]+)(ms|s)?', text, re.M | re.S)
+    if not m:
+        return False
+    d = float(m.group(1)) / (1000 if m.group(2) == 'ms' else 1)
+    full = re.search(r'^\[workload\][^\[]*?^duration\s*=\s*([0-9.]+)(ms|s)?', text, re.M | re.S)
+    fd = float(full.group(1)) / (1000 if full.group(2) == 'ms' else 1) if full else None
+    return d != fd and p.cfg('duration_s') == d
+
+
+# What each workload varies: always shown in a table's point column.
+SWEEP_KEYS = {
+    'tasks-sweep': ['tasks', 'preempt'], 'vcpu-sweep': ['vcpus', 'tasks'],
+    'preempt-storm': ['preempt'], 'overflow-stress': ['nest'],
+    'mixed': ['update_interval_ns', 'batch'], 'reader-fastpath': ['readers'],
+}
+
+
+def varying(points, workload=None):
+    """The workload's own parameters, then other config keys (and vcpus) whose
+    values differ among @points."""
+    out = list(SWEEP_KEYS.get(workload, []))
+    keys = sorted({k for p in points for k in p.config})
+    out += [k for k in keys if len({str(p.config.get(k)) for p in points}) > 1
+            and k not in out + ['hogs', 'sleep_us']]
+    if 'vcpus' not in out and len({p.vcpus() for p in points}) > 1:
+        out.append('vcpus')
+    return out
+
+
+def params(p, keys):
+    vals = ['%s=%s' % (k, p.vcpus() if k == 'vcpus' else p.cfg(k)) for k in keys]
+    return ' '.join(vals) or '(one point)'
+
+
+def reps_note(points):
+    ns = sorted({p.nreps() for p in points})
+    if not ns:
+        return ''
+    parts = []
+    for n in ns:
+        if n <= 1:
+            parts.append('1 rep: no interval')
+        else:
+            parts.append('%d reps: each median\'s interval covers %.0f%%' %
+                         (n, 100 * hr.coverage(n)))
+    return ('Intervals: median of the repetitions with its binomial order-statistic '
+            'interval (%s); a ratio\'s interval is [lo_a/hi_b, hi_a/lo_b].' % '; '.join(parts))
+
+
+def no_data(ctx, what, fix):
+    return '_No data: %s._ %s' % (what, fix)
+
+
+# ---- sections ---------------------------------------------------------------
+
+def sec_provenance(ctx):
+    res = ctx.res
+    rows = []
+    for w in hr.WORKLOADS:
+        pts = res.points(w, ok_only=False)
+        if not pts:
+            rows.append((w, '—', '0', '—', '—', '—', '—'))
+            continue
+        ok = [p for p in pts if p.ok]
+        sysv = sorted({'%s %s, %s vCPU' % (p.system.get('mode', '?'),
+                                           (p.system.get('vm') or {}).get('accel', ''),
+                                           p.vcpus()) for p in pts})
+        rows.append((w, '`%s/`' % ctx.sweep_dir(w), '%d of %d' % (len(ok), len(pts)),
+                     ', '.join(sorted({str(p.nreps()) for p in pts})),
+                     ', '.join(sorted({p.system.get('kernel_release', '?') for p in pts})),
+                     '; '.join(sysv),
+                     ', '.join(sorted({p.j.get('tool', {}).get('git_rev', '?') for p in pts}))))
+    out = [table(['workload', 'result files', 'points ok', 'reps', 'kernel', 'where',
+                  'hzbench rev'], rows)]
+    failed = res.failed()
+    if failed:
+        out.append('Points left out (run failed or a reader saw a freed object): ' +
+                   ', '.join('`%s/%s`' % (ctx.root, p.path) for p in failed) + '.')
+    if res.bad:
+        out.append('Unreadable result files, left out: ' +
+                   ', '.join('`%s/%s` (%s)' % (ctx.root, p, why) for p, why in res.bad) + '.')
+    out.append('Commands that regenerate the result files, then this report and the plots:\n\n'
+               '```sh\n' + '\n'.join(ctx.command(w) for w in hr.WORKLOADS) +
+               '\ntools/report.py --results %s\nplots/plot.sh %s plots/out\n```' %
+               (ctx.root, ctx.root))
+    return '\n\n'.join(out)
+
+
+def sec_plots(ctx):
+    rows = []
+    for plot in prepare.build(ctx.res):
+        if plot.reason:
+            rows.append(('`%s`' % plot.name, 'not drawn: %s' % plot.reason))
+        else:
+            rows.append(('`%s`' % plot.name, '[png](plots/out/%s.png), [svg](plots/out/%s.svg)'
+                         % (plot.name, plot.name)))
+    return table(['plot', 'file'], rows) + '\n\n`plots/plot.sh %s plots/out` draws them.' % \
+        ctx.root
+
+
+def by_label(points, design, default=True):
+    return [p for p in points if p.design == design and (p.default_variant or not default)]
+
+
+def match(p, points, design, variant=None):
+    """The point of @design in @points with p's config (and variant knob values)."""
+    key = p.cfg_key()
+    for q in points:
+        if q.design == design and q.cfg_key() == key and \
+                (variant is None or all(q.variant.get(k) == v for k, v in variant.items())):
+            return q
+    return None
+
+
+def slope(xy):
+    """Least-squares slope of y on x (e.g. ns per task) from (x, y) pairs."""
+    if len(xy) < 2:
+        return math.nan
+    mx = sum(x for x, _ in xy) / len(xy)
+    my = sum(y for _, y in xy) / len(xy)
+    sxx = sum((x - mx) ** 2 for x, _ in xy)
+    return sum((x - mx) * (y - my) for x, y in xy) / sxx if sxx else math.nan
+
+
+def crossover(rows):
+    """rows: [(tasks, ratio triple)] sorted; where pertask/percpu passes 1."""
+    if not rows:
+        return 'no pairs of per-task and per-CPU points'
+    above = [t for t, r in rows if r[0] > 1]
+    if not above:
+        return 'per-task synchronize is not slower than per-CPU at any measured count ' \
+               '(up to %d tasks)' % rows[-1][0]
+    first = next(i for i, (t, r) in enumerate(rows) if all(x[1][0] > 1 for x in rows[i:]))
+    t1, r1 = rows[first]
+    sure = next((t for t, r in rows[first:] if r[1] > 1), None)
+    txt = 'per-task synchronize is slower from tasks=%d on (ratio %s)' % (t1, ratio_cell(r1))
+    if first == 0:
+        txt += ', i.e. at every measured count'
+    else:
+        t0, r0 = rows[first - 1]
+        if t0 > 0 and r0[0] > 0:
+            lt = math.log(t0) + (0 - math.log(r0[0])) * (math.log(t1) - math.log(t0)) / \
+                (math.log(r1[0]) - math.log(r0[0]))
+            txt += '; log-log interpolation puts the crossover near %s tasks' % num(math.exp(lt))
+    if sure is not None:
+        txt += '; the interval excludes 1 from tasks=%d' % sure
+    return txt
+
+
+def sec_task_scan(ctx):
+    pts = ctx.res.points('tasks-sweep')
+    if not pts:
+        return no_data(ctx, 'no tasks-sweep results', ctx.regen(['tasks-sweep']))
+    rows, notes = [], []
+    for pre in sorted({p.cfg('preempt') for p in pts}, key=prepare.preempt_rank):
+        at = [p for p in pts if p.cfg('preempt') == pre]
+        for t in sorted({p.cfg('tasks') for p in at}):
+            for label, sp in hr.series([p for p in at if p.cfg('tasks') == t]).items():
+                for p in sp:
+                    base = match(p, by_label(at, 'percpu'), 'percpu')
+                    walk = hr.fixed(p.floor('task_walk'))
+                    rows.append((pre, t, p.j.get('tasks', {}).get('seen_by_module', 'n/a'), label,
+                                 with_ci(p.summary('sync_p50_ns'), dur),
+                                 ratio_cell(hr.ratio(p.summary('sync_p50_ns'), base.summary(
+                                     'sync_p50_ns'))) if base and base is not p else '—',
+                                 dur(walk[0]),
+                                 ratio_cell(hr.ratio(p.summary('sync_p50_ns'), walk))))
+        for label, sp in hr.series([p for p in at if p.design == 'pertask']).items():
+            xy = [(p.cfg('tasks'), p.summary('sync_p50_ns')[0]) for p in sp]
+            wxy = [(p.cfg('tasks'), p.floor('task_walk')) for p in sp]
+            notes.append('- preempt=%s, %s: synchronize p50 grows by %s per task (least-squares '
+                         'slope over tasks=%s); the bare task-walk floor by %s per task.' %
+                         (pre, label, dur(slope(xy)),
+                          ','.join(str(x) for x, _ in sorted(xy)), dur(slope(wxy))))
+        pairs = []
+        for p in sorted(by_label(at, 'pertask'), key=lambda p: p.cfg('tasks')):
+            base = match(p, by_label(at, 'percpu'), 'percpu')
+            if base:
+                pairs.append((p.cfg('tasks'), hr.ratio(p.summary('sync_p50_ns'),
+                                                        base.summary('sync_p50_ns'))))
+        notes.append('- preempt=%s, default variants: %s.' % (pre, crossover(pairs)))
+    out = [table(['preempt', 'tasks', 'tasks walked', 'series', 'sync p50 (VM)',
+                  '÷ percpu', 'task-walk floor (same run)', '÷ task-walk floor'], rows),
+           '\n'.join(notes), reps_note(pts), ctx.regen(['tasks-sweep'])]
+    return '\n\n'.join(x for x in out if x)
+
+
+def rep_rate(num_key, den):
+    return lambda r: r['counters'][num_key] / den(r) if den(r) else None
+
+
+METRICS = {
+    'sync_p50_ns': ('sync p50 (VM)', lambda p: p.summary('sync_p50_ns'), dur),
+    'sync_p99_ns': ('sync p99 (VM)', lambda p: p.summary('sync_p99_ns'), dur),
+    'ns_per_acquire': ('reader ns/acquire (VM)', lambda p: p.summary('ns_per_acquire'), num),
+    'cpus_skipped': ('CPUs skipped per sync',
+                     lambda p: p.rep_stat(rep_rate('cpus_skipped', lambda r: r['counters']['syncs'])),
+                     num),
+    'scan_restarts': ('scan restarts per sync',
+                      lambda p: p.rep_stat(rep_rate('scan_restarts',
+                                                    lambda r: r['counters']['syncs'])), num),
+}
+
+
+def knob_table(ctx, design, knob, base, alts, metrics, sweeps, fix):
+    """Points of @design differing only in @knob (base vs each alt), per sweep."""
+    rows, used = [], []
+    for w in sweeps:
+        pts = [p for p in ctx.res.points(w) if p.design == design]
+        keys = varying(ctx.res.points(w), w)
+        for p in sorted(pts, key=lambda p: p.cfg_key()):
+            if p.variant.get(knob) != base:
+                continue
+            for alt in alts:
+                want = dict(p.variant, **{knob: alt})
+                q = match(p, pts, design, want)
+                if not q:
+                    continue
+                used += [p, q]
+                for m in metrics:
+                    title, get, f = METRICS[m]
+                    a, b = get(q), get(p)
+                    if math.isnan(a[0]) and math.isnan(b[0]):
+                        continue
+                    rows.append((w, params(p, keys), title, with_ci(b, f),
+                                 '%s=%s' % (knob, alt), with_ci(a, f),
+                                 ratio_cell(hr.ratio(a, b))))
+    if not rows:
+        return no_data(ctx, 'no sweep has %s points with %s=%s next to %s that differ only in '
+                       'that knob' % (design, knob, base, ' or '.join('%s=%s' % (knob, a)
+                                                                      for a in alts)), fix)
+    head = ['sweep', 'point', 'figure', '%s=%s' % (knob, base), 'variant', 'value',
+            'variant ÷ %s=%s' % (knob, base)]
+    return '\n\n'.join(x for x in [table(head, rows), reps_note(used),
+                                   ctx.regen(sorted({r[0] for r in rows}))] if x)
+
+
+def variants_fix(design, text, sweeps):
+    return ('To measure it, add `%s = default | %s` under [variants] in %s, rerun those sweeps '
+            'and tools/report.py.' % (design, text, ', '.join('workloads/%s.ini' % w
+                                                            for w in sweeps)))
+
+
+def sec_acquire(ctx):
+    sw = ['reader-fastpath', 'tasks-sweep', 'overflow-stress']
+    return knob_table(ctx, 'percpu', 'acquire', 'reload', ['wildcard'],
+                      ['ns_per_acquire', 'sync_p50_ns', 'scan_restarts'], sw,
+                      variants_fix('percpu', 'acquire=wildcard', sw))
+
+
+def sec_track(ctx):
+    sw = ['reader-fastpath', 'tasks-sweep', 'overflow-stress']
+    return knob_table(ctx, 'pertask', 'track', 'count', ['bitmap'],
+                      ['ns_per_acquire', 'sync_p50_ns'], sw,
+                      variants_fix('pertask', 'track=bitmap', sw))
+
+
+def sec_skip(ctx):
+    sw = ['tasks-sweep', 'vcpu-sweep', 'reader-fastpath']
+    return knob_table(ctx, 'percpu', 'skip', 'none', ['used', 'idle'],
+                      ['sync_p50_ns', 'ns_per_acquire', 'cpus_skipped'], sw,
+                      variants_fix('percpu', 'skip=used | skip=idle', sw))
+
+
+def sec_migration(ctx):
+    pts = [p for p in ctx.res.points('preempt-storm')
+           if p.j.get('info', {}).get('features', 0) & FEAT_MIGRATION]
+    out = []
+    if pts:
+        keys = varying(ctx.res.points('preempt-storm'), 'preempt-storm')
+        rows = []
+        for label, sp in hr.series(pts).items():
+            for p in sorted(sp, key=lambda p: prepare.preempt_rank(p.cfg('preempt'))):
+                rows.append((params(p, keys), label,
+                             with_ci(p.rep_stat(prepare.per_second('migrations'))),
+                             with_ci(p.rep_stat(rep_rate('migrations',
+                                                         lambda r: r['readers']['ctx_switches']))),
+                             with_ci(p.rep_stat(lambda r: r['readers']['ctx_switches'] /
+                                                r['wall_s'] if r['wall_s'] else None)),
+                             with_ci(p.summary('ns_per_acquire'))))
+        out.append(table(['point', 'series', 'migrations/s', 'per reader ctx switch',
+                          'reader ctx switches/s', 'reader ns/acquire (VM)'], rows))
+    else:
+        out.append(no_data(ctx, 'no preempt-storm point of a design that migrates',
+                           ctx.regen(['preempt-storm'])))
+    out.append('Cost: the same points with migrate=on against migrate=off.')
+    out.append(knob_table(ctx, 'percpu', 'migrate', 'off', ['on'],
+                          ['ns_per_acquire', 'sync_p50_ns', 'sync_p99_ns'], ['preempt-storm'],
+                          variants_fix('percpu', 'migrate=off', ['preempt-storm'])))
+    return '\n\n'.join(out)
+
+
+def sec_overflow(ctx):
+    rows, used = [], []
+    for w in ['overflow-stress', 'preempt-storm', 'tasks-sweep', 'mixed']:
+        allp = ctx.res.points(w)
+        keys = varying(allp, w)
+        pts = [p for p in allp if p.j.get('info', {}).get('features', 0) & FEAT_OVERFLOW]
+        if w == 'tasks-sweep':
+            pts = [p for p in pts if p.cfg('preempt') != 'none']
+        for label, sp in hr.series(pts).items():
+            for p in sorted(sp, key=lambda p: p.cfg_key()):
+                used.append(p)
+                cont = p.counter('lock_contended')
+                rows.append((w, params(p, keys), label,
+                             with_ci(p.rep_stat(prepare.OVF_RATE)),
+                             with_ci(p.rep_stat(prepare.per_second('overflows'))),
+                             with_ci(p.rep_stat(prepare.LOCK_RATE)),
+                             dur(p.counter('lock_wait_ns') / cont) if cont else '—'))
+    if not rows:
+        return no_data(ctx, 'no overflow-stress, preempt-storm, tasks-sweep (preempt other '
+                       'than none) or mixed results', ctx.regen(['overflow-stress']))
+    return '\n\n'.join(x for x in [
+        table(['sweep', 'point', 'series', 'overflows per acquire', 'overflows/s',
+               'contended / lock acquisitions', 'wait per contended acquisition (VM)'], rows),
+        'Module counters over each repetition; "overflows" counts acquires that took a '
+        'backup (per-CPU) or overflow (per-task) slot.', reps_note(used),
+        ctx.regen(sorted({r[0] for r in rows}, key=hr.WORKLOADS.index))] if x)
+
+
+def sec_rcu(ctx):
+    out = []
+    rows, used, sweeps = [], [], set()
+    for w in ['tasks-sweep', 'vcpu-sweep', 'mixed', 'preempt-storm']:
+        allp = ctx.res.points(w)
+        keys = varying(allp, w)
+        for label, sp in hr.series([p for p in allp if p.design in ('percpu', 'pertask')]).items():
+            for p in sorted(sp, key=lambda p: p.cfg_key()):
+                s = p.summary('sync_p50_ns')
+                if math.isnan(s[0]):
+                    continue
+                used.append(p)
+                sweeps.add(w)
+                base = []
+                for d, v in (('rcu', {'sync': 'normal'}), ('rcu', {'sync': 'expedited'}),
+                             ('refcount', None)):
+                    q = match(p, allp, d, v)
+                    base.append(ratio_cell(hr.ratio(q.summary('sync_p50_ns'), s)) if q else '—')
+                rows.append([w, params(p, keys), label, with_ci(s, dur),
+                             ratio_cell(hr.ratio(hr.fixed(p.floor('synchronize_rcu')), s)),
+                             ratio_cell(hr.ratio(hr.fixed(
+                                 p.floor('synchronize_rcu_expedited')), s))] + base)
+    if rows:
+        out.append('Synchronize p50, as "baseline ÷ this" (above 1: the hazard-pointer '
+                   'synchronize is faster); floors measured in the same run, baseline designs '
+                   'in the same sweep with the same parameters:')
+        out.append(table(['sweep', 'point', 'series', 'sync p50 (VM)',
+                          'synchronize_rcu floor ÷ this', 'expedited floor ÷ this',
+                          'rcu design ÷ this', 'rcu expedited design ÷ this',
+                          'refcount design ÷ this'], rows))
+    else:
+        out.append(no_data(ctx, 'no synchronize figures of either hazard-pointer design',
+                           ctx.regen(['tasks-sweep'])))
+    pts = ctx.res.points('reader-fastpath')
+    if pts:
+        keys = varying(pts, 'reader-fastpath')
+        rrows = []
+        for label, sp in hr.series(pts).items():
+            for p in sorted(sp, key=lambda p: p.cfg_key()):
+                a = p.summary('ns_per_acquire')
+                cells = [params(p, keys), label, with_ci(a),
+                         ratio_cell(hr.ratio(a, hr.fixed(p.floor('slot_loop'))))]
+                for d in ('rcu', 'refcount'):
+                    q = match(p, pts, d) if p.design != d else None
+                    cells.append(ratio_cell(hr.ratio(a, q.summary('ns_per_acquire'))) if q
+                                 else '—')
+                rrows.append(cells)
+                used.append(p)
+        sweeps.add('reader-fastpath')
+        out.append('Readers (reader-fastpath; acquire + release, VM ns), as "this ÷ '
+                   'baseline" (above 1: slower than the baseline):')
+        out.append(table(['point', 'series', 'ns/acquire', '÷ slot_loop floor (same run)',
+                          '÷ rcu', '÷ refcount'], rrows))
+    else:
+        out.append(no_data(ctx, 'no reader-fastpath results', ctx.regen(['reader-fastpath'])))
+    out.append(reps_note(used))
+    out.append(ctx.regen(sorted(sweeps, key=hr.WORKLOADS.index)))
+    return '\n\n'.join(x for x in out if x)
+
+
+def sec_memory(ctx):
+    seen = {}
+    for p in ctx.res.all_points():
+        info = p.j.get('info', {})
+        if 'bytes_per_cpu' not in info:
+            continue
+        key = (hr.design_rank(p.design), p.design, p.variant_str, p.nr_cpu_ids())
+        seen.setdefault(key, (info['bytes_per_cpu'], info['bytes_per_task'],
+                              info['bytes_per_ctx']))
+    if not seen:
+        return no_data(ctx, 'no result file carries INFO sizes', ctx.regen(['reader-fastpath']))
+    rows = []
+    for (_, d, v, ncpu), (bpc, bpt, bpx) in sorted(seen.items()):
+        rows.append([d, '`%s`' % (v or 'default'), ncpu, '%d B' % bpc, '%d B' % bpt,
+                     '%d B' % bpx] + [fmt_bytes(ncpu * bpc + t * bpt) for t in MEM_TASKS])
+    return '\n\n'.join([
+        table(['design', 'variant', 'CPUs', 'per CPU', 'per task', 'per context (stack)'] +
+              ['total at %d task%s' % (t, '' if t == 1 else 's') for t in MEM_TASKS], rows),
+        'total = CPUs x per CPU + tasks x per task (INFO figures of the result files; the CPU '
+        'count is the guest\'s nr_cpu_ids), plus one context per hazard pointer held, on the '
+        'holder\'s stack.  Per task is what the out-of-tree emulation allocates per reading '
+        'task (per-CPU design: the migration list and preempt notifier, 0 with migrate=off; '
+        'per-task design: the slot block): the in-tree series would put these fields in every '
+        'task_struct.',
+        ctx.regen(['reader-fastpath'])])
+
+
+def sec_validity(ctx):
+    pts = ctx.res.all_points()
+    if not pts:
+        return no_data(ctx, 'no results', 'Run the sweeps (see Provenance).')
+    vms = sorted({'%s, accel=%s, cpu=%s, %s MiB' % ((p.system.get('vm') or {}).get('qemu', '?'),
+                                                  (p.system.get('vm') or {}).get('accel', '?'),
+                                                  (p.system.get('vm') or {}).get('cpu_model', '?'),
+                                                  (p.system.get('vm') or {}).get('mem_mb', '?'))
+                  for p in pts if p.system.get('mode') == 'vm'})
+    native = sum(1 for p in pts if p.system.get('mode') != 'vm')
+    bpf = [p for p in pts if p.j.get('bpf', {}).get('attached')]
+    agree = []
+    for p in bpf:
+        m, b = p.summary('sync_p50_ns')[0], p.summary('bpf_sync_p50_ns')[0]
+        if m > 0 and not math.isnan(b):
+            agree.append(b / m)
+    short = [p for p in pts if p.j.get('tasks', {}).get('spawned', 0) <
+             p.j.get('tasks', {}).get('requested', 0)]
+    lines = ['- %d of %d points ran in a qemu guest (%s); %d natively.' %
+             (len(pts) - native, len(pts), '; '.join(vms) or '—', native),
+             '- BPF probe attached in %d of %d points; BPF p50 / module p50 of synchronize: '
+             'median %s, range %s to %s.' % (
+                 len(bpf), len(pts), num(hr.median_ci(agree)[0]),
+                 num(min(agree)) if agree else 'n/a', num(max(agree)) if agree else 'n/a'),
+             '- Points that spawned fewer idle tasks than requested: %s.' %
+             (', '.join('`%s`' % p.path for p in short) or 'none')]
+    return '\n'.join(lines)
+
+
+SECTIONS = {
+    'provenance': sec_provenance,
+    'plots': sec_plots,
+    'task-scan': sec_task_scan,
+    'acquire': sec_acquire,
+    'track': sec_track,
+    'skip': sec_skip,
+    'migration': sec_migration,
+    'overflow': sec_overflow,
+    'rcu': sec_rcu,
+    'memory': sec_memory,
+    'validity': sec_validity,
+}
+
+
+# ---- REPORT.md in place ------------------------------------------------------
+
+def regenerate(text, ctx):
+    """@text with every marked section regenerated; raises ValueError on bad markers."""
+    out, pos, seen, open_name = [], 0, [], None
+    for m in MARK.finditer(text):
+        kind, name = m.groups()
+        if kind == 'BEGIN':
+            if open_name:
+                raise ValueError('BEGIN hzbench:%s inside hzbench:%s' % (name, open_name))
+            if name not in SECTIONS:
+                raise ValueError('unknown section hzbench:%s (known: %s)' %
+                                 (name, ', '.join(SECTIONS)))
+            out.append(text[pos:m.end()] + '\n')
+            open_name = name
+        else:
+            if name != open_name:
+                raise ValueError('END hzbench:%s without its BEGIN' % name)
+            out.append(SECTIONS[name](ctx).rstrip('\n') + '\n')
+            pos = m.start()
+            seen.append(name)
+            open_name = None
+    if open_name:
+        raise ValueError('hzbench:%s has no END marker' % open_name)
+    out.append(text[pos:])
+    absent = [n for n in SECTIONS if n not in seen]
+    if absent:
+        raise ValueError('REPORT.md lacks the sections %s' % ', '.join(absent))
+    return ''.join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('--results', default=os.path.join(REPO, 'results'),
+                    help='results root (default: results/ of the repository)')
+    ap.add_argument('--report', default=os.path.join(REPO, 'REPORT.md'))
+    ap.add_argument('--check', action='store_true',
+                    help='exit 1 if REPORT.md differs from what would be generated')
+    a = ap.parse_args()
+    shown = os.path.relpath(a.results, REPO)
+    if shown.startswith('..'):
+        shown = os.path.abspath(a.results)
+    res = hr.Results(a.results, shown)  # a missing directory: a results root with no data
+    with open(a.report) as f:
+        old = f.read()
+    try:
+        new = regenerate(old, Ctx(res, shown))
+    except ValueError as e:
+        print('report.py: %s: %s' % (a.report, e), file=sys.stderr)
+        return 1
+    if a.check:
+        if new == old:
+            print('report.py: %s matches %s' % (a.report, shown))
+            return 0
+        sys.stdout.writelines(difflib.unified_diff(
+            old.splitlines(True), new.splitlines(True), a.report + ' (committed)',
+            a.report + ' (generated from %s)' % shown))
+        print('report.py: %s differs from what %s gives: run tools/report.py' %
+              (a.report, shown), file=sys.stderr)
+        return 1
+    if new != old:
+        tmp = a.report + '.tmp'
+        with open(tmp, 'w') as f:
+            f.write(new)
+        os.replace(tmp, a.report)
+    print('report.py: %s regenerated from %s' % (a.report, shown))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
