@@ -61,7 +61,7 @@ class Plot:
         """A new panel; returns its list of series.  xcat: the category names
         when x is a category index (0, 1, ...)."""
         self.panels.append((title, []))
-        self.axes.append((xlabel, ylabel, int(xlog), int(ylog), xcat or []))
+        self.axes.append((xlabel, ylabel, int(xlog), int(ylog), [] if xcat is None else xcat))
         return self.panels[-1][1]
 
     def finish(self, reason):
@@ -117,7 +117,8 @@ def fmt_cell(x):
 
 
 class Styler:
-    """Stable colours: one per series label, shades of its design's colour."""
+    """Colours within one plot: one per series label, in shades of its design's
+    colour (the first series of a design, its default variant, gets the base)."""
 
     def __init__(self):
         self.seen = {}
@@ -361,17 +362,16 @@ def retire_backlog(res, sty):
 
 def build(res):
     """Every plot, in the order REPORT.md lists them."""
-    sty = Styler()
     return [
-        sync_vs_param(res, sty, 'sync_vs_tasks', 'tasks-sweep', 'tasks',
+        sync_vs_param(res, Styler(), 'sync_vs_tasks', 'tasks-sweep', 'tasks',
                       lambda p: p.cfg('tasks'), 'idle tasks in the system (--tasks)',
                       lambda p: p.cfg('preempt'), lambda v: 'readers preempt=%s' % v),
-        reader_fastpath(res, sty),
-        overflow_contention(res, sty),
-        migration(res, sty),
-        latency_cdf(res, sty),
-        retire_backlog(res, sty),
-        sync_vs_param(res, sty, 'sync_vs_vcpus', 'vcpu-sweep', 'vcpus',
+        reader_fastpath(res, Styler()),
+        overflow_contention(res, Styler()),
+        migration(res, Styler()),
+        latency_cdf(res, Styler()),
+        retire_backlog(res, Styler()),
+        sync_vs_param(res, Styler(), 'sync_vs_vcpus', 'vcpu-sweep', 'vcpus',
                       lambda p: p.vcpus(), 'guest vCPUs (--vcpus)',
                       lambda p: p.cfg('tasks'), lambda v: '%d idle tasks' % v),
     ]

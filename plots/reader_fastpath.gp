@@ -2,7 +2,7 @@
 # Reader fast path (reader-fastpath): ns per acquire+release for each design
 # and variant, next to the slot_loop floor measured in the same runs.
 load datadir . "/reader_fastpath.gpi"
-eval start(NP, "Reader fast path: acquire + release (bar: median over reps, whisker: 95% CI)")
+eval start(NP, "Reader fast path: acquire + release (bar: median over reps; whisker: its 95% CI, min to max below 6 reps)")
 set logscale y
 set format y "%g"
 set xtics rotate by -25 left nomirror
@@ -18,7 +18,7 @@ do for [p = 1:NP] {
 		with boxes lc rgb C(p, i) notitle, \
 	     for [i = 1:NSER(p)] F(p, i) using 1:2:3:4 with yerrorbars \
 		lc rgb "black" pt 0 notitle, \
-	     for [i = 1:NSER(p)] F(p, i) using 1:4:(sprintf("%.1f", $2)) with labels \
-		offset 0, 0.8 font ",9" notitle
+	     for [i = 1:NSER(p)] F(p, i) using ($1 + 0.04):2:(sprintf("%.1f", $2)) with labels left \
+		offset 0, 0.7 font ",9" notitle
 }
 unset multiplot

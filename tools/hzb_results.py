@@ -22,6 +22,9 @@ import sys
 WORKLOADS = ['tasks-sweep', 'vcpu-sweep', 'preempt-storm', 'overflow-stress', 'mixed',
              'reader-fastpath']
 DESIGNS = ['percpu', 'pertask', 'rcu', 'refcount']
+# Keys a result must have to be used (README.md, "Result files").
+REQUIRED = ['design', 'variant', 'config', 'system', 'info', 'summary', 'reps', 'counters',
+            'floors']
 
 
 # ---- statistics --------------------------------------------------------
@@ -173,6 +176,9 @@ class Results:
                     j = json.load(f)
                 if not str(j.get('schema', '')).startswith('hzbench-result/'):
                     raise ValueError('schema is %r' % j.get('schema'))
+                lacks = [k for k in REQUIRED if k not in j]
+                if lacks:
+                    raise ValueError('no %s' % ', '.join(lacks))
             except (OSError, ValueError) as e:
                 self.bad.append((os.path.relpath(path, root), str(e).splitlines()[0]))
                 continue
