@@ -215,8 +215,9 @@ def sec_plots(ctx):
         ctx.root
 
 
-def by_label(points, design, default=True):
-    return [p for p in points if p.design == design and (p.default_variant or not default)]
+def defaults(points, design):
+    """The points of @design run with its default variant (no --variant)."""
+    return [p for p in points if p.design == design and p.default_variant]
 
 
 def match(p, points, design, variant=None):
@@ -274,7 +275,7 @@ def sec_task_scan(ctx):
         for t in sorted({p.cfg('tasks') for p in at}):
             for label, sp in hr.series([p for p in at if p.cfg('tasks') == t]).items():
                 for p in sp:
-                    base = match(p, by_label(at, 'percpu'), 'percpu')
+                    base = match(p, defaults(at, 'percpu'), 'percpu')
                     walk = hr.fixed(p.floor('task_walk'))
                     rows.append((pre, t, p.j.get('tasks', {}).get('seen_by_module', 'n/a'), label,
                                  with_ci(p.summary('sync_p50_ns'), dur),
@@ -290,8 +291,8 @@ def sec_task_scan(ctx):
                          (pre, label, dur(slope(xy)),
                           ','.join(str(x) for x, _ in sorted(xy)), dur(slope(wxy))))
         pairs = []
-        for p in sorted(by_label(at, 'pertask'), key=lambda p: p.cfg('tasks')):
-            base = match(p, by_label(at, 'percpu'), 'percpu')
+        for p in sorted(defaults(at, 'pertask'), key=lambda p: p.cfg('tasks')):
+            base = match(p, defaults(at, 'percpu'), 'percpu')
             if base:
                 pairs.append((p.cfg('tasks'), hr.ratio(p.summary('sync_p50_ns'),
                                                         base.summary('sync_p50_ns'))))
