@@ -21,6 +21,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "hzb_bpf.h"
 #include "scan_latency.h"
 #include "scan_latency.skel.h"
 
@@ -31,6 +32,7 @@ struct hzb_bpf_sync {
 	struct bpf_program *enter_prog;
 	struct bpf_program *exit_prog;
 	const char *mech;
+	char func[128];
 	char fallback[256];
 	int ncpus;
 	struct hzb_lat_hist *percpu;	/* ncpus values, for map I/O */
@@ -177,6 +179,7 @@ static int try_attach(struct hzb_bpf_sync *s, const char *func, int fentry, char
 		goto fail;
 	}
 	s->mech = fentry ? "fentry" : "kprobe";
+	snprintf(s->func, sizeof(s->func), "%s", func);
 	return 0;
 fail:
 	if (err > 0)
@@ -198,6 +201,8 @@ int hzb_bpf_sync_open_mech(struct hzb_bpf_sync **out, const char *func, enum hzb
 	*out = NULL;
 	if (errlen)
 		err[0] = '\0';
+	if (hzb_bpf_force_fail("sync"))
+		func = "hzb_no_such_function";
 	if (!func || !func[0]) {
 		snprintf(err, errlen, "no function to trace");
 		return -EINVAL;
@@ -340,6 +345,31 @@ int hzb_bpf_sync_read(struct hzb_bpf_sync *s, struct hzb_lat_stats *st)
 	st->exit_misses = prog_misses(s->exit_prog) - s->exit_misses_base;
 	st->pending = start_pending(s);
 	st->lost_exits += s->dead_lost;
+	return 0;
+}
+
+void hzb_bpf_sync_detach(struct hzb_bpf_sync *s)
+{
+	bpf_link__destroy(s->enter);
+	bpf_link__destroy(s->exit);
+	s->enter = NULL;
+	s->exit = NULL;
+}
+
+int hzb_bpf_sync_attach(struct hzb_bpf_sync *s)
+{
+	int fentry = !strcmp(s->mech, "fentry");
+
+	if (!s->exit)
+		s->exit = fentry ? bpf_program__attach(s->exit_prog) :
+				   bpf_program__attach_kprobe(s->exit_prog, true, s->func);
+	if (!s->exit)
+		return -errno;
+	if (!s->enter)
+		s->enter = fentry ? bpf_program__attach(s->enter_prog) :
+				    bpf_program__attach_kprobe(s->enter_prog, false, s->func);
+	if (!s->enter)
+		return -errno;
 	return 0;
 }
 

@@ -67,6 +67,12 @@ const char *hzb_bpf_sync_mech(const struct hzb_bpf_sync *s);
 const char *hzb_bpf_sync_fallback(const struct hzb_bpf_sync *s);
 /* Totals since open or the last reset, summed over CPUs. */
 int hzb_bpf_sync_read(struct hzb_bpf_sync *s, struct hzb_lat_stats *st);
+/*
+ * Take the probes off the function and put them back (the probe-effect
+ * measurement); the totals are kept.  attach returns -errno.
+ */
+void hzb_bpf_sync_detach(struct hzb_bpf_sync *s);
+int hzb_bpf_sync_attach(struct hzb_bpf_sync *s);
 /* Zero the totals; call while the function is not running. */
 int hzb_bpf_sync_reset(struct hzb_bpf_sync *s);
 void hzb_bpf_sync_close(struct hzb_bpf_sync *s);

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers the hzbench BPF programs share (BPF side only): per-CPU
+ * histograms and counters updated with atomics, because a tracing program
+ * attached to a preemptible function can be preempted by another task
+ * running the same program on that CPU (preempt=full).
+ */
+#ifndef __HZB_MAPS_BPF_H
+#define __HZB_MAPS_BPF_H
+
+#include "hzb_hist.h"
+
+#ifndef EEXIST
+#define EEXIST	17
+#endif
+
+/* Keep the compiler from dropping a bounds check the verifier needs. */
+#define hzb_barrier_var(v)	asm volatile("" : "+r"(v))
+
+static __always_inline void hzb_update_min(__u64 *p, __u64 v)
+{
+	__u64 old;
+	int i;
+
+	/* Only a task preempting us on this CPU can race. */
+	for (i = 0; i < 8; i++) {
+		old = *p;
+		if (old <= v)
+			return;
+		if (__sync_val_compare_and_swap(p, old, v) == old)
+			return;
+	}
+}
+
+static __always_inline void hzb_update_max(__u64 *p, __u64 v)
+{
+	__u64 old;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		old = *p;
+		if (old >= v)
+			return;
+		if (__sync_val_compare_and_swap(p, old, v) == old)
+			return;
+	}
+}
+
+/* Record value v in histogram number idx of the per-CPU array map. */
+#define hzb_hist_add(map, idx, v)						\
+	({									\
+		__u32 __k = (idx);						\
+		__u64 __v = (v);						\
+		struct hzb_hist *__h = bpf_map_lookup_elem(map, &__k);		\
+		__u32 __i;							\
+		if (__h) {							\
+			__i = hzb_hist_index(__v);				\
+			hzb_barrier_var(__i);					\
+			if (__i < HZB_HIST_SLOTS)				\
+				__sync_fetch_and_add(&__h->hist[__i], 1);	\
+			__sync_fetch_and_add(&__h->total, __v);			\
+			hzb_update_min(&__h->min, __v);				\
+			hzb_update_max(&__h->max, __v);				\
+			__sync_fetch_and_add(&__h->count, 1);			\
+		}								\
+	})
+
+#endif /* __HZB_MAPS_BPF_H */
