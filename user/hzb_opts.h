@@ -29,6 +29,7 @@ struct hzb_opts {
 	unsigned int batch;
 	int pin;
 	int bpf;
+	double probe_effect_s;		/* BPF probe effect pass, 0: none */
 	int floors;
 	const char *json, *csv, *text;
 	enum hzb_vm_mode vm;

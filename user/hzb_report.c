@@ -13,6 +13,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "hzb_bpf_report.h"
 #include "hzb_config.h"
 #include "hzb_json.h"
 #include "hzb_opts.h"
@@ -275,6 +276,7 @@ int hzb_write_json(const char *path, const struct hzb_point *p)
 		hzb_json_str(&j, "error", p->bpf_error);
 	if (p->bpf_attached)
 		json_bpf(&j, p, &p->bpf, 1);
+	hzb_bpf_point_json(&j, p);
 	hzb_json_obj_end(&j);
 
 	hzb_json_arr_begin(&j, "reps");
@@ -418,4 +420,5 @@ void hzb_write_text(FILE *f, const struct hzb_point *p)
 			" timed), 50th percentile %.3f microseconds\n", p->bpf.mech,
 			hzb_bpf_calls(&p->bpf), p->bpf.count,
 			hzb_hist_percentile(p->bpf.hist, 50) / 1e3);
+	hzb_bpf_point_text(f, p);
 }

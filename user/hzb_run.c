@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "hzb_bpf.h"
 #include "hzb_config.h"
 #include "hzb_opts.h"
 #include "hzb_report.h"
@@ -342,6 +343,26 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 	return rep->failed ? -1 : 0;
 }
 
+/* One probe-effect segment: a repetition of @seconds, BPF figures untouched. */
+static int probe_effect_seg(void *arg, double seconds, uint64_t *samples, size_t cap,
+			    size_t *n)
+{
+	struct hzb_point *p = arg;
+	struct hzb_reader *per_thread = p->per_thread;
+	double duration = opt.duration_s;
+	struct hzb_rep rep;
+	int ret;
+
+	p->per_thread = NULL;
+	opt.duration_s = seconds;
+	ret = run_rep(p, NULL, &rep, "probe effect", samples, cap, n);
+	opt.duration_s = duration;
+	p->per_thread = per_thread;
+	if (rep.rsum.violations)
+		p->failed = 1;
+	return ret;
+}
+
 static int setup_point(struct hzb_point *p, int *fdp)
 {
 	const struct hzb_design *d = p->design;
@@ -379,6 +400,7 @@ int hzb_cmd_run(void)
 	struct hzb_point *p = &pt;
 	struct hzb_tasks tasks;
 	struct hzb_bpf_sync *bpf = NULL;
+	struct hzb_bpf_probes *probes = NULL;
 	struct hzb_rep warm;
 	pthread_t *hogs = NULL;
 	uint64_t *pool;
@@ -426,6 +448,9 @@ int hzb_cmd_run(void)
 		} else {
 			p->bpf_attached = 1;
 		}
+		p->bpfx = calloc(1, sizeof(*p->bpfx));
+		if (p->bpfx && hzb_bpf_probes_open(&probes, fd, &p->info, p->bpfx) > 0)
+			p->failed = 1;	/* reported, see hzb_bpf_probes_open() */
 	}
 	if (opt.preempt == PREEMPT_OVERCOMMIT) {
 		p->nr_hogs = 3 * (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -443,6 +468,7 @@ int hzb_cmd_run(void)
 		if (run_rep(p, bpf, &warm, label, NULL, 0, NULL))
 			p->failed = 1;
 	}
+	hzb_bpf_probes_reset(probes);
 	for (r = 0; r < p->reps; r++) {
 		struct hzb_rep *rep = &p->rep[r];
 
@@ -459,6 +485,12 @@ int hzb_cmd_run(void)
 			p->cnt[k] += rep->cnt[k];
 		add_bpf(&p->bpf, &rep->bpf);
 	}
+	if (probes && hzb_bpf_probes_read(probes, p->bpfx))
+		p->failed = 1;
+	if (bpf && opt.probe_effect_s > 0)
+		hzb_bpf_probe_effect(&p->bpfx->effect, bpf, probes, opt.probe_effect_s,
+				     probe_effect_seg, p);
+	hzb_bpf_probes_close(probes);
 	hogs_stop = 1;
 	for (i = 0; hogs && i < p->nr_hogs; i++)
 		pthread_join(hogs[i], NULL);
@@ -531,6 +563,7 @@ int hzb_cmd_run(void)
 	}
 	free(p->rep);
 	free(p->per_thread);
+	free(p->bpfx);
 	free(pool);
 	close(fd);
 	return p->failed ? 1 : 0;

@@ -52,6 +52,7 @@ struct hzb_point {
 	uint64_t cnt[HZB_NR_COUNTERS];
 	int bpf_attached;
 	char bpf_error[256];
+	struct hzb_bpf_report *bpfx;	/* the other BPF probes (hzb_bpf.h) */
 	struct hzb_lat_stats bpf;	/* summed over repetitions */
 	int floors_done;
 	double wall_s;

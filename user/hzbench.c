@@ -54,6 +54,7 @@ struct hzb_opts opt = {
 	.batch = 1,
 	.bpf = 1,
 	.floors = 1,
+	.probe_effect_s = 2,
 	.vcpus = 2,
 	.mem_mb = 4096,
 	.vm_cpu = "max",
@@ -142,6 +143,8 @@ static void usage(void)
 	       "      --pin              pin reader i to CPU i %% nr_cpus\n"
 	       "      --no-bpf           do not attach the BPF latency probe\n"
 	       "      --no-floors        do not measure the calibration floors\n"
+	       "      --probe-effect=SEC measure the BPF probe effect in SEC of alternating\n"
+	       "                         segments with and without the probes (default 2, 0: off)\n"
 	       "\n"
 	       "Output:\n"
 	       "      --json=FILE        result JSON (schema in README.md)\n"
@@ -224,7 +227,7 @@ static unsigned long parse_ulong(const char *name, const char *s,
 
 enum {
 	OPT_TASK_KIND = 256, OPT_HOLD, OPT_PREEMPT, OPT_SLEEP, OPT_INTERVAL,
-	OPT_BATCH, OPT_PIN, OPT_NO_BPF, OPT_NO_FLOORS, OPT_JSON, OPT_CSV,
+	OPT_BATCH, OPT_PIN, OPT_NO_BPF, OPT_PROBE_EFFECT, OPT_NO_FLOORS, OPT_JSON, OPT_CSV,
 	OPT_TEXT, OPT_VM, OPT_NO_VM, OPT_VCPUS, OPT_MEM, OPT_VM_CPU,
 	OPT_VERSION, OPT_REPS, OPT_WARMUP, OPT_RATE, OPT_WORKLOAD, OPT_OUT,
 	OPT_RESUME, OPT_QUICK, OPT_DRY_RUN,
@@ -255,6 +258,7 @@ static const struct option long_opts[] = {
 	{ "pin", no_argument, NULL, OPT_PIN },
 	{ "no-bpf", no_argument, NULL, OPT_NO_BPF },
 	{ "no-floors", no_argument, NULL, OPT_NO_FLOORS },
+	{ "probe-effect", required_argument, NULL, OPT_PROBE_EFFECT },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "csv", required_argument, NULL, OPT_CSV },
 	{ "text", required_argument, NULL, OPT_TEXT },
@@ -374,6 +378,11 @@ static void parse_args(int argc, char **argv)
 			break;
 		case OPT_NO_BPF:
 			opt.bpf = 0;
+			break;
+		case OPT_PROBE_EFFECT:
+			if (hzb_parse_time_ns(optarg, 1000000000ULL, &ns) || ns > 600ULL * 1000000000ULL)
+				usage_error("--probe-effect=%s: expected seconds <= 600, e.g. 2 or 0", optarg);
+			opt.probe_effect_s = ns / 1e9;
 			break;
 		case OPT_NO_FLOORS:
 			opt.floors = 0;
@@ -562,6 +571,7 @@ static int run_in_vm(void)
 		push(argv, &argc, "--no-bpf");
 	if (!opt.floors)
 		push(argv, &argc, "--no-floors");
+	push(argv, &argc, "--probe-effect=%.9gs", opt.probe_effect_s);
 	if (opt.quiet)
 		push(argv, &argc, "--quiet");
 	if (opt.json)
