@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The torture suite under the lockdep + KASAN debug kernel built by
+# vm/build-debug-kernel.sh; skipped (77) when it has not been built.
+#   torture_debug.sh SRCDIR BUILDDIR [SECONDS]
+# Builds the tree against the debug kernel in BUILDDIR/torture-debug,
+# boots it with kmemleak on, and runs tests/vm/torture_debug.sh there.
+set -eu
+src=$1 build=$2 secs=${3:-60}
+kdir_env=${HZB_DEBUG_KERNEL_DIR:-/var/tmp/hzbench-debug-kernel}/hzb-debug.env
+if [ ! -r "$kdir_env" ]; then
+	echo "torture-debug: no debug kernel ($kdir_env): build it with vm/build-debug-kernel.sh (about 53 min on 2 cores)"
+	exit 77
+fi
+# shellcheck disable=SC1090 # written by vm/build-debug-kernel.sh
+. "$kdir_env"
+dir=$build/torture-debug
+unset MESON_SOURCE_ROOT MESON_BUILD_ROOT MESON_SUBDIR MESONINTROSPECT 2>/dev/null || true
+if [ ! -f "$dir/build.ninja" ]; then
+	rm -rf "$dir"
+	meson setup "$dir" "$src" -Dkdir="$KDIR" -Dvm_kernel="$VM_KERNEL" > "$dir.setup.log" 2>&1 ||
+		{ cat "$dir.setup.log"; exit 1; }
+fi
+ninja -C "$dir" > "$dir.build.log" 2>&1 || { tail -n 50 "$dir.build.log"; exit 1; }
+# The debug kernel boots in about 72 s under TCG and runs 5-10x slower.
+exec "$src/tests/vm-guest.sh" "$dir" --file "$dir/tests/hzb_fuzz:/bin/hzb_fuzz" \
+	--append "kmemleak=on" --timeout $((12 * secs + 3600)) -- \
+	sh /tests/torture_debug.sh "$secs"

@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Guest side, for a deliberately broken build (meson -Dbroken=NAME): every
+# design that reports a broken build must FAIL hzbench torture, because of
+# too-short synchronizes, within BUDGET seconds.
+#   torture_broken.sh [BUDGET]      (default 120)
+# Prints "torture-broken: ok DESIGN VARIANT caught ... first after S s" per
+# design; exits 0 when every broken design was caught, 1 otherwise (or
+# when no design is broken: a correct build proves nothing here).
+set -u
+budget=${1:-120}
+found=0
+fail=0
+for design in rcu refcount percpu pertask; do
+	b=$(hzbench info --design=$design 2>/dev/null | sed -n 's/^broken //p')
+	case $b in ""|0) continue ;; esac
+	found=$((found + 1))
+	# The workload that gives each bug its window (see DESIGN.md).
+	case $b in
+	1) what=no_mb	# Store B may pass Load A: many short sections, a busy writer
+	   args="--nest=2 --hold=4us --sleep=0 --delay=0 --writer-interval=0 --writer-delay=0" ;;
+	2) what=skip_overflow	# readers past the slots: deep nesting
+	   args="--nest=32 --hold=4us --writer-interval=0" ;;
+	4) what=early_clear	# migration and sleep while holding
+	   args="--nest=4 --hold=2us --nreaders-per-cpu=3 --writer-interval=0" ;;
+	*) what="broken=$b"
+	   args="" ;;
+	esac
+	echo "torture-broken: === $design $what: must fail within $budget s"
+	# shellcheck disable=SC2086 # args is a list of options
+	hzbench torture --design=$design --duration="$budget" --stop-on-failure \
+		$args > /tmp/broken.out 2>&1
+	rc=$?
+	cat /tmp/broken.out
+	res=$(grep -- '-torture: RESULT' /tmp/broken.out)
+	viol=$(echo "$res" | sed -n 's/.* violations=\([0-9]*\) .*/\1/p')
+	first=$(echo "$res" | sed -n 's/.* first_violation_s=\([-0-9.]*\) .*/\1/p')
+	if [ "$rc" -eq 1 ] && grep -q 'End of test: FAILURE' /tmp/broken.out &&
+	   [ "${viol:-0}" -gt 0 ]; then
+		echo "torture-broken: ok   $design $what caught: $viol violations, first after $first s (budget $budget s)"
+	else
+		echo "torture-broken: FAIL $design $what not caught within $budget s (exit $rc, violations ${viol:-?})"
+		fail=1
+	fi
+done
+if [ "$found" -eq 0 ]; then
+	echo "torture-broken: FAIL no design reports a broken build"
+	exit 1
+fi
+exit $fail
