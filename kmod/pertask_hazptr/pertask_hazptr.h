@@ -127,13 +127,20 @@ struct pertask_hazptr_block {
  * holds the pointer).  With all fixed slots taken, ->backup is the slot and
  * the context itself is chained on the block's overflow list, so overflow
  * never allocates and never fails.
+ *
+ * ->owner is the block of the fixed slot, so that release's fast check is
+ * one compare with the running task's block; a context using its backup
+ * slot has PERTASK_HAZPTR_CTX_BACKUP or'ed in (with no block: the global
+ * fallback list), which never compares equal and sends release out of line.
  */
 struct hzb_ctx {
 	void **slot;			/* the slot holding the pointer */
-	struct pertask_hazptr_block *block; /* NULL: the global fallback list */
+	unsigned long owner;		/* block, | PERTASK_HAZPTR_CTX_BACKUP */
 	void *backup;
 	struct list_head overflow_node;
 };
+
+#define PERTASK_HAZPTR_CTX_BACKUP	1UL
 
 /* The running task's block on each CPU (NULL: it has none). */
 DECLARE_PER_CPU(struct pertask_hazptr_block *, pertask_hazptr_running);
@@ -189,33 +196,31 @@ static __always_inline void pertask_hazptr_store_load_fence(void)
 }
 
 /*
- * Claim a free fixed slot of our block and account it in ->active, or
- * return NULL when all are taken.  Only the owner writes ->active and only
- * the owner fills slots; a remote release only ever writes NULL, so the
- * plain read-modify-write of ->active is safe.  The new ->active needs no
- * barrier of its own: the store-load fence after Store B orders it.
+ * Claim a free fixed slot of our block and account it in ->active; returns
+ * its index, or -1 when all are taken.  Only the owner writes ->active and
+ * only the owner fills slots; a remote release only ever writes NULL, so
+ * the plain read-modify-write of ->active is safe.  The new ->active needs
+ * no barrier of its own: the store-load fence after Store B orders it.
  */
-static __always_inline void **
-pertask_hazptr_claim(struct pertask_hazptr_block *blk)
+static __always_inline int pertask_hazptr_claim(struct pertask_hazptr_block *blk)
 {
 	unsigned long active = blk->active;
 	unsigned int i;
 
 	if (static_branch_unlikely(&pertask_hazptr_track_bitmap)) {
 		if (unlikely((active & blk->slot_mask) == blk->slot_mask))
-			return NULL;
+			return -1;
 		i = ffz(active);
 		active |= BIT(i);
 	} else {
-		for (i = 0; i < blk->nslots; i++)
-			if (!READ_ONCE(blk->slots[i]))
-				break;
-		if (unlikely(i == blk->nslots))
-			return NULL;
+		/* Every block has at least 8 slots: try the first one first. */
+		for (i = 0; READ_ONCE(blk->slots[i]); )
+			if (unlikely(++i == blk->nslots))
+				return -1;
 		active++;
 	}
 	WRITE_ONCE(blk->active, active);
-	return &blk->slots[i];
+	return i;
 }
 
 /* Give back a fixed slot of our own block: the inverse of claim. */
@@ -277,6 +282,7 @@ static __always_inline void *hzb_acquire(struct hzb_ctx *ctx,
 	struct pertask_hazptr_block *blk;
 	void **slot;
 	void *ptr;
+	int i;
 
 	ptr = READ_ONCE(*addr_p);
 	if (unlikely(!ptr))
@@ -284,10 +290,11 @@ static __always_inline void *hzb_acquire(struct hzb_ctx *ctx,
 	blk = pertask_hazptr_current_block();
 	if (unlikely(!blk))
 		return pertask_hazptr_acquire_slow(ctx, addr_p, ptr);
-	slot = pertask_hazptr_claim(blk);
-	if (unlikely(!slot))
+	i = pertask_hazptr_claim(blk);
+	if (unlikely(i < 0))
 		return pertask_hazptr_acquire_slow(ctx, addr_p, ptr);
-	ctx->block = blk;
+	slot = &blk->slots[i];
+	ctx->owner = (unsigned long)blk;
 	ctx->slot = slot;
 	ptr = pertask_hazptr_publish(slot, ptr, addr_p);
 	if (unlikely(!ptr))
@@ -303,13 +310,11 @@ static __always_inline void *hzb_acquire(struct hzb_ctx *ctx,
  */
 static __always_inline void hzb_release(struct hzb_ctx *ctx, void *ptr)
 {
-	struct pertask_hazptr_block *blk = ctx->block;
-
 	if (!ptr)
 		return;
-	if (likely(blk == pertask_hazptr_current_block() &&
-		   ctx->slot != &ctx->backup))
-		pertask_hazptr_unclaim(blk, ctx->slot);
+	if (likely(ctx->owner == (unsigned long)pertask_hazptr_current_block()))
+		pertask_hazptr_unclaim((struct pertask_hazptr_block *)ctx->owner,
+				       ctx->slot);
 	else
 		pertask_hazptr_release_slow(ctx);
 }
