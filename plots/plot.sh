@@ -15,18 +15,20 @@ mkdir -p "$out/data"
 python3 "$here/prepare.py" "$root" "$out/data"
 
 drawn=0
+failed=0
 for gp in "$here"/*.gp; do
 	name=$(basename "$gp" .gp)
+	rm -f "$out/$name.png" "$out/$name.svg"
 	if [ -f "$out/data/$name.skip" ]; then
 		echo "plots: $name: not drawn: $(cat "$out/data/$name.skip")"
-		rm -f "$out/$name.png" "$out/$name.svg"
 		continue
 	fi
 	for fmt in png svg; do
 		gnuplot -e "plotdir='$here'; datadir='$out/data'; outbase='$out/$name'; fmt='$fmt'" \
-			"$here/lib/common.gp" "$gp"
+			"$here/lib/common.gp" "$gp" || { echo "plots: $name.$fmt: gnuplot failed" >&2; failed=1; }
 	done
 	echo "plots: $name: $out/$name.png, $out/$name.svg"
 	drawn=$((drawn + 1))
 done
 echo "plots: $drawn plots in $out"
+exit $failed

@@ -251,17 +251,27 @@ class Axis:
         return [str(c) for c in sorted(self.cats, key=self.cats.get)] if self.cats else None
 
 
+def per_point(fn):
+    """Mark fn(point) -> (y, bar low, bar high) for rate_panels()."""
+    fn.per_point = True
+    return fn
+
+
 def rate_panels(res, sty, plot, workload, axis, metrics, name=None, keep=None):
-    """One panel per (title, y label, per-rep fn): every series vs a sweep
-    parameter, median and CI over the repetitions.  name(p) names a point's
-    series (default: its design/variant label); keep(p) filters points."""
+    """One panel per (title, y label, fn): every series vs a sweep parameter.
+    fn(rep) is a per-repetition figure, drawn as its median and CI over the
+    repetitions; a per_point() fn gives the point's (y, low, high) itself.
+    name(p) names a point's series (default: its design/variant label);
+    keep(p) filters points."""
     pts = [p for p in res.points(workload) if keep is None or keep(p)]
     for title, ylabel, fn in metrics:
         ser = plot.panel(title, axis.label, ylabel, xlog=axis.log, xcat=axis.names())
         for label, sp in hr.series(pts, name).items():
             rows = []
             for p in sorted(sp, key=axis.x):
-                m = p.rep_stat(fn)
+                m = fn(p) if getattr(fn, 'per_point', False) else p.rep_stat(fn)
+                if m is None:
+                    continue
                 if not math.isnan(m[0]):
                     rows.append((axis.x(p), m[0], m[1], m[2]))
             ser.append(Series(label, sty(label, sp[0].design), rows,
@@ -294,6 +304,11 @@ def overflow_contention(res, sty):
     return plot.finish(missing(res, 'overflow-stress') + '; ' + missing(res, 'preempt-storm'))
 
 
+def migration_cost(p):
+    h = p.get('bpf', 'probes', 'hold', 'migrations', 'cost_ns') or {}
+    return (us(h['p50']), us(h['p50']), us(h['p99'])) if h.get('count') else None
+
+
 def migration(res, sty):
     plot = Plot('migration', sweep_note(res, 'preempt-storm'))
     pre = Axis('preempt', 'reader preemption (--preempt)', pts=res.points('preempt-storm'),
@@ -303,7 +318,10 @@ def migration(res, sty):
                 [('migration rate', 'migrations per second (rep wall time)',
                   per_second('migrations')),
                  ('migrations per reader context switch', 'fraction of context switches',
-                  rate(rc('migrations'), lambda r: r['readers']['ctx_switches']))],
+                  rate(rc('migrations'), lambda r: r['readers']['ctx_switches'])),
+                 ('cost per migration (BPF fentry/fexit; bar: p50 to p99)',
+                  'µs per migration call that moved, qemu TCG guest',
+                  per_point(migration_cost))],
                 keep=migrating)
     rate_panels(res, sty, plot, 'preempt-storm', pre,
                 [('reader cost (all designs)', 'ns per acquire + release, qemu TCG guest',

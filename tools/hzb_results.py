@@ -129,6 +129,15 @@ class Point:
         v = (self.j.get('floors', {}).get(name) or {}).get(stat)
         return math.nan if v is None else float(v)
 
+    def get(self, *keys):
+        """The value at a path of keys in the JSON, None when any is missing."""
+        o = self.j
+        for k in keys:
+            if not isinstance(o, dict) or k not in o:
+                return None
+            o = o[k]
+        return o
+
     def counter(self, name):
         return self.j.get('counters', {}).get(name, 0)
 

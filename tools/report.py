@@ -69,6 +69,17 @@ def ratio_cell(t):
     return 'n/a' if math.isnan(t[0]) else with_ci(t) + ' x'
 
 
+def hist_cell(h):
+    """A BPF histogram summary (JSON keys count, p50, p99) as 'p50 (p99 x)'."""
+    if not h or not h.get('count'):
+        return '—'
+    return '%s (p99 %s)' % (dur(h['p50']), dur(h['p99']))
+
+
+def num_or_dash(x):
+    return '—' if x is None else num(x)
+
+
 def table(head, rows):
     out = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     out += ['| ' + ' | '.join(str(c) for c in r) + ' |' for r in rows]
@@ -282,7 +293,8 @@ def sec_task_scan(ctx):
                                  ratio_cell(hr.ratio(p.summary('sync_p50_ns'), base.summary(
                                      'sync_p50_ns'))) if base and base is not p else '—',
                                  dur(walk[0]),
-                                 ratio_cell(hr.ratio(p.summary('sync_p50_ns'), walk))))
+                                 ratio_cell(hr.ratio(p.summary('sync_p50_ns'), walk)),
+                                 phases_cell(p)))
         for label, sp in hr.series([p for p in at if p.design == 'pertask']).items():
             xy = [(p.cfg('tasks'), p.summary('sync_p50_ns')[0]) for p in sp]
             wxy = [(p.cfg('tasks'), p.floor('task_walk')) for p in sp]
@@ -298,9 +310,21 @@ def sec_task_scan(ctx):
                                                         base.summary('sync_p50_ns'))))
         notes.append('- preempt=%s, default variants: %s.' % (pre, crossover(pairs)))
     out = [table(['preempt', 'tasks', 'tasks walked', 'series', 'sync p50 (VM)',
-                  '÷ percpu', 'task-walk floor (same run)', '÷ task-walk floor'], rows),
+                  '÷ percpu', 'task-walk floor (same run)', '÷ task-walk floor',
+                  'BPF: scan phases, p50 per scan (share of scan time)'], rows),
            '\n'.join(notes), reps_note(pts), ctx.regen(['tasks-sweep'])]
     return '\n\n'.join(x for x in out if x)
+
+
+def phases_cell(p):
+    """The measured BPF scan phases of a point (bpf.probes.phase.phases)."""
+    out = []
+    for ph in p.get('bpf', 'probes', 'phase', 'phases') or []:
+        h = ph.get('per_scan_ns') or {}
+        if ph.get('measured') and h.get('count'):
+            out.append('%s %s (%s%%)' % (ph.get('name', '?'), dur(h.get('p50')),
+                                          num(ph.get('share_pct', math.nan))))
+    return '; '.join(out) or '—'
 
 
 def rep_rate(num_key, den):
@@ -395,9 +419,14 @@ def sec_migration(ctx):
                                                          lambda r: r['readers']['ctx_switches']))),
                              with_ci(p.rep_stat(lambda r: r['readers']['ctx_switches'] /
                                                 r['wall_s'] if r['wall_s'] else None)),
+                             hist_cell(p.get('bpf', 'probes', 'hold', 'migrations', 'cost_ns')),
                              with_ci(p.summary('ns_per_acquire'))))
         out.append(table(['point', 'series', 'migrations/s', 'per reader ctx switch',
-                          'reader ctx switches/s', 'reader ns/acquire (VM)'], rows))
+                          'reader ctx switches/s', 'BPF: cost per migration (VM)',
+                          'reader ns/acquire (VM)'], rows))
+        out.append('Cost per migration: fentry/fexit on the design\'s migration function, '
+                   'calls that moved a context (bpf.probes.hold.migrations.cost_ns), over all '
+                   'repetitions.')
     else:
         out.append(no_data(ctx, 'no preempt-storm point of a design that migrates',
                            ctx.regen(['preempt-storm'])))
@@ -424,15 +453,24 @@ def sec_overflow(ctx):
                              with_ci(p.rep_stat(prepare.OVF_RATE)),
                              with_ci(p.rep_stat(prepare.per_second('overflows'))),
                              with_ci(p.rep_stat(prepare.LOCK_RATE)),
-                             dur(p.counter('lock_wait_ns') / cont) if cont else '—'))
+                             dur(p.counter('lock_wait_ns') / cont) if cont else '—',
+                             hist_cell(p.get('bpf', 'probes', 'lock', 'wrapper_ns')),
+                             hist_cell(p.get('bpf', 'probes', 'hold', 'overflow', 'chained_ns')),
+                             num_or_dash(p.get('bpf', 'probes', 'phase',
+                                               'longest_overflow_list_walked', 'max'))))
     if not rows:
         return no_data(ctx, 'no overflow-stress, preempt-storm, tasks-sweep (preempt other '
                        'than none) or mixed results', ctx.regen(['overflow-stress']))
     return '\n\n'.join(x for x in [
         table(['sweep', 'point', 'series', 'overflows per acquire', 'overflows/s',
-               'contended / lock acquisitions', 'wait per contended acquisition (VM)'], rows),
+               'contended / lock acquisitions', 'wait per contended acquisition (VM)',
+               'BPF: time in the overflow-lock wrapper (VM)',
+               'BPF: time a backup stayed chained (VM)', 'BPF: longest list walked'], rows),
         'Module counters over each repetition; "overflows" counts acquires that took a '
-        'backup (per-CPU) or overflow (per-task) slot.', reps_note(used),
+        'backup (per-CPU) or overflow (per-task) slot.  BPF columns: over all repetitions '
+        '(bpf.probes.lock.wrapper_ns, bpf.probes.hold.overflow.chained_ns: per-CPU backups '
+        'chained by overflow or by migration; bpf.probes.phase.longest_overflow_list_walked).',
+        reps_note(used),
         ctx.regen(sorted({r[0] for r in rows}, key=hr.WORKLOADS.index))] if x)
 
 
@@ -549,6 +587,28 @@ def sec_validity(ctx):
                  num(min(agree)) if agree else 'n/a', num(max(agree)) if agree else 'n/a'),
              '- Points that spawned fewer idle tasks than requested: %s.' %
              (', '.join('`%s`' % p.path for p in short) or 'none')]
+    eff = [p.get('bpf', 'probe_effect') for p in pts]
+    eff = [e for e in eff if e and e.get('measured')]
+    if eff:
+        lines.append('- Probe effect (module-timed synchronize p50 with every BPF probe attached '
+                     'vs detached, alternating segments of one run): measured in %d points, '
+                     'within the 5%% target in %d; median effect %s%%, median '
+                     'segment-to-segment noise %s%%.' % (
+                         len(eff), sum(1 for e in eff if e.get('within_target')),
+                         num(hr.median_ci([e.get('effect_pct', math.nan) for e in eff])[0]),
+                         num(hr.median_ci([e.get('noise_pct', math.nan) for e in eff])[0])))
+    else:
+        lines.append('- Probe effect: not measured in any point (no bpf.probe_effect).')
+    checked = [p for p in pts if p.get('bpf', 'checks') is not None]
+    bad = {}
+    for p in checked:
+        for c in p.get('bpf', 'checks'):
+            if not c.get('ok'):
+                bad[c.get('name', '?')] = bad.get(c.get('name', '?'), 0) + 1
+    lines.append('- BPF vs module cross-checks (bpf.checks): all passed in %d of %d points%s.' % (
+        sum(1 for p in checked if p.get('bpf', 'checks_ok')), len(checked),
+        '; failed: ' + ', '.join('%s (%d points)' % kv for kv in sorted(bad.items()))
+        if bad else ''))
     return '\n'.join(lines)
 
 
