@@ -803,10 +803,10 @@ static void exercise_device(const char *path)
 {
 	struct hzb_info info = { .size = sizeof(info) };
 	struct hzb_reader rd = { .size = sizeof(rd), .iterations = 100, .nest = 2 };
-	struct hzb_updater up = { .size = sizeof(up), .iterations = 2 };
+	struct hzb_updater up = { .size = sizeof(up), .iterations = 1 };
 	struct hzb_torture_reader tr = { .size = sizeof(tr), .iterations = 100,
 					 .nest = HZB_MAX_NEST };
-	struct hzb_torture_writer tw = { .size = sizeof(tw), .iterations = 12 };
+	struct hzb_torture_writer tw = { .size = sizeof(tw), .iterations = 3 };
 	struct hzb_counters c = { .size = sizeof(c) };
 	struct hzb_hold h = { .size = sizeof(h), .nest = 3 };
 	int fd, ok = 1;
@@ -821,7 +821,7 @@ static void exercise_device(const char *path)
 	ok &= !ioctl(fd, HZB_IOC_INFO, &info);
 	ok &= !ioctl(fd, HZB_IOC_READER, &rd) && !rd.violations;
 	ok &= !ioctl(fd, HZB_IOC_UPDATER, &up);
-	ok &= !ioctl(fd, HZB_IOC_TORTURE_WRITER, &tw) && tw.updates == 12;
+	ok &= !ioctl(fd, HZB_IOC_TORTURE_WRITER, &tw) && tw.updates == 3;
 	ok &= !ioctl(fd, HZB_IOC_TORTURE_READER, &tr) && !tr.violations;
 	ok &= !ioctl(fd, HZB_IOC_COUNTERS, &c);
 	if (info.features & HZB_FEAT_SLEEP_IN_READER)
