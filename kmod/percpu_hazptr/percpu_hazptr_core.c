@@ -853,7 +853,7 @@ int hzb_design_init(void)
 	preempt_notifier_inc();
 	if (PERCPU_HAZPTR_BROKEN)
 		pr_warn("percpu_hazptr: DELIBERATELY BROKEN build (0x%x): for torture tests only\n",
-			PERCPU_HAZPTR_BROKEN);
+			(unsigned int)PERCPU_HAZPTR_BROKEN);
 	return 0;
 }
 
