@@ -42,8 +42,8 @@ static __always_inline struct hzb_lat_hist *lat_this_cpu(void)
 static __always_inline void sync_enter(void)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u64 ts = bpf_ktime_get_ns();
 	struct hzb_lat_hist *h = lat_this_cpu();
+	__u64 ts = 0, *tsp;
 	long ret;
 
 	if (!h)
@@ -55,8 +55,14 @@ static __always_inline void sync_enter(void)
 		__sync_fetch_and_add(&h->lost_exits, 1);
 		ret = bpf_map_update_elem(&start, &id, &ts, BPF_ANY);
 	}
-	if (ret)
+	if (ret) {
 		__sync_fetch_and_add(&h->drops, 1);
+		return;
+	}
+	/* Last: the map work above stays out of the timed window. */
+	tsp = bpf_map_lookup_elem(&start, &id);
+	if (tsp)
+		*tsp = bpf_ktime_get_ns();
 }
 
 static __always_inline void update_min(__u64 *p, __u64 v)

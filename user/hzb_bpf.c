@@ -21,6 +21,7 @@
 
 #include "hzb_bpf.h"
 #include "hzb_bpf_util.h"
+#include "hzb_opts.h"
 #include "holders.skel.h"
 #include "lock_contention.skel.h"
 #include "scan_phase.skel.h"
@@ -106,6 +107,46 @@ int hzb_bpf_force_fail(const char *probe)
 }
 
 #define HZB_NO_SUCH_FUNC	"hzb_no_such_function"
+
+static int in_list(const char *v, const char *probe)
+{
+	size_t n = strlen(probe);
+
+	while (*v) {
+		if (!strncmp(v, probe, n) && (v[n] == ',' || !v[n]))
+			return 1;
+		v = strchr(v, ',');
+		if (!v)
+			break;
+		v++;
+	}
+	return 0;
+}
+
+int hzb_bpf_list_check(const char *list)
+{
+	static const char * const names[] = { "phase", "lock", "hold", "all", "none", NULL };
+	const char *v = list;
+	size_t n, i;
+
+	while (*v) {
+		n = strcspn(v, ",");
+		for (i = 0; names[i]; i++)
+			if (strlen(names[i]) == n && !strncmp(v, names[i], n))
+				break;
+		if (!names[i] || !n)
+			return -1;
+		v += n;
+		if (*v)
+			v++;
+	}
+	return 0;
+}
+
+static int probe_wanted(const char *probe)
+{
+	return in_list(opt.bpf_probes, "all") || in_list(opt.bpf_probes, probe);
+}
 
 static void add_link(struct hzb_link *l, size_t *n, struct bpf_program *prog,
 		     enum hzb_link_kind kind, const char *target)
@@ -357,6 +398,8 @@ static int lock_try(struct hzb_bpf_probes *pr, int btf, int devfd, struct hzb_pr
 		return -1;
 	}
 	s->rodata->targ_design = d->lock;
+	/* Per-CPU locks are all known up front; per-task ones come and go. */
+	s->rodata->targ_learn = d->lock == HZB_LOCK_DESIGN_PERTASK;
 	bpf_program__set_autoload(s->progs.wrap_fentry, btf);
 	bpf_program__set_autoload(s->progs.wrap_fexit, btf);
 	bpf_program__set_autoload(s->progs.wrap_kprobe, !btf);
@@ -730,6 +773,9 @@ void hzb_bpf_report_off(struct hzb_bpf_report *rep, const char *why)
 	rep->phase_i.name = "phase";
 	rep->lock_i.name = "lock";
 	rep->hold_i.name = "hold";
+	snprintf(rep->phase_i.error, sizeof(rep->phase_i.error), "%s", why);
+	snprintf(rep->lock_i.error, sizeof(rep->lock_i.error), "%s", why);
+	snprintf(rep->hold_i.error, sizeof(rep->hold_i.error), "%s", why);
 	snprintf(rep->effect.error, sizeof(rep->effect.error), "%s", why);
 }
 
@@ -743,6 +789,7 @@ int hzb_bpf_probes_open(struct hzb_bpf_probes **out, int devfd, const struct hzb
 
 	*out = NULL;
 	hzb_bpf_report_off(rep, "");
+	memset(rep->effect.error, 0, sizeof(rep->effect.error));
 	pr = calloc(1, sizeof(*pr));
 	if (!pr)
 		return -ENOMEM;
@@ -755,10 +802,26 @@ int hzb_bpf_probes_open(struct hzb_bpf_probes **out, int devfd, const struct hzb
 	}
 	pr->rep = rep;
 	hzb_bpf_msgs_begin();
-	phase_open(pr);
-	lock_open(pr, devfd);
-	hold_open(pr);
+	if (probe_wanted("phase"))
+		phase_open(pr);
+	if (probe_wanted("lock"))
+		lock_open(pr, devfd);
+	if (probe_wanted("hold"))
+		hold_open(pr);
 	hzb_bpf_msgs_end();
+	for (i = 0; i < 3; i++) {
+		struct hzb_probe_info *pi = i == 0 ? &rep->phase_i : i == 1 ? &rep->lock_i :
+					    &rep->hold_i;
+
+		if (pi->state != HZB_PROBE_NA)
+			continue;
+		if (!probe_wanted(pi->name))
+			snprintf(pi->error, sizeof(pi->error), "not selected (--bpf=%s)",
+				 opt.bpf_probes);
+		else
+			snprintf(pi->error, sizeof(pi->error), "does not apply to %s",
+				 info->design);
+	}
 	if (hzb_bpf_probes_attach(pr, err, sizeof(err))) {
 		/* attach() marked the probe that failed */
 		(void)err;

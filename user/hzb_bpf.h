@@ -138,6 +138,13 @@ void hzb_bpf_probes_close(struct hzb_bpf_probes *pr);
  * failure path is what the tests see.
  */
 int hzb_bpf_force_fail(const char *probe);
+/*
+ * --bpf=LIST: the probes opened besides the synchronize probe (always on
+ * with BPF): phase, lock, hold, all, none.  phase and lock sit inside the
+ * synchronize they would explain, so they are asked for, not default.
+ */
+#define HZB_BPF_DEFAULT		"hold"
+int hzb_bpf_list_check(const char *list);
 /* Mark every probe NA (--no-bpf) with the reason. */
 void hzb_bpf_report_off(struct hzb_bpf_report *rep, const char *why);
 

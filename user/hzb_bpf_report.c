@@ -122,6 +122,8 @@ static void json_probe_head(struct hzb_json *j, const struct hzb_probe_info *pi,
 	hzb_json_str(j, "state", state_name(pi->state));
 	if (pi->state == HZB_PROBE_FAILED)
 		hzb_json_str(j, "error", pi->error);
+	else if (pi->state == HZB_PROBE_NA && pi->error[0])
+		hzb_json_str(j, "why", pi->error);
 	if (pi->mech[0])
 		hzb_json_str(j, "mechanism", pi->mech);
 	if (pi->fallback[0])
@@ -480,6 +482,7 @@ static void json_effect(struct hzb_json *j, const struct hzb_bpf_effect *e)
 	hzb_json_dbl(j, "avg_ns", e->off.avg);
 	hzb_json_obj_end(j);
 	hzb_json_dbl(j, "effect_pct", e->effect_pct);
+	hzb_json_dbl(j, "effect_ns", e->on.p50 - e->off.p50);
 	hzb_json_dbl(j, "noise_pct", e->noise_pct);
 	hzb_json_arr_begin(j, "per_segment");
 	for (k = 0; k < e->segments && k < 16; k++) {
@@ -503,6 +506,7 @@ void hzb_bpf_json(struct hzb_json *j, const struct hzb_bpf_in *in)
 	struct checks cs;
 	int i, all = 1;
 
+	hzb_json_str(j, "probes_selected", opt.bpf_probes);
 	hzb_json_obj_begin(j, "probes");
 	hzb_json_obj_begin(j, "sync");
 	hzb_json_str(j, "state", in->sync_attached ? "attached" : in->bpf_enabled ? "failed" :
@@ -653,8 +657,9 @@ void hzb_bpf_text(FILE *f, const struct hzb_bpf_in *in)
 	}
 	if (r && r->effect.done)
 		fprintf(f, "%sBPF probe effect: synchronize p50 %.3f us with, %.3f us without "
-			"(%+.1f%%, target 5%%; segment-to-segment noise %.1f%%), %u segments\n",
-			pfx, r->effect.on.p50 / 1e3, r->effect.off.p50 / 1e3, r->effect.effect_pct,
+			"(%+.1f%%, %+.3f us, target 5%%; segment-to-segment noise %.1f%%), "
+			"%u segments\n", pfx, r->effect.on.p50 / 1e3, r->effect.off.p50 / 1e3,
+			r->effect.effect_pct, (r->effect.on.p50 - r->effect.off.p50) / 1e3,
 			r->effect.noise_pct, r->effect.segments);
 	else if (r && r->effect.error[0])
 		fprintf(f, "%sBPF probe effect: not measured: %s\n", pfx, r->effect.error);

@@ -30,6 +30,7 @@ struct hzb_opts {
 	int pin;
 	int bpf;
 	double probe_effect_s;		/* BPF probe effect pass, 0: none */
+	const char *bpf_probes;		/* --bpf=LIST, see hzb_bpf.h */
 	int floors;
 	const char *json, *csv, *text;
 	enum hzb_vm_mode vm;

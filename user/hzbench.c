@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hzb_bpf.h"
 #include "hzb_config.h"
 #include "hzb_dev.h"
 #include "hzb_json.h"
@@ -55,6 +56,7 @@ struct hzb_opts opt = {
 	.bpf = 1,
 	.floors = 1,
 	.probe_effect_s = 2,
+	.bpf_probes = HZB_BPF_DEFAULT,
 	.vcpus = 2,
 	.mem_mb = 4096,
 	.vm_cpu = "max",
@@ -143,6 +145,10 @@ static void usage(void)
 	       "      --pin              pin reader i to CPU i %% nr_cpus\n"
 	       "      --no-bpf           do not attach the BPF latency probe\n"
 	       "      --no-floors        do not measure the calibration floors\n"
+	       "      --bpf=LIST         BPF probes besides synchronize latency: phase (scan\n"
+	       "                         phases, restarts, lists walked), lock (overflow-lock\n"
+	       "                         contention), hold (overflow use, migrations,\n"
+	       "                         preemption while holding), all, none (default " HZB_BPF_DEFAULT ")\n"
 	       "      --probe-effect=SEC measure the BPF probe effect in SEC of alternating\n"
 	       "                         segments with and without the probes (default 2, 0: off)\n"
 	       "\n"
@@ -227,7 +233,7 @@ static unsigned long parse_ulong(const char *name, const char *s,
 
 enum {
 	OPT_TASK_KIND = 256, OPT_HOLD, OPT_PREEMPT, OPT_SLEEP, OPT_INTERVAL,
-	OPT_BATCH, OPT_PIN, OPT_NO_BPF, OPT_PROBE_EFFECT, OPT_NO_FLOORS, OPT_JSON, OPT_CSV,
+	OPT_BATCH, OPT_PIN, OPT_NO_BPF, OPT_BPF, OPT_PROBE_EFFECT, OPT_NO_FLOORS, OPT_JSON, OPT_CSV,
 	OPT_TEXT, OPT_VM, OPT_NO_VM, OPT_VCPUS, OPT_MEM, OPT_VM_CPU,
 	OPT_VERSION, OPT_REPS, OPT_WARMUP, OPT_RATE, OPT_WORKLOAD, OPT_OUT,
 	OPT_RESUME, OPT_QUICK, OPT_DRY_RUN,
@@ -259,6 +265,7 @@ static const struct option long_opts[] = {
 	{ "no-bpf", no_argument, NULL, OPT_NO_BPF },
 	{ "no-floors", no_argument, NULL, OPT_NO_FLOORS },
 	{ "probe-effect", required_argument, NULL, OPT_PROBE_EFFECT },
+	{ "bpf", required_argument, NULL, OPT_BPF },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "csv", required_argument, NULL, OPT_CSV },
 	{ "text", required_argument, NULL, OPT_TEXT },
@@ -378,6 +385,11 @@ static void parse_args(int argc, char **argv)
 			break;
 		case OPT_NO_BPF:
 			opt.bpf = 0;
+			break;
+		case OPT_BPF:
+			if (hzb_bpf_list_check(optarg))
+				usage_error("--bpf=%s: expected a list of phase, lock, hold, all, none", optarg);
+			opt.bpf_probes = optarg;
 			break;
 		case OPT_PROBE_EFFECT:
 			if (hzb_parse_time_ns(optarg, 1000000000ULL, &ns) || ns > 600ULL * 1000000000ULL)
@@ -572,6 +584,7 @@ static int run_in_vm(void)
 	if (!opt.floors)
 		push(argv, &argc, "--no-floors");
 	push(argv, &argc, "--probe-effect=%.9gs", opt.probe_effect_s);
+	push(argv, &argc, "--bpf=%s", opt.bpf_probes);
 	if (opt.quiet)
 		push(argv, &argc, "--quiet");
 	if (opt.json)
