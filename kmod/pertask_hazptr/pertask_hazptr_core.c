@@ -757,6 +757,16 @@ static noinline bool pertask_hazptr_scan_task(struct pertask_hazptr_block *blk,
 #define PERTASK_HAZPTR_SLEEP_US		20
 
 /*
+ * Waits sleep TASK_IDLE: a holder may keep its pointer for as long as it
+ * likes (a hold across system calls), which is not a hung task, and the
+ * caller cannot be allowed to return early either.
+ */
+static void pertask_hazptr_sleep(void)
+{
+	usleep_idle_range(PERTASK_HAZPTR_SLEEP_US, 2 * PERTASK_HAZPTR_SLEEP_US);
+}
+
+/*
  * Wait, outside any RCU read-side section, until @blk no longer holds a
  * pointer of @set.  Spin while the holder runs (it is about to release),
  * sleep while it is preempted or sleeping (it may hold for long).  Both
@@ -773,8 +783,7 @@ static noinline void pertask_hazptr_wait_task(struct pertask_hazptr_block *blk,
 		    ktime_get_ns() - start < PERTASK_HAZPTR_SPIN_NS)
 			cpu_relax();
 		else
-			usleep_range(PERTASK_HAZPTR_SLEEP_US,
-				     2 * PERTASK_HAZPTR_SLEEP_US);
+			pertask_hazptr_sleep();
 	}
 	trace_pertask_hazptr_wait(blk->pid, ktime_get_ns() - start);
 }
@@ -864,7 +873,7 @@ restart:
 	rcu_read_unlock();
 	while (pertask_hazptr_fallback_has(set)) {
 		waits++;
-		usleep_range(PERTASK_HAZPTR_SLEEP_US, 2 * PERTASK_HAZPTR_SLEEP_US);
+		pertask_hazptr_sleep();
 	}
 	/*
 	 * Every load above that found a slot empty or a task idle comes
@@ -955,9 +964,10 @@ static void pertask_hazptr_retire_wait(void **ptrs, unsigned int n)
 	wake_up(&pertask_hazptr_retire_wq);
 	/*
 	 * complete() after the worker's walk, which ends with smp_mb(),
-	 * orders that walk before our return and the engine's free.
+	 * orders that walk before our return and the engine's free.  Idle
+	 * sleep, as in pertask_hazptr_sleep().
 	 */
-	wait_for_completion(&r.done);
+	wait_for_completion_state(&r.done, TASK_IDLE);
 }
 
 static bool pertask_hazptr_retire_pending(void)

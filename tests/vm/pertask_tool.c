@@ -12,6 +12,7 @@
  *     syncbench -t tasks -N samples
  *     exithold  -n nest -m thread|process
  *     remote    -n nest
+ *     longhold  -n nest -D hold_ms (an updater waits on the hold meanwhile)
  *     cal       -N samples (slot-loop and smp_mb floors, ns/op)
  *     pingpong  -N round trips (context-switch cost with/without blocks)
  *     counters
@@ -502,6 +503,44 @@ static void cmd_exithold(int fd, struct opts *o)
 	print_deltas(c0, c1);
 }
 
+/* Hold for -w ms, with an updater synchronizing on the held object. */
+struct long_holder {
+	int fd;
+	long nest, wait_ms;
+	volatile int held;
+};
+
+static void *long_hold_fn(void *arg)
+{
+	struct long_holder *h = arg;
+
+	hold(h->fd, h->nest);
+	h->held = 1;
+	usleep(h->wait_ms * 1000);
+	if (ioctl(h->fd, HZB_IOC_UNHOLD))
+		die("UNHOLD");
+	return NULL;
+}
+
+static void cmd_longhold(int fd, struct opts *o)
+{
+	struct long_holder h = { .nest = o->nest, .wait_ms = o->duration_ms };
+	struct sync_probe p = { .fd = fd };
+	pthread_t th;
+	double t0;
+
+	h.fd = dev_open();
+	pthread_create(&th, NULL, long_hold_fn, &h);
+	while (!h.held)
+		usleep(1000);
+	t0 = now_ms();
+	pthread_create(&p.th, NULL, sync_probe_fn, &p);
+	pthread_join(p.th, NULL);
+	printf("hold_ms=%ld\nsync_ms=%.0f\n", o->duration_ms, now_ms() - t0);
+	pthread_join(th, NULL);
+	close(h.fd);
+}
+
 static void *close_fn(void *arg)
 {
 	close((int)(intptr_t)arg);
@@ -656,6 +695,8 @@ int main(int argc, char **argv)
 		cmd_cal(fd, &o);
 	} else if (!strcmp(cmd, "pingpong")) {
 		cmd_pingpong(fd, &o);
+	} else if (!strcmp(cmd, "longhold")) {
+		cmd_longhold(fd, &o);
 	} else if (!strcmp(cmd, "remote")) {
 		cmd_remote(fd, &o);
 	} else if (!strcmp(cmd, "counters")) {
