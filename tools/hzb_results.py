@@ -101,6 +101,24 @@ class Point:
         self.default_variant = not (m and m.group(1))
         self.label = self.design    # set per sweep by label_points()
 
+    def why_failed(self):
+        """Why a point is not ok, as far as the JSON tells."""
+        why = []
+        if self.j.get('readers', {}).get('violations'):
+            why.append('a reader saw a freed object')
+        for name, pr in sorted((self.get('bpf', 'probes') or {}).items()):
+            if isinstance(pr, dict) and pr.get('state') == 'failed':
+                why.append('BPF %s probe failed: %s' % (name, pr.get('error', '?')))
+        if self.get('bpf', 'enabled') and not self.get('bpf', 'attached'):
+            why.append('BPF synchronize probe not attached: %s' % self.get('bpf', 'error'))
+        if self.get('bpf', 'checks_ok') is False:
+            why.append('BPF cross-checks failed: %s' % ', '.join(
+                c.get('name', '?') for c in self.get('bpf', 'checks') if not c.get('ok')))
+        bad = [str(r.get('rep')) for r in self.j.get('reps', []) if r.get('ok') is False]
+        if bad:
+            why.append('repetitions %s failed' % ','.join(bad))
+        return '; '.join(why) or 'ok is false, no reason recorded'
+
     def cfg(self, key, default=None):
         return self.config.get(key, default)
 

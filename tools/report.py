@@ -202,8 +202,9 @@ def sec_provenance(ctx):
                   'hzbench rev'], rows)]
     failed = res.failed()
     if failed:
-        out.append('Points left out (run failed or a reader saw a freed object): ' +
-                   ', '.join('`%s/%s`' % (ctx.root, p.path) for p in failed) + '.')
+        out.append('Points left out of every table and plot (the run failed):\n\n' +
+                   '\n'.join('- `%s/%s`: %s' % (ctx.root, p.path, p.why_failed())
+                             for p in failed))
     if res.bad:
         out.append('Unreadable result files, left out: ' +
                    ', '.join('`%s/%s` (%s)' % (ctx.root, p, why) for p, why in res.bad) + '.')
@@ -251,29 +252,34 @@ def slope(xy):
     return sum((x - mx) * (y - my) for x, y in xy) / sxx if sxx else math.nan
 
 
+def verdict(r):
+    """What a pertask/percpu ratio's interval says."""
+    return 'slower' if r[1] > 1 else 'faster' if r[2] < 1 else 'indistinguishable'
+
+
 def crossover(rows):
-    """rows: [(tasks, ratio triple)] sorted; where pertask/percpu passes 1."""
+    """rows: [(tasks, pertask/percpu ratio triple)] sorted by tasks."""
     if not rows:
         return 'no pairs of per-task and per-CPU points'
-    above = [t for t, r in rows if r[0] > 1]
-    if not above:
-        return 'per-task synchronize is not slower than per-CPU at any measured count ' \
-               '(up to %d tasks)' % rows[-1][0]
-    first = next(i for i, (t, r) in enumerate(rows) if all(x[1][0] > 1 for x in rows[i:]))
-    t1, r1 = rows[first]
-    sure = next((t for t, r in rows[first:] if r[1] > 1), None)
-    txt = 'per-task synchronize is slower from tasks=%d on (ratio %s)' % (t1, ratio_cell(r1))
-    if first == 0:
-        txt += ', i.e. at every measured count'
+    per = '; '.join('tasks=%d %s (%s)' % (t, ratio_cell(r), verdict(r)) for t, r in rows)
+    first = next((i for i in range(len(rows))
+                  if all(verdict(r) == 'slower' for _, r in rows[i:])), None)
+    if first is None:
+        txt = 'per-task synchronize is not slower than per-CPU (interval above 1) from any ' \
+              'measured count on'
+    elif first == 0:
+        txt = 'per-task synchronize is slower at every measured count (from tasks=%d)' % \
+              rows[0][0]
     else:
-        t0, r0 = rows[first - 1]
-        if t0 > 0 and r0[0] > 0:
+        (t0, r0), (t1, r1) = rows[first - 1], rows[first]
+        txt = 'per-task synchronize is slower from tasks=%d on, %s at tasks=%d' % (
+            t1, verdict(r0), t0)
+        if 0 < r0[0] < 1 < r1[0] and t0 > 0:
             lt = math.log(t0) + (0 - math.log(r0[0])) * (math.log(t1) - math.log(t0)) / \
                 (math.log(r1[0]) - math.log(r0[0]))
-            txt += '; log-log interpolation puts the crossover near %s tasks' % num(math.exp(lt))
-    if sure is not None:
-        txt += '; the interval excludes 1 from tasks=%d' % sure
-    return txt
+            txt += '; log-log interpolation of the medians puts the crossover near %s tasks' % \
+                num(math.exp(lt))
+    return '%s. pertask ÷ percpu: %s' % (txt, per)
 
 
 def sec_task_scan(ctx):
