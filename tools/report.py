@@ -17,6 +17,7 @@ two medians' intervals (see tools/hzb_results.py).
 """
 
 import argparse
+import configparser
 import difflib
 import math
 import os
@@ -118,21 +119,22 @@ class Ctx:
         return 'Regenerate:\n\n```sh\n' + '\n'.join(lines) + '\n```'
 
 
+def ini_duration(w, section):
+    """The duration (s) that section [@section] of workloads/@w.ini sets, or None."""
+    cp = configparser.ConfigParser(comment_prefixes=(';', '#'), inline_comment_prefixes=(';',))
+    try:
+        cp.read(os.path.join(REPO, 'workloads', w + '.ini'))
+        v = cp.get(section, 'duration', fallback=None)
+    except configparser.Error:
+        return None
+    m = re.fullmatch(r'([0-9.]+)\s*(ms|s)?', v.strip()) if v else None
+    return float(m.group(1)) / (1000 if m.group(2) == 'ms' else 1) if m else None
+
+
 def is_quick(p, w):
     """Whether point p ran with the [quick] duration of workloads/w.ini."""
-    path = os.path.join(REPO, 'workloads', w + '.ini')
-    try:
-        with open(path) as f:
-            text = f.read()
-    except OSError:
-        return False
-    m = re.search(r'^\[quick\][^\[]*?^duration\s*=\s*([0-9.]+)(ms|s)?', text, re.M | re.S)
-    if not m:
-        return False
-    d = float(m.group(1)) / (1000 if m.group(2) == 'ms' else 1)
-    full = re.search(r'^\[workload\][^\[]*?^duration\s*=\s*([0-9.]+)(ms|s)?', text, re.M | re.S)
-    fd = float(full.group(1)) / (1000 if full.group(2) == 'ms' else 1) if full else None
-    return d != fd and p.cfg('duration_s') == d
+    quick, full = ini_duration(w, 'quick'), ini_duration(w, 'workload')
+    return quick is not None and quick != full and p.cfg('duration_s') == quick
 
 
 # What each workload varies: always shown in a table's point column.
