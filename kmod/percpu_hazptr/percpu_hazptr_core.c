@@ -260,7 +260,7 @@ percpu_hazptr_claim_slow(struct hzb_ctx *ctx, struct percpu_hazptr_cpu *pc)
 	unsigned int i, n = READ_ONCE(percpu_hazptr_nr_slots);
 
 	if (!static_branch_likely(&percpu_hazptr_migrate_key) || pc->running_list) {
-		for (i = 0; i < n; i++) {
+		for (i = 1; i < n; i++) {
 			if (!READ_ONCE(pc->slots[i].addr)) {
 				percpu_hazptr_used_inc(pc);
 				return &pc->slots[i];
@@ -339,6 +339,13 @@ noinline void *percpu_hazptr_acquire_null(struct hzb_ctx *ctx,
  */
 noinline void percpu_hazptr_release_backup(struct hzb_ctx *ctx)
 {
+	/*
+	 * Acquire: ->ovf and the chaining were written before a migration
+	 * on another CPU published ->slot; the fast path read ->slot with a
+	 * plain load.  Pairs with the store-release of ->slot in
+	 * percpu_hazptr_migrate().
+	 */
+	(void)smp_load_acquire(&ctx->slot);
 	/*
 	 * Release: the reader's accesses happen before the slot reads as
 	 * empty.  Pairs with the smp_load_acquire() in the list walk.
@@ -582,6 +589,7 @@ struct percpu_hazptr_task {
 noinline void percpu_hazptr_migrate(struct hlist_head *ctxs)
 {
 	struct percpu_hazptr_cpu *pc = this_cpu_ptr(&percpu_hazptr_cpu);
+	struct percpu_hazptr_overflow *ovf;
 	struct percpu_hazptr_slot *slot;
 	struct hlist_node *next;
 	struct hzb_ctx *ctx;
@@ -597,6 +605,7 @@ noinline void percpu_hazptr_migrate(struct hlist_head *ctxs)
 		WRITE_ONCE(slot->addr, NULL);
 #endif
 		percpu_hazptr_chain_backup(ctx, addr);
+		ovf = ctx->ovf;
 #ifndef HZB_BROKEN_EARLY_CLEAR
 		/*
 		 * Release: the backup holds @addr (and is chained) before the
@@ -607,14 +616,15 @@ noinline void percpu_hazptr_migrate(struct hlist_head *ctxs)
 		smp_store_release(&slot->addr, NULL);
 #endif
 		percpu_hazptr_used_dec(pc);
+		hzb_count(HZB_CNT_MIGRATIONS);
+		trace_percpu_hazptr_migrate(ctx, addr, ovf->cpu, ovf->idx);
 		/*
 		 * The release must find the backup (v4 missed this, v5 fixed
 		 * it).  Release: a foreign release waiting for this sees the
-		 * chained backup (pairs with percpu_hazptr_release_foreign()).
+		 * chained backup (pairs with percpu_hazptr_release_foreign()),
+		 * and may free @ctx at once: this is our last access to it.
 		 */
 		smp_store_release(&ctx->slot, &ctx->backup);
-		hzb_count(HZB_CNT_MIGRATIONS);
-		trace_percpu_hazptr_migrate(ctx, addr, ctx->ovf->cpu, ctx->ovf->idx);
 	}
 }
 
