@@ -810,8 +810,10 @@ static bool pertask_hazptr_fallback_has(const struct pertask_hazptr_set *set)
 /*
  * One walk of every task of the system: return once no task holds a
  * pointer of @set.  The caller unpublished all of them (Store A) before.
+ * Inlined into its callers: under TCG a call level costs more than the
+ * walk of a hundred tasks.
  */
-static void pertask_hazptr_scan_all(const struct pertask_hazptr_set *set)
+static __always_inline void pertask_hazptr_scan_all(const struct pertask_hazptr_set *set)
 {
 	u64 scanned = 0, busy = 0, waits = 0, restarts = 0, t0 = 0;
 	struct pertask_hazptr_block *blk, *self;
@@ -1232,8 +1234,8 @@ u32 hzb_design_lock_addrs(u64 *addrs, u32 cap)
  * so both see the same host noise; the best of several rounds of each.
  * Root only; do not change the variant while it runs.
  */
-#define PERTASK_HAZPTR_BENCH_LOOPS	200000
-#define PERTASK_HAZPTR_BENCH_ROUNDS	9
+#define PERTASK_HAZPTR_BENCH_LOOPS	100000
+#define PERTASK_HAZPTR_BENCH_ROUNDS	31
 
 static unsigned long pertask_hazptr_bench_slot;
 

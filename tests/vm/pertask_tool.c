@@ -15,6 +15,7 @@
  *     longhold  -n nest -D hold_ms (an updater waits on the hold meanwhile)
  *     cal       -N samples (slot-loop and smp_mb floors, ns/op)
  *     pingpong  -N round trips (context-switch cost with/without blocks)
+ *     info      INFO as key=value
  *     counters
  */
 #define _GNU_SOURCE
@@ -611,38 +612,55 @@ static void *pp_fn(void *arg)
 	return NULL;
 }
 
-/* Two threads on CPU 0 bounce a byte: two context switches per trip. */
-static void cmd_pingpong(int fd, struct opts *o)
+/* One round: two threads on CPU 0 bounce a byte n times; ns per trip. */
+static double pingpong_round(int fd, int attach, long n)
 {
-	long n = o->samples ? o->samples : 100000;
-	int a[2], b[2], attach;
 	struct pp p1, p2;
 	pthread_t t1, t2;
-	double t0, ns[2];
+	int a[2], b[2];
+	double t0, ns;
 	char c = 0;
 
-	for (attach = 0; attach < 2; attach++) {
-		if (pipe(a) || pipe(b))
-			die("pipe");
-		p1 = (struct pp){ .in = a[0], .out = b[1], .fd = fd, .attach = attach, .n = n };
-		p2 = (struct pp){ .in = b[0], .out = a[1], .fd = fd, .attach = attach, .n = n - 1 };
-		pthread_create(&t1, NULL, pp_fn, &p1);
-		pthread_create(&t2, NULL, pp_fn, &p2);
-		usleep(100000);
-		t0 = now_ms();
-		if (write(a[1], &c, 1) != 1)
-			die("write");
-		pthread_join(t1, NULL);
-		ns[attach] = (now_ms() - t0) * 1e6 / n;
-		pthread_join(t2, NULL);
-		close(a[0]);
-		close(a[1]);
-		close(b[0]);
-		close(b[1]);
+	if (pipe(a) || pipe(b))
+		die("pipe");
+	p1 = (struct pp){ .in = a[0], .out = b[1], .fd = fd, .attach = attach, .n = n };
+	p2 = (struct pp){ .in = b[0], .out = a[1], .fd = fd, .attach = attach, .n = n - 1 };
+	pthread_create(&t1, NULL, pp_fn, &p1);
+	pthread_create(&t2, NULL, pp_fn, &p2);
+	usleep(50000);
+	t0 = now_ms();
+	if (write(a[1], &c, 1) != 1)
+		die("write");
+	pthread_join(t1, NULL);
+	ns = (now_ms() - t0) * 1e6 / n;
+	pthread_join(t2, NULL);
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+	return ns;
+}
+
+/*
+ * Two context switches per round trip; with blocks, each switch also runs
+ * the notifier's sched_out and sched_in.  Alternated rounds, best of each.
+ */
+static void cmd_pingpong(int fd, struct opts *o)
+{
+	long n = o->samples ? o->samples : 20000;
+	double best[2] = { 1e18, 1e18 }, ns;
+	int round, attach;
+
+	for (round = 0; round < 7; round++) {
+		for (attach = 0; attach < 2; attach++) {
+			ns = pingpong_round(fd, attach, n);
+			if (ns < best[attach])
+				best[attach] = ns;
+		}
 	}
 	printf("roundtrip_ns_plain=%.1f\nroundtrip_ns_with_blocks=%.1f\n"
-	       "notifier_ns_per_switch=%.1f\n", ns[0], ns[1],
-	       (ns[1] - ns[0]) / 2);
+	       "notifier_ns_per_switch=%.1f\n", best[0], best[1],
+	       (best[1] - best[0]) / 2);
 }
 
 int main(int argc, char **argv)
@@ -699,6 +717,16 @@ int main(int argc, char **argv)
 		cmd_longhold(fd, &o);
 	} else if (!strcmp(cmd, "remote")) {
 		cmd_remote(fd, &o);
+	} else if (!strcmp(cmd, "info")) {
+		struct hzb_info in = { .size = sizeof(in) };
+
+		if (ioctl(fd, HZB_IOC_INFO, &in))
+			die("INFO");
+		printf("design=%s\nvariant_now=%s\nfeatures=%#x\nslots_per_task=%u\n"
+		       "bytes_per_task=%u\nbytes_per_cpu=%u\nbytes_per_ctx=%u\n"
+		       "nr_locks=%u\nbroken=%u\n", in.design, in.variant,
+		       in.features, in.slots_per_task, in.bytes_per_task,
+		       in.bytes_per_cpu, in.bytes_per_ctx, in.nr_locks, in.broken);
 	} else if (!strcmp(cmd, "counters")) {
 		counters(fd, c);
 		for (i = 0; i < HZB_NR_COUNTERS; i++)
