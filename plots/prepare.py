@@ -258,14 +258,15 @@ def per_point(fn):
 
 
 def rate_panels(res, sty, plot, workload, axis, metrics, name=None, keep=None):
-    """One panel per (title, y label, fn): every series vs a sweep parameter.
+    """One panel per (title, y label, fn[, log y]): every series vs a sweep parameter.
     fn(rep) is a per-repetition figure, drawn as its median and CI over the
     repetitions; a per_point() fn gives the point's (y, low, high) itself.
     name(p) names a point's series (default: its design/variant label);
     keep(p) filters points."""
     pts = [p for p in res.points(workload) if keep is None or keep(p)]
-    for title, ylabel, fn in metrics:
-        ser = plot.panel(title, axis.label, ylabel, xlog=axis.log, xcat=axis.names())
+    for title, ylabel, fn, *ylog in metrics:
+        ser = plot.panel(title, axis.label, ylabel, xlog=axis.log, ylog=bool(ylog and ylog[0]),
+                         xcat=axis.names())
         for label, sp in hr.series(pts, name).items():
             rows = []
             for p in sorted(sp, key=axis.x):
@@ -321,7 +322,7 @@ def migration(res, sty):
                   rate(rc('migrations'), lambda r: r['readers']['ctx_switches'])),
                  ('cost per migration (BPF fentry/fexit; bar: p50 to p99)',
                   'µs per migration call that moved, qemu TCG guest',
-                  per_point(migration_cost))],
+                  per_point(migration_cost), True)],
                 keep=migrating)
     rate_panels(res, sty, plot, 'preempt-storm', pre,
                 [('reader cost (all designs)', 'ns per acquire + release, qemu TCG guest',
