@@ -715,6 +715,26 @@ static __always_inline bool pertask_hazptr_idle(struct pertask_hazptr_block *blk
 #endif
 }
 
+/* Does the overflow list of @blk hold a pointer of @set? */
+static bool pertask_hazptr_overflow_has(struct pertask_hazptr_block *blk,
+					const struct pertask_hazptr_set *set)
+{
+	struct hzb_ctx *ctx;
+	bool found = false;
+
+	if (!READ_ONCE(blk->nr_overflow))
+		return false;
+	pertask_hazptr_lock(&blk->lock);
+	list_for_each_entry(ctx, &blk->overflow, overflow_node) {
+		if (pertask_hazptr_set_has(set, READ_ONCE(ctx->backup))) {
+			found = true;
+			break;
+		}
+	}
+	raw_spin_unlock(&blk->lock);
+	return found;
+}
+
 /*
  * Level 2: does @blk hold a pointer of @set, in a fixed slot (only the used
  * ones with track=bitmap) or on its overflow list?
@@ -724,8 +744,6 @@ static noinline bool pertask_hazptr_scan_task(struct pertask_hazptr_block *blk,
 {
 	unsigned long used;
 	unsigned int i;
-	bool found = false;
-	struct hzb_ctx *ctx;
 
 	if (static_branch_unlikely(&pertask_hazptr_track_bitmap)) {
 		used = READ_ONCE(blk->active) & blk->slot_mask;
@@ -737,19 +755,9 @@ static noinline bool pertask_hazptr_scan_task(struct pertask_hazptr_block *blk,
 			if (pertask_hazptr_set_has(set, READ_ONCE(blk->slots[i])))
 				return true;
 	}
-#ifndef HZB_BROKEN_SKIP_OVERFLOW
-	if (!READ_ONCE(blk->nr_overflow))
-		return false;
-	pertask_hazptr_lock(&blk->lock);
-	list_for_each_entry(ctx, &blk->overflow, overflow_node) {
-		if (pertask_hazptr_set_has(set, READ_ONCE(ctx->backup))) {
-			found = true;
-			break;
-		}
-	}
-	raw_spin_unlock(&blk->lock);
-#endif
-	return found;
+	/* The skip_overflow build never waits for overflow entries. */
+	return !PERTASK_HAZPTR_BROKEN_SKIP_OVERFLOW &&
+	       pertask_hazptr_overflow_has(blk, set);
 }
 
 /* How long to spin on a holder that is running before sleeping instead. */
