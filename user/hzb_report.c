@@ -286,6 +286,8 @@ int hzb_write_json(const char *path, const struct hzb_point *p)
 		hzb_json_obj_begin(&j, NULL);
 		hzb_json_u64(&j, "rep", r);
 		hzb_json_bool(&j, "ok", !rep->failed);
+		if (rep->failed)
+			hzb_json_str(&j, "failure", rep->why);
 		hzb_json_dbl(&j, "wall_s", rep->wall_s);
 		json_summary(&j, "synchronize", &rep->sync);
 		hzb_json_obj_begin(&j, "readers");
@@ -324,6 +326,8 @@ int hzb_write_json(const char *path, const struct hzb_point *p)
 	hzb_json_obj_end(&j);
 
 	hzb_json_dbl(&j, "wall_s", p->wall_s);
+	if (p->failed)
+		hzb_json_str(&j, "failure", p->why[0] ? p->why : "unknown");
 	hzb_json_bool(&j, "ok", !p->failed);
 	hzb_json_obj_end(&j);
 	if (fclose(f))

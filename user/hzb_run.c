@@ -10,6 +10,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,40 @@ struct hzb_floor hzb_floors[] = {
 };
 
 const size_t hzb_nr_floors = sizeof(hzb_floors) / sizeof(hzb_floors[0]);
+
+static void append_why(char *why, size_t len, const char *fmt, va_list ap)
+{
+	size_t n = strlen(why);
+
+	if (n && n + 2 < len) {
+		strcpy(why + n, "; ");
+		n += 2;
+	}
+	if (n < len)
+		vsnprintf(why + n, len - n, fmt, ap);
+}
+
+void hzb_point_fail(struct hzb_point *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	p->failed = 1;
+	va_start(ap, fmt);
+	append_why(p->why, sizeof(p->why), fmt, ap);
+	va_end(ap);
+}
+
+static void __attribute__((format(printf, 2, 3))) rep_fail(struct hzb_rep *rep,
+							     const char *fmt, ...)
+{
+	va_list ap;
+
+	rep->failed = 1;
+	va_start(ap, fmt);
+	append_why(rep->why, sizeof(rep->why), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "hzbench: %s\n", rep->why);
+}
 
 uint64_t hzb_bpf_calls(const struct hzb_lat_stats *b)
 {
@@ -290,10 +325,8 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 	for (i = 0; i < p->nr_readers; i++) {
 		pthread_join(readers[i].thread, NULL);
 		close(readers[i].fd);
-		if (readers[i].err) {
-			fprintf(stderr, "hzbench: reader %d: %s\n", i, strerror(readers[i].err));
-			rep->failed = 1;
-		}
+		if (readers[i].err)
+			rep_fail(rep, "reader %d: %s", i, strerror(readers[i].err));
 		add_reader(&rep->rsum, &readers[i].r);
 		if (p->per_thread)
 			p->per_thread[i] = readers[i].r;
@@ -304,8 +337,7 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 		pthread_join(t->thread, NULL);
 		close(t->fd);
 		if (t->err) {
-			fprintf(stderr, "hzbench: updater %d: %s\n", i, strerror(t->err));
-			rep->failed = 1;
+			rep_fail(rep, "updater %d: %s", i, strerror(t->err));
 			continue;
 		}
 		rep->updates += t->u.updates;
@@ -319,22 +351,18 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 	for (k = 0; k < HZB_NR_COUNTERS; k++)
 		rep->cnt[k] -= before[k];
 	if (bpf) {
-		if (hzb_bpf_sync_read(bpf, &rep->bpf) || hzb_bpf_sync_reset(bpf)) {
-			fprintf(stderr, "hzbench: reading the BPF maps failed\n");
-			rep->failed = 1;
-		}
+		if (hzb_bpf_sync_read(bpf, &rep->bpf) || hzb_bpf_sync_reset(bpf))
+			rep_fail(rep, "reading the BPF maps failed");
 	}
 	if (pool && *pool_n + n <= pool_cap) {
 		memcpy(pool + *pool_n, samples, n * sizeof(*samples));
 		*pool_n += n;
 	}
 	hzb_summarize(samples, n, &rep->sync);
-	if (rep->rsum.violations) {
-		fprintf(stderr, "hzbench: FAIL: readers saw %" PRIu64
-			" freed objects: synchronize returned while they held them\n",
-			(uint64_t)rep->rsum.violations);
-		rep->failed = 1;
-	}
+	if (rep->rsum.violations)
+		rep_fail(rep, "FAIL: readers saw %" PRIu64
+			 " freed objects: synchronize returned while they held them",
+			 (uint64_t)rep->rsum.violations);
 	rep->wall_s = hzb_now_s() - t0;
 	free(readers);
 	free(updaters);
@@ -358,8 +386,8 @@ static int probe_effect_seg(void *arg, double seconds, uint64_t *samples, size_t
 	ret = run_rep(p, NULL, &rep, "probe effect", samples, cap, n);
 	opt.duration_s = duration;
 	p->per_thread = per_thread;
-	if (rep.rsum.violations)
-		p->failed = 1;
+	if (rep.failed)
+		hzb_point_fail(p, "probe-effect segment: %s", rep.why);
 	return ret;
 }
 
@@ -443,14 +471,15 @@ int hzb_cmd_run(void)
 		if (ret) {
 			fprintf(stderr, "hzbench: BPF probe on %s failed: %s (--no-bpf runs without it)\n",
 				p->info.sync_func, p->bpf_error);
-			p->failed = 1;
+			hzb_point_fail(p, "BPF probe on %s failed: %s", p->info.sync_func,
+				       p->bpf_error);
 			bpf = NULL;
 		} else {
 			p->bpf_attached = 1;
 		}
 		p->bpfx = calloc(1, sizeof(*p->bpfx));
 		if (p->bpfx && hzb_bpf_probes_open(&probes, fd, &p->info, p->bpfx) > 0)
-			p->failed = 1;	/* reported, see hzb_bpf_probes_open() */
+			hzb_point_fail(p, "a BPF probe failed to attach (bpf.probes says which)");
 	}
 	if (opt.preempt == PREEMPT_OVERCOMMIT) {
 		p->nr_hogs = 3 * (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -466,7 +495,7 @@ int hzb_cmd_run(void)
 		snprintf(label, sizeof(label), "%s warm-up %u/%u", p->design->name, r + 1,
 			 p->warmup);
 		if (run_rep(p, bpf, &warm, label, NULL, 0, NULL))
-			p->failed = 1;
+			hzb_point_fail(p, "%s: %s", label, warm.why);
 	}
 	hzb_bpf_probes_reset(probes);
 	for (r = 0; r < p->reps; r++) {
@@ -474,7 +503,7 @@ int hzb_cmd_run(void)
 
 		snprintf(label, sizeof(label), "%s rep %u/%u", p->design->name, r + 1, p->reps);
 		if (run_rep(p, bpf, rep, label, pool, pool_cap, &pool_n))
-			p->failed = 1;
+			hzb_point_fail(p, "%s: %s", label, rep->why);
 		if (p->reps > 1)
 			say("%s: synchronize p50 %.0f ns, acquire+release %.2f ns/op", label,
 			    rep->sync.p50, hzb_ns_per_acquire(&rep->rsum));
@@ -486,7 +515,7 @@ int hzb_cmd_run(void)
 		add_bpf(&p->bpf, &rep->bpf);
 	}
 	if (probes && hzb_bpf_probes_read(probes, p->bpfx))
-		p->failed = 1;
+		hzb_point_fail(p, "reading the BPF probes failed");
 	if (bpf && opt.probe_effect_s > 0)
 		hzb_bpf_probe_effect(&p->bpfx->effect, bpf, probes, opt.probe_effect_s,
 				     probe_effect_seg, p);

@@ -34,6 +34,7 @@ struct hzb_rep {
 	struct hzb_lat_stats bpf;	/* this repetition's BPF figures */
 	double wall_s;
 	int failed;
+	char why[256];			/* what failed, when failed */
 };
 
 struct hzb_point {
@@ -57,7 +58,12 @@ struct hzb_point {
 	int floors_done;
 	double wall_s;
 	int failed;
+	char why[512];			/* what failed, "; "-separated */
 };
+
+/* Mark @p failed and say why (appended to p->why, printed to stderr). */
+void hzb_point_fail(struct hzb_point *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Calls the BPF probe accounted for (entries + kernel-skipped runs). */
 uint64_t hzb_bpf_calls(const struct hzb_lat_stats *b);

@@ -31,17 +31,32 @@ int hzb_vm_needed(const char *design, char *why, size_t len)
 	return !hzb_can_load_modules(why, len);
 }
 
-static int copy_back(const char *from, const char *to)
+/* The sweep's identity of a point, recorded by the run in the guest. */
+static const char * const forwarded_env[] = {
+	"HZB_WORKLOAD", "HZB_WORKLOAD_HASH", "HZB_WORKLOAD_POINT", "HZB_SWEEP_CMDLINE", NULL
+};
+
+/*
+ * Copy @from to @to; with @append, add to @to and drop @from's first line
+ * (the CSV header) when @to already has content.
+ */
+static int copy_back(const char *from, const char *to, int append)
 {
 	char buf[65536];
 	FILE *in, *out;
 	size_t n;
-	int ret = 0;
+	int ret = 0, c;
 
 	in = fopen(from, "r");
 	if (!in)
 		return -errno;
-	out = fopen(to, "w");
+	out = fopen(to, append ? "a+" : "w");
+	if (out && append) {
+		fseek(out, 0, SEEK_END);
+		if (ftell(out) > 0)
+			while ((c = getc(in)) != EOF && c != '\n')
+				;
+	}
 	if (!out) {
 		ret = -errno;
 		fclose(in);
@@ -54,6 +69,37 @@ static int copy_back(const char *from, const char *to)
 	if (fclose(out) && !ret)
 		ret = -errno;
 	return ret;
+}
+
+/*
+ * The guest's run succeeded but its console showed a kernel problem: the
+ * result must not read as ok.  hzbench writes "ok" last in its JSON.
+ */
+static void mark_failed(const char *path, int status)
+{
+	char *buf, *ok, *last = NULL;
+	FILE *f = fopen(path, "r+");
+	long n;
+
+	if (!f)
+		return;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 64);
+	if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		for (ok = strstr(buf, "\"ok\": true"); ok; ok = strstr(ok + 1, "\"ok\": true"))
+			last = ok;
+		if (last) {
+			snprintf(last, (size_t)(buf + n + 64 - last),
+				 "\"ok\": false,\n  \"vm_exit\": %d,\n  \"vm_exit_reason\": \"kernel problem in the guest console\"\n}\n",
+				 status);
+			rewind(f);
+			fputs(buf, f);
+		}
+	}
+	free(buf);
+	fclose(f);
 }
 
 static void push(char **argv, size_t *argc, size_t cap, const char *fmt, ...)
@@ -89,7 +135,7 @@ int hzb_vm_run(const struct hzb_vm_req *req)
 	}
 	for (i = 0; req->guest_argv[i]; i++)
 		;
-	cap = i + 32;		/* the runner's own options and the NULL */
+	cap = i + 48;		/* the runner's own options and the NULL */
 	argv = calloc(cap, sizeof(*argv));
 	if (!argv)
 		return 1;
@@ -110,6 +156,12 @@ int hzb_vm_run(const struct hzb_vm_req *req)
 	push(argv, &argc, cap, "%ld", req->timeout_s);
 	push(argv, &argc, cap, "--env");
 	push(argv, &argc, cap, "HZB_HOST_CMDLINE=%s", req->host_cmdline ?: "");
+	for (i = 0; forwarded_env[i]; i++) {
+		if (!getenv(forwarded_env[i]))
+			continue;
+		push(argv, &argc, cap, "--env");
+		push(argv, &argc, cap, "%s=%s", forwarded_env[i], getenv(forwarded_env[i]));
+	}
 	push(argv, &argc, cap, "--");
 	for (i = 0; req->guest_argv[i]; i++)
 		push(argv, &argc, cap, "%s", req->guest_argv[i]);
@@ -129,13 +181,25 @@ int hzb_vm_run(const struct hzb_vm_req *req)
 	} else {
 		status = WIFEXITED(status) ? WEXITSTATUS(status) : 4;
 	}
+	if (status == 3 && req->json) {
+		snprintf(from, sizeof(from), "%s/%s", tmp, hzb_base_name(req->json));
+		mark_failed(from, status);
+	}
 	for (i = 0; req->outs && req->outs[i]; i++) {
 		snprintf(from, sizeof(from), "%s/%s", tmp, hzb_base_name(req->outs[i]));
 		if (access(from, F_OK))
 			continue;
-		if (copy_back(from, req->outs[i])) {
+		if (copy_back(from, req->outs[i], 0)) {
 			fprintf(stderr, "%s: cannot write %s: %s\n", req->who,
 				req->outs[i], strerror(errno));
+			status = status ? status : 1;
+		}
+	}
+	if (req->append_csv) {
+		snprintf(from, sizeof(from), "%s/%s", tmp, hzb_base_name(req->append_csv));
+		if (!access(from, F_OK) && copy_back(from, req->append_csv, 1)) {
+			fprintf(stderr, "%s: cannot write %s: %s\n", req->who,
+				req->append_csv, strerror(errno));
 			status = status ? status : 1;
 		}
 	}

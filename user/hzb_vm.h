@@ -21,6 +21,13 @@ struct hzb_vm_req {
 	 * guest writes each under its base name, it is copied back here.
 	 */
 	const char * const *outs;
+	/* A CSV the guest appends one row to: rows append to the host file. */
+	const char *append_csv;
+	/*
+	 * A result JSON: when the guest console showed a kernel problem
+	 * (status 3) its "ok" becomes false and "vm_exit" says why.
+	 */
+	const char *json;
 };
 
 /*

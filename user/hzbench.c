@@ -38,6 +38,7 @@
 #include "hzb_opts.h"
 #include "hzb_run.h"
 #include "hzb_sweep.h"
+#include "hzb_vm.h"
 #include "hzb_torture.h"
 
 
@@ -474,41 +475,6 @@ static void parse_args(int argc, char **argv)
 /* Running in the guest                                                */
 /* ------------------------------------------------------------------ */
 
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-
-	return s ? s + 1 : p;
-}
-
-static int copy_file(const char *from, const char *to, int append_csv)
-{
-	FILE *in, *out;
-	char line[65536];
-	int skip_header = 0;
-	struct stat st;
-
-	in = fopen(from, "r");
-	if (!in)
-		return -errno;
-	if (append_csv && !stat(to, &st) && st.st_size > 0)
-		skip_header = 1;
-	out = fopen(to, append_csv ? "a" : "w");
-	if (!out) {
-		fclose(in);
-		return -errno;
-	}
-	while (fgets(line, sizeof(line), in)) {
-		if (skip_header) {
-			skip_header = 0;
-			continue;
-		}
-		fputs(line, out);
-	}
-	fclose(in);
-	return fclose(out) ? -errno : 0;
-}
-
 static void push(char **argv, int *argc, const char *fmt, ...)
 {
 	va_list ap;
@@ -522,43 +488,20 @@ static void push(char **argv, int *argc, const char *fmt, ...)
 }
 
 /* Re-run this command in the guest; returns the exit status. */
+/* Re-run this command in the guest; returns the exit status. */
 static int run_in_vm(void)
 {
-	char tmp[] = "/tmp/hzbench-vm.XXXXXX", from[PATH_MAX];
-	const char *outs[3] = { opt.json, opt.csv, opt.text };
-	char *argv[96];
-	int argc = 0, status, i;
-	pid_t pid;
-	long timeout;
+	char *argv[64], json_txt[4096] = "";
+	const char *outs[4] = { NULL };
+	struct hzb_vm_req req = {
+		.who = "hzbench", .vcpus = opt.vcpus, .mem_mb = opt.mem_mb,
+		.cpu = opt.vm_cpu, .host_cmdline = hzb_cmdline, .guest_argv = argv,
+		.outs = outs, .append_csv = opt.csv, .json = opt.json,
+		.timeout_s = (long)(opt.duration_s * (opt.reps + opt.warmup)) + 240 +
+			     (long)(opt.tasks / 500),
+	};
+	int argc = 0, nouts = 0, status, i;
 
-	if (access(HZB_VM_INITRAMFS, R_OK)) {
-		fprintf(stderr, "hzbench: no guest image at %s: build it with ninja -C <builddir>\n",
-			HZB_VM_INITRAMFS);
-		return 1;
-	}
-	if (!mkdtemp(tmp)) {
-		perror("hzbench: mkdtemp");
-		return 1;
-	}
-	timeout = (long)opt.duration_s + 240 + (long)(opt.tasks / 500);
-	push(argv, &argc, "%s", HZB_VM_RUNNER);
-	push(argv, &argc, "--kernel");
-	push(argv, &argc, "%s", HZB_VM_KERNEL);
-	push(argv, &argc, "--initramfs");
-	push(argv, &argc, "%s", HZB_VM_INITRAMFS);
-	push(argv, &argc, "--vcpus");
-	push(argv, &argc, "%d", opt.vcpus);
-	push(argv, &argc, "--mem");
-	push(argv, &argc, "%d", opt.mem_mb);
-	push(argv, &argc, "--cpu");
-	push(argv, &argc, "%s", opt.vm_cpu);
-	push(argv, &argc, "--out");
-	push(argv, &argc, "%s", tmp);
-	push(argv, &argc, "--timeout");
-	push(argv, &argc, "%ld", timeout);
-	push(argv, &argc, "--env");
-	push(argv, &argc, "HZB_HOST_CMDLINE=%s", hzb_cmdline);
-	push(argv, &argc, "--");
 	push(argv, &argc, "hzbench");
 	push(argv, &argc, "%s", opt.cmd);
 	if (opt.design)
@@ -587,54 +530,28 @@ static int run_in_vm(void)
 	push(argv, &argc, "--bpf=%s", opt.bpf_probes);
 	if (opt.quiet)
 		push(argv, &argc, "--quiet");
-	if (opt.json)
-		push(argv, &argc, "--json=%s", base_name(opt.json));
+	if (opt.json) {
+		push(argv, &argc, "--json=%s", hzb_base_name(opt.json));
+		outs[nouts++] = opt.json;
+		if (!opt.text) {
+			/* The text block the guest writes beside the JSON. */
+			snprintf(json_txt, sizeof(json_txt), "%s.txt", opt.json);
+			outs[nouts++] = json_txt;
+		}
+	}
 	if (opt.csv)
-		push(argv, &argc, "--csv=%s", base_name(opt.csv));
-	if (opt.text)
-		push(argv, &argc, "--text=%s", base_name(opt.text));
+		push(argv, &argc, "--csv=%s", hzb_base_name(opt.csv));
+	if (opt.text) {
+		push(argv, &argc, "--text=%s", hzb_base_name(opt.text));
+		outs[nouts++] = opt.text;
+	}
 	argv[argc] = NULL;
 
 	say("no /dev/%s here and this host cannot load modules: running in a %d-vCPU qemu guest",
 	    opt.design ? hzb_design_find(opt.design)->device : "hzb_*", opt.vcpus);
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		execv(argv[0], argv);
-		fprintf(stderr, "hzbench: exec %s: %s\n", argv[0], strerror(errno));
-		_exit(4);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
-		perror("hzbench: vm runner");
-		return 4;
-	}
-	status = WIFEXITED(status) ? WEXITSTATUS(status) : 4;
-	for (i = 0; i < 3; i++) {
-		if (!outs[i])
-			continue;
-		snprintf(from, sizeof(from), "%s/%s", tmp, base_name(outs[i]));
-		if (access(from, F_OK))
-			continue;
-		if (copy_file(from, outs[i], i == 1)) {
-			fprintf(stderr, "hzbench: cannot write %s: %s\n", outs[i],
-				strerror(errno));
-			status = status ? status : 1;
-		}
-	}
-	/* The text block goes beside the JSON unless --text says otherwise. */
-	if (opt.json && !opt.text) {
-		char to[PATH_MAX];
-
-		snprintf(from, sizeof(from), "%s/%s.txt", tmp, base_name(opt.json));
-		snprintf(to, sizeof(to), "%s.txt", opt.json);
-		if (!access(from, F_OK))
-			copy_file(from, to, 0);
-	}
+	status = hzb_vm_run(&req);
 	for (i = 0; i < argc; i++)
 		free(argv[i]);
-	snprintf(from, sizeof(from), "rm -rf '%s'", tmp);
-	if (system(from))
-		say("could not remove %s", tmp);
 	return status;
 }
 
