@@ -7,7 +7,7 @@
 #   pertask_broken.sh [TIMEOUT_SECONDS]
 . "$(dirname "$0")/pertask_lib.sh"
 need_setup
-ms=$(( ${1:-300} * 1000 ))
+ms=$(( ${1:-600} * 1000 ))
 broken=$("$tool" info | get broken)
 case $broken in
 1) what=no_mb	# drop the reader's store-load fence: a store-buffering race
