@@ -519,4 +519,11 @@ int BPF_PROG(switch_raw, __u64 preempt, struct task_struct *prev, struct task_st
 	return 0;
 }
 
+/* For the attach-failure test only (HZB_BPF_FORCE_FAIL=hold). */
+SEC("kprobe")
+int BPF_KPROBE(fault_kprobe)
+{
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "GPL";

@@ -209,7 +209,7 @@ static int phase_try(struct hzb_bpf_probes *pr, int btf, struct hzb_probe_info *
 	ken[1] = s->progs.p1_kprobe, kex[1] = s->progs.p1_kretprobe;
 	for (p = 0; p < HZB_NR_PHASES; p++) {
 		func = r->func[p];
-		m = func ? func_mech(func) : -1;
+		m = !func ? -1 : !strcmp(func, HZB_NO_SUCH_FUNC) ? 0 : func_mech(func);
 		bpf_program__set_autoload(en[p], btf && m >= 0);
 		bpf_program__set_autoload(ex[p], btf && m >= 0);
 		bpf_program__set_autoload(ken[p], !btf && m >= 0);
@@ -267,8 +267,12 @@ static void phase_open(struct hzb_bpf_probes *pr)
 	for (p = 0; p < HZB_NR_PHASES; p++) {
 		r->name[p] = d->p_name[p];
 		r->func[p] = d->p_func[p];
-		if (r->func[p] && hzb_bpf_force_fail("phase"))
+		if (p == 1 && hzb_bpf_force_fail("phase")) {
+			/* Through the real attach path: a kprobe on nothing. */
 			r->func[p] = HZB_NO_SUCH_FUNC;
+			btf = 0;
+			continue;
+		}
 		m = func_mech(r->func[p]);
 		if (r->func[p] && m < 0) {
 			appendf(pi->missing, sizeof(pi->missing), "%snoinline %s", r->func[p]);
@@ -479,14 +483,15 @@ static void lock_open(struct hzb_bpf_probes *pr, int devfd)
 	pi->name = "lock";
 	if (d->lock == HZB_LOCK_DESIGN_NONE)
 		return;
-	r->wrapper = hzb_bpf_force_fail("lock") ? HZB_NO_SUCH_FUNC : d->lock_wrap;
+	r->wrapper = d->lock_wrap;
 	r->contended = d->lock_cont;
 	r->hypervisor = cpu_has_hypervisor_bit();
-	m = func_mech(r->wrapper);
+	/* Forced: a kprobe on nothing, through the real attach path. */
+	m = hzb_bpf_force_fail("lock") ? (r->wrapper = HZB_NO_SUCH_FUNC, 0) : func_mech(r->wrapper);
 	if (m < 0) {
-		pi->state = HZB_PROBE_FAILED;
+		pi->state = HZB_PROBE_UNAVAILABLE;
 		snprintf(pi->error, sizeof(pi->error),
-			 "no function %s to trace (needs a noinline lock wrapper in the module)",
+			 "the module has no function %s to trace (a noinline lock wrapper)",
 			 r->wrapper);
 		appendf(pi->missing, sizeof(pi->missing), "%snoinline %s", r->wrapper);
 		return;
@@ -601,6 +606,10 @@ static int hold_try(struct hzb_bpf_probes *pr, int btf, struct hzb_probe_info *p
 	}
 	add_link(l, n, btf ? s->progs.switch_btf : s->progs.switch_raw, HZB_LINK_AUTO,
 		 "sched:sched_switch");
+	/* HZB_BPF_FORCE_FAIL=hold: a kprobe on nothing, the real attach path. */
+	bpf_program__set_autoload(s->progs.fault_kprobe, hzb_bpf_force_fail("hold"));
+	if (hzb_bpf_force_fail("hold"))
+		add_link(l, n, s->progs.fault_kprobe, HZB_LINK_KPROBE, HZB_NO_SUCH_FUNC);
 
 	err = holders__load(s);
 	if (!err)
@@ -631,11 +640,6 @@ static void hold_open(struct hzb_bpf_probes *pr)
 
 	pi->name = "hold";
 	r->mode = d->hold;
-	if (hzb_bpf_force_fail("hold")) {
-		pi->state = HZB_PROBE_FAILED;
-		snprintf(pi->error, sizeof(pi->error), "forced by HZB_BPF_FORCE_FAIL (test hook)");
-		return;
-	}
 	for (i = 0; tps && tps[i]; i++) {
 		if (!hzb_tracefs_has(d->module, tps[i])) {
 			pi->state = HZB_PROBE_FAILED;

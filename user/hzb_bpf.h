@@ -13,8 +13,9 @@
  *
  * Each probe is attached when the design has what it needs; one that
  * applies but fails to attach is an error (state FAILED, with the reason)
- * and has no figures, never zeros.  Hooks a design lacks are listed in
- * missing[].  hzb_bpf_json()/hzb_bpf_text() write every figure with the
+ * and has no figures, never zeros.  A probe whose main hook the module
+ * does not have is UNAVAILABLE (no figures, not an error of the run);
+ * optional hooks a design lacks are listed in missing[].  hzb_bpf_json()/hzb_bpf_text() write every figure with the
  * mechanism that produced it and what it cannot see, and the cross-checks
  * against the module's own counters and clock.
  */
@@ -35,6 +36,7 @@ enum hzb_probe_state {
 	HZB_PROBE_NA,		/* does not apply to this design, or --no-bpf */
 	HZB_PROBE_OK,		/* attached */
 	HZB_PROBE_FAILED,	/* applies, could not be attached: see error */
+	HZB_PROBE_UNAVAILABLE,	/* the module lacks the hook it needs: see error */
 };
 
 struct hzb_probe_info {

@@ -23,7 +23,8 @@
 
 static const char *state_name(enum hzb_probe_state s)
 {
-	return s == HZB_PROBE_OK ? "attached" : s == HZB_PROBE_FAILED ? "failed" : "not applicable";
+	return s == HZB_PROBE_OK ? "attached" : s == HZB_PROBE_FAILED ? "failed" :
+	       s == HZB_PROBE_UNAVAILABLE ? "unavailable" : "not applicable";
 }
 
 /* ---- what each mechanism cannot see --------------------------------- */
@@ -122,7 +123,8 @@ static void json_probe_head(struct hzb_json *j, const struct hzb_probe_info *pi,
 	hzb_json_str(j, "state", state_name(pi->state));
 	if (pi->state == HZB_PROBE_FAILED)
 		hzb_json_str(j, "error", pi->error);
-	else if (pi->state == HZB_PROBE_NA && pi->error[0])
+	else if ((pi->state == HZB_PROBE_NA || pi->state == HZB_PROBE_UNAVAILABLE) &&
+		 pi->error[0])
 		hzb_json_str(j, "why", pi->error);
 	if (pi->mech[0])
 		hzb_json_str(j, "mechanism", pi->mech);
@@ -130,7 +132,7 @@ static void json_probe_head(struct hzb_json *j, const struct hzb_probe_info *pi,
 		hzb_json_str(j, "fallback_reason", pi->fallback);
 	if (pi->missing[0])
 		hzb_json_str(j, "missing_hooks", pi->missing);
-	if (pi->state != HZB_PROBE_NA)
+	if (pi->state == HZB_PROBE_OK || pi->state == HZB_PROBE_FAILED)
 		hzb_json_str(j, "cannot_see", blind);
 }
 
@@ -236,10 +238,21 @@ static void build_checks(struct checks *cs, const struct hzb_bpf_in *in)
 					  (double)cnt[HZB_CNT_LOCK_WAIT_NS], AT_LEAST, 10,
 					  "BPF's window encloses the module's ktime window");
 		}
-		if (l->tp_attached && l->hypervisor == 0)
+		else if (cnt[HZB_CNT_LOCK_WAIT_NS])
+			add_check(cs, "wrapper ns >= module wait ns", "lock_contention wrapper",
+				  (double)l->h[HZB_LOCK_H_WRAPPER].total,
+				  (double)cnt[HZB_CNT_LOCK_WAIT_NS], AT_LEAST, 10,
+				  "the wrapper's time holds every contended wait (calls the kernel "
+				  "skipped aside)");
+		if (l->tp_attached && l->hypervisor == 0) {
 			add_check(cs, "queued waits <= contended", "lock:contention_begin",
 				  (double)l->st.tp_begin, (double)cnt[HZB_CNT_LOCK_CONTENDED],
 				  AT_MOST, 0, "the tracepoint sees only waits that reach the queue");
+			add_check(cs, "queued wait ns <= module wait ns", "lock:contention_*",
+				  (double)l->h[HZB_LOCK_H_TP].total,
+				  (double)cnt[HZB_CNT_LOCK_WAIT_NS], AT_MOST, 0,
+				  "the queued wait lies inside the module's contended window");
+		}
 		else if (l->tp_attached)
 			add_check(cs, "no queued-wait events (hypervisor bit)",
 				  "lock:contention_begin", (double)l->st.tp_begin, 0, EXACT, 0,
@@ -568,7 +581,9 @@ static void text_head(FILE *f, const char *pfx, const struct hzb_probe_info *pi)
 		fprintf(f, "%sBPF %s: ERROR: %s\n", pfx, pi->name, pi->error);
 	else if (pi->state == HZB_PROBE_OK)
 		fprintf(f, "%sBPF %s (%s)\n", pfx, pi->name, pi->mech);
-	if (pi->missing[0])
+	else if (pi->state == HZB_PROBE_UNAVAILABLE)
+		fprintf(f, "%sBPF %s: unavailable: %s\n", pfx, pi->name, pi->error);
+	if (pi->missing[0] && pi->state == HZB_PROBE_OK)
 		fprintf(f, "%sBPF %s: not measurable, the module has no %s\n", pfx, pi->name,
 			pi->missing);
 }
