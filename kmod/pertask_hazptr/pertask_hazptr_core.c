@@ -44,10 +44,11 @@
  * block, which is freed after an RCU grace period.  If contexts still point
  * into the block (the task exited while holding, counted in EXIT_HOLDING),
  * the block stays allocated until the last of them is released, by
- * whichever task releases it.  Every block holds a module reference, so no
- * block and no notifier outlives the module; the reference is dropped by
- * the RCU callback that frees the block, and module exit waits for those
- * callbacks with rcu_barrier().
+ * whichever task releases it.  A block holds a module reference while it
+ * is linked on its task, so no notifier outlives the module; after that,
+ * only open files (which pin the module) and the RCU callback that frees
+ * the block use it, and module exit waits for those callbacks with
+ * rcu_barrier().
  *
  * Release by another task.  A context may be released by a task other than
  * the one that acquired it (the engine's file close).  Only the owner ever
@@ -55,6 +56,13 @@
  * overflow entry) under the block's lock and marks the block stale; the
  * owner recounts ->active from its slots later.  Until then ->active is
  * too high, which only costs a scan of that task, never a missed hazard.
+ *
+ * Limits of the emulation.  Another preempt-notifier user (KVM) removes its
+ * notifiers with hlist_del(), which is not safe against our lockless walk
+ * of the task's list: the walk restarts on the poison it leaves, but could
+ * still read a freed notifier; run without KVM guests.  Readers in hard irq
+ * are not supported (->active is a plain single-writer word, no
+ * HZB_FEAT_IRQ_READER).  The in-kernel design has neither limit.
  */
 #include <linux/bitops.h>
 #include <linux/bsearch.h>
@@ -67,12 +75,12 @@
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
 #include <linux/pid.h>
-#include <linux/seq_file.h>
 #include <linux/poison.h>
 #include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -281,8 +289,6 @@ static void pertask_hazptr_block_free_rcu(struct rcu_head *rcu)
 
 	kfree(blk);
 	atomic_long_dec(&pertask_hazptr_live_blocks);
-	/* Last: hzb_design_exit()'s rcu_barrier() waits for us to return. */
-	module_put(THIS_MODULE);
 }
 
 /*
@@ -307,8 +313,12 @@ static int pertask_hazptr_attach(gfp_t gfp)
 	unsigned int nslots = READ_ONCE(pertask_hazptr_nslots);
 	struct pertask_hazptr_block *blk;
 
-	if (current->flags & PF_EXITING)
-		return -ESRCH;	/* the exit probe may have run already */
+	/*
+	 * Only a task changes its own notifier list, never an interrupt on
+	 * its behalf; and not once the exit probe may have run.
+	 */
+	if (!in_task() || (current->flags & PF_EXITING))
+		return -ESRCH;
 	blk = kzalloc(pertask_hazptr_block_bytes(nslots), gfp);
 	if (!blk)
 		return -ENOMEM;
@@ -353,6 +363,13 @@ static void pertask_hazptr_detach(struct pertask_hazptr_block *blk)
 	hlist_del_rcu(&blk->notifier.link);
 	this_cpu_write(pertask_hazptr_running, NULL);
 	preempt_enable();
+	/*
+	 * The scheduler no longer calls our notifier for this task.  What is
+	 * left runs under an open file (a scan, a release) or is the RCU
+	 * callback that frees the block, which module exit waits for with
+	 * rcu_barrier(): the module may go now.
+	 */
+	module_put(THIS_MODULE);
 }
 
 /*
@@ -1136,8 +1153,9 @@ void hzb_design_exit(void)
 				    pertask_hazptr_exit_probe, NULL);
 	tracepoint_synchronize_unregister();
 	/*
-	 * Every block holds a module reference, so none is left; wait for
-	 * the RCU callbacks that freed the last ones to return.
+	 * No block is linked on a task (each linked one holds a module
+	 * reference) and no file is open (no context points into a block):
+	 * wait for the RCU callbacks that free the last blocks.
 	 */
 	rcu_barrier();
 	preempt_notifier_dec();
