@@ -10,6 +10,7 @@
 #   - bytes per task.
 # Fails only if a measurement cannot be taken.
 #   pertask_bench.sh [TASK_COUNTS...]   (default: 1 1000 10000 30000)
+# shellcheck source-path=SCRIPTDIR source=pertask_lib.sh
 . "$(dirname "$0")/pertask_lib.sh"
 need_setup
 [ $# -gt 0 ] || set -- 1 1000 10000 30000
@@ -23,7 +24,7 @@ for n in "$@"; do
 	     "ratio_p50=$(echo "$out" | get ratio_p50) scanned_per_sync=$(echo "$out" | get scanned_per_sync)"
 done
 bench=/sys/kernel/debug/pertask_hazptr/fastpath
-echo "acquire+release vs slot-loop floor (best of 9 alternated rounds)"
+echo "acquire+release vs slot-loop floor (best of 31 alternated rounds)"
 for v in slots=8,track=count slots=16,track=count slots=8,track=bitmap slots=16,track=bitmap; do
 	info=$("$tool" -V "$v" info) || { check "variant $v" 1; continue; }
 	if [ -r $bench ]; then

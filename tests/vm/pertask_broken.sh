@@ -5,6 +5,7 @@
 # does (and prints the time to detection), fails when it does not within
 # TIMEOUT seconds, or when the module was not built broken.
 #   pertask_broken.sh [TIMEOUT_SECONDS]
+# shellcheck source-path=SCRIPTDIR source=pertask_lib.sh
 . "$(dirname "$0")/pertask_lib.sh"
 need_setup
 ms=$(( ${1:-600} * 1000 ))

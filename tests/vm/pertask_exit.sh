@@ -3,6 +3,7 @@
 # Guest side: a task that exits while holding hazard pointers leaks
 # nothing and is never waited for; releases by another task work; a
 # synchronize waits for a live holder however long it holds.
+# shellcheck source-path=SCRIPTDIR source=pertask_lib.sh
 . "$(dirname "$0")/pertask_lib.sh"
 need_setup
 live0=$(param live_blocks)

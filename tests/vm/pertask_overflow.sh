@@ -5,6 +5,7 @@
 # many pointers; the engine's poison check must see no freed object, every
 # overflow entry must be released, and no block may be left behind.
 #   pertask_overflow.sh [SECONDS_PER_RUN]
+# shellcheck source-path=SCRIPTDIR source=pertask_lib.sh
 . "$(dirname "$0")/pertask_lib.sh"
 need_setup
 ms=$(( ${1:-1} * 1000 ))

@@ -3,6 +3,7 @@
 # Guest side: synchronize walks every task of the system, skips the idle
 # ones, and examines the readers.
 #   pertask_scan.sh [TASKS]
+# shellcheck source-path=SCRIPTDIR source=pertask_lib.sh
 . "$(dirname "$0")/pertask_lib.sh"
 need_setup
 n=${1:-1000}
