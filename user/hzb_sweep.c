@@ -39,6 +39,7 @@ struct param {
 };
 
 static const char * const task_kinds[] = { "thread", "process", NULL };
+static const char * const bpf_probe_sets[] = { "phase", "lock", "hold", "all", "none", NULL };
 
 /* Everything a workload file may set.  Order = nesting of the loops. */
 static struct param params[] = {
@@ -58,6 +59,7 @@ static struct param params[] = {
 	{ "warmup", P_UINT },
 	{ "sleep", P_TIME },
 	{ "mem", P_UINT },
+	{ "bpf", P_WORD, bpf_probe_sets },	/* hzbench --bpf=, one set per point */
 };
 
 #define NR_PARAMS (sizeof(params) / sizeof(params[0]))
