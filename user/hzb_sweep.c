@@ -370,6 +370,9 @@ static int run_point(const struct point *pt, const char *dir, const char *id,
 		argv[argc++] = "--no-vm";
 	if (!opt.bpf)
 		argv[argc++] = "--no-bpf";
+	if (asprintf(&argv[argc++], "--bpf=%s", opt.bpf_probes) < 0 ||
+	    asprintf(&argv[argc++], "--probe-effect=%.9gs", opt.probe_effect_s) < 0)
+		return -1;
 	argv[argc++] = json;
 	argv[argc++] = csv;
 	argv[argc++] = "--quiet";
