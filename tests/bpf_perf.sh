@@ -12,7 +12,7 @@ build=$1
 src=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-"$src/vm/perf" -C "$build" --out "$out" --report '--no-children --percent-limit 1' -- \
+"$src/vm/perf" -C "$build" --out "$out" --report '--no-children --sort comm,dso,symbol --percent-limit 1' -- \
 	stat -a -x, -o stat.csv -e percpu_hazptr:percpu_hazptr_synchronize_done \
 	-e percpu_hazptr:percpu_hazptr_overflow -e percpu_hazptr:percpu_hazptr_migrate -- \
 	perf record -g -e percpu_hazptr:percpu_hazptr_synchronize_done -- \
