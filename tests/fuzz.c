@@ -339,7 +339,7 @@ static void template(int k, void *buf)
 		r->iterations = 1 + rnd(64);
 		r->nest = 1 + rnd(HZB_MAX_NEST);
 		r->hold_ns = rnd(1000);
-		r->flags = rnd(32) & ~(HZB_TORT_SLEEP | HZB_TORT_DELAY);
+		r->flags = rnd(64) & ~(HZB_TORT_SLEEP | HZB_TORT_DELAY);
 		if (!rnd(4)) {
 			r->flags |= HZB_TORT_SLEEP;
 			r->sleep_us = 1 + rnd(20);
@@ -350,6 +350,8 @@ static void template(int k, void *buf)
 		}
 		if (r->flags & HZB_TORT_IRQ)
 			r->irq_period_us = 10 + rnd(100);
+		if (r->flags & HZB_TORT_LINGER)
+			r->linger_us = 1 + rnd(50);
 		r->seed = (uint32_t)rnd64();
 		break;
 	}
@@ -758,6 +760,19 @@ static void abi_device(const char *path)
 	r.irq_period_us = 100;
 	expect("torture reader irq period without flag", ioctl(fd, HZB_IOC_TORTURE_READER, &r),
 	       EINVAL);
+	r = r0;
+	r.flags = HZB_TORT_LINGER;
+	r.linger_us = 20;
+	expect("torture reader linger", ioctl(fd, HZB_IOC_TORTURE_READER, &r), 0);
+	r.linger_us = 0;
+	expect("torture reader linger 0", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
+	r = r0;
+	r.linger_us = 20;
+	expect("torture reader linger without flag", ioctl(fd, HZB_IOC_TORTURE_READER, &r),
+	       EINVAL);
+	r = r0;
+	r.pad = 1;
+	expect("torture reader pad", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
 	r = r0;
 	r.size += 8;
 	expect("torture reader wrong size", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);

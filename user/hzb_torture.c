@@ -55,6 +55,7 @@ struct tort_opts {
 	uint64_t sleep_ns;		/* -1: default when the design can */
 	uint64_t delay_ns;
 	uint64_t irq_ns;		/* -1: default when the design can */
+	uint64_t linger_ns;
 	int preempt;
 	uint64_t winterval_ns;
 	uint64_t wdelay_ns;
@@ -63,6 +64,8 @@ struct tort_opts {
 	double stall_s;
 	uint32_t seed;
 	int stop;
+	int pin;
+	int reader_nice;
 	enum hzb_vm_mode vm;
 	int vcpus;
 	int mem_mb;
@@ -82,11 +85,13 @@ static struct tort_opts to = {
 	.sleep_ns = AUTO,
 	.delay_ns = 2000000,
 	.irq_ns = AUTO,
+	.linger_ns = 200000,
 	.preempt = 1,
 	.winterval_ns = 20000,
 	.wdelay_ns = 500000,
 	.batch = 1,
 	.stall_s = 30,
+	.reader_nice = 19,
 	.vcpus = 2,
 	.mem_mb = 4096,
 	.vm_cpu = "max",
@@ -148,6 +153,8 @@ static void usage(void)
 	       "      --delay=TIME         rare long busy delay while holding (2ms; 0: off)\n"
 	       "      --irq-period=TIME    hrtimer readers in hard irq, mean period (1ms;\n"
 	       "                           0: off; default off when the design cannot)\n"
+	       "      --linger=TIME        keep holding an object found unpublished right\n"
+	       "                           after acquire, up to (200us; 0: off)\n"
 	       "      --no-preempt         no preempt_schedule() while holding\n"
 	       "      --writer-interval=TIME  random pause between updates (20us)\n"
 	       "      --writer-delay=TIME  sometimes spin before publishing (500us; 0: off)\n"
@@ -156,6 +163,10 @@ static void usage(void)
 	       "      --stall=SEC          writer making no update this long: stall (30)\n"
 	       "      --seed=N             random seed (default: from the clock)\n"
 	       "      --stop-on-failure    end the run at the first violation\n"
+	       "      --pin                pin readers to CPUs 0, 1, ... and writers to\n"
+	       "                           the last CPUs, downwards\n"
+	       "      --reader-nice=N      readers' nice value (default 19, as\n"
+	       "                           hazptrtorture's)\n"
 	       "      --vm, --no-vm, --vcpus=N, --mem=MB, --vm-cpu=MODEL  as hzbench\n"
 	       "  -q, --quiet              no progress on stderr\n"
 	       "  -h, --help               this text\n"
@@ -196,8 +207,8 @@ static uint64_t parse_time(const char *name, const char *s, uint64_t unit_ns,
 }
 
 enum {
-	O_PER_CPU = 256, O_HOLD, O_SLEEP, O_DELAY, O_IRQ, O_NO_PREEMPT,
-	O_WINTERVAL, O_WDELAY, O_BATCH, O_STALL, O_SEED, O_STOP, O_VM,
+	O_PER_CPU = 256, O_HOLD, O_SLEEP, O_DELAY, O_IRQ, O_LINGER, O_NO_PREEMPT,
+	O_WINTERVAL, O_WDELAY, O_BATCH, O_STALL, O_SEED, O_STOP, O_PIN, O_NICE, O_VM,
 	O_NO_VM, O_VCPUS, O_MEM, O_VM_CPU,
 };
 
@@ -213,6 +224,7 @@ static const struct option long_opts[] = {
 	{ "sleep", required_argument, NULL, O_SLEEP },
 	{ "delay", required_argument, NULL, O_DELAY },
 	{ "irq-period", required_argument, NULL, O_IRQ },
+	{ "linger", required_argument, NULL, O_LINGER },
 	{ "no-preempt", no_argument, NULL, O_NO_PREEMPT },
 	{ "writer-interval", required_argument, NULL, O_WINTERVAL },
 	{ "writer-delay", required_argument, NULL, O_WDELAY },
@@ -221,6 +233,8 @@ static const struct option long_opts[] = {
 	{ "stall", required_argument, NULL, O_STALL },
 	{ "seed", required_argument, NULL, O_SEED },
 	{ "stop-on-failure", no_argument, NULL, O_STOP },
+	{ "pin", no_argument, NULL, O_PIN },
+	{ "reader-nice", required_argument, NULL, O_NICE },
 	{ "vm", no_argument, NULL, O_VM },
 	{ "no-vm", no_argument, NULL, O_NO_VM },
 	{ "vcpus", required_argument, NULL, O_VCPUS },
@@ -279,6 +293,9 @@ static void parse_args(int argc, char **argv)
 			if (to.irq_ns && to.irq_ns < 10000)
 				usage_error("--irq-period=%s: expected 0 or >= 10us", optarg);
 			break;
+		case O_LINGER:
+			to.linger_ns = parse_time("linger", optarg, 1000, 1000000000ULL);
+			break;
 		case O_NO_PREEMPT:
 			to.preempt = 0;
 			break;
@@ -307,6 +324,12 @@ static void parse_args(int argc, char **argv)
 			break;
 		case O_STOP:
 			to.stop = 1;
+			break;
+		case O_PIN:
+			to.pin = 1;
+			break;
+		case O_NICE:
+			to.reader_nice = (int)parse_num("reader-nice", optarg, 0, 19);
 			break;
 		case O_VM:
 			to.vm = VM_FORCE;
@@ -391,6 +414,7 @@ static int torture_in_vm(void)
 	gpush(argv, &argc, "--delay=%" PRIu64 "ns", to.delay_ns);
 	if (to.irq_ns != AUTO)
 		gpush(argv, &argc, "--irq-period=%" PRIu64 "ns", to.irq_ns);
+	gpush(argv, &argc, "--linger=%" PRIu64 "ns", to.linger_ns);
 	if (!to.preempt)
 		gpush(argv, &argc, "--no-preempt");
 	gpush(argv, &argc, "--writer-interval=%" PRIu64 "ns", to.winterval_ns);
@@ -402,6 +426,9 @@ static int torture_in_vm(void)
 		gpush(argv, &argc, "--seed=%" PRIu32, to.seed);
 	if (to.stop)
 		gpush(argv, &argc, "--stop-on-failure");
+	if (to.pin)
+		gpush(argv, &argc, "--pin");
+	gpush(argv, &argc, "--reader-nice=%d", to.reader_nice);
 	if (to.quiet)
 		gpush(argv, &argc, "--quiet");
 	argv[argc] = NULL;
@@ -437,7 +464,7 @@ static int want_vm(void)
 
 struct treader {
 	pthread_t th;
-	int fd, err;
+	int fd, err, cpu;
 	atomic_int done;
 	atomic_int tid;
 	struct hzb_torture_reader r;
@@ -445,7 +472,7 @@ struct treader {
 
 struct twriter {
 	pthread_t th;
-	int fd, err;
+	int fd, err, cpu;
 	atomic_int done;
 	atomic_int tid;
 	struct hzb_torture_writer w;
@@ -453,13 +480,25 @@ struct twriter {
 
 static pthread_barrier_t start_barrier;
 
+static void pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
 static void *reader_main(void *arg)
 {
 	struct treader *t = arg;
 
 	atomic_store(&t->tid, (int)syscall(SYS_gettid));
 	/* As hazptrtorture's readers: the writers must get through. */
-	setpriority(PRIO_PROCESS, (id_t)t->tid, 19);
+	setpriority(PRIO_PROCESS, (id_t)t->tid, to.reader_nice);
+	pin_to(t->cpu);
 	pthread_barrier_wait(&start_barrier);
 	if (ioctl(t->fd, HZB_IOC_TORTURE_READER, &t->r))
 		t->err = errno;
@@ -472,6 +511,7 @@ static void *writer_main(void *arg)
 	struct twriter *t = arg;
 
 	atomic_store(&t->tid, (int)syscall(SYS_gettid));
+	pin_to(t->cpu);
 	pthread_barrier_wait(&start_barrier);
 	if (ioctl(t->fd, HZB_IOC_TORTURE_WRITER, &t->w))
 		t->err = errno;
@@ -527,7 +567,7 @@ static void show_thread(const char *what, int i, int tid)
 struct tally {
 	uint64_t pipe[PIPE], irq_pipe[PIPE];
 	uint64_t sections, acquires, null_acquires, irq_sections, irq_acquires;
-	uint64_t sleeps, preempts, delays, ctx_switches, reused, violations;
+	uint64_t sleeps, preempts, delays, lingers, ctx_switches, reused, violations;
 	uint64_t first_ns;
 	uint64_t updates, syncs, sync_total, sync_max, freed;
 	int leak_checked;
@@ -567,7 +607,7 @@ static int cmd_torture(void)
 	uint64_t base[HZB_NR_COUNTERS], cnt[HZB_NR_COUNTERS];
 	uint64_t last_retired, dur_ns = (uint64_t)(to.duration_s * NS);
 	double t0, now, last_progress, last_print, first_seen = -1;
-	char hold[32], sleep[32], delay[32], irq[32];
+	char hold[32], sleep[32], delay[32], irq[32], linger[32];
 	struct treader *rd = NULL;
 	struct twriter *wr = NULL;
 	struct hzb_tasks tasks = { 0 };
@@ -615,7 +655,9 @@ static int cmd_torture(void)
 		seed = seed ? seed : 1;
 	}
 	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	nr = to.readers >= 0 ? to.readers : to.per_cpu * (ncpu > 0 ? ncpu : 1);
+	if (ncpu < 1)
+		ncpu = 1;
+	nr = to.readers >= 0 ? to.readers : to.per_cpu * ncpu;
 	if (to.sleep_ns)
 		flags |= HZB_TORT_SLEEP;
 	if (to.delay_ns)
@@ -626,18 +668,21 @@ static int cmd_torture(void)
 		flags |= HZB_TORT_IRQ;
 	if (to.stop)
 		flags |= HZB_TORT_STOP;
+	if (to.linger_ns)
+		flags |= HZB_TORT_LINGER;
 
 	fmt_time(hold, sizeof(hold), to.hold_ns);
 	fmt_time(sleep, sizeof(sleep), to.sleep_ns);
 	fmt_time(delay, sizeof(delay), to.delay_ns);
 	fmt_time(irq, sizeof(irq), to.irq_ns);
+	fmt_time(linger, sizeof(linger), to.linger_ns);
 	printf("%s-torture: design=%s variant=%s features=0x%x broken=0x%x readers=%d "
 	       "cpus=%d writers=%d nest<=%u hold<=%s sleep<=%s delay<=%s irq=%s "
-	       "preempt=%s batch=%u tasks=%lu duration=%gs seed=%" PRIu32 " %s\n",
+	       "linger<=%s preempt=%s batch=%u tasks=%lu duration=%gs seed=%" PRIu32 "%s %s\n",
 	       d->name, d->name, info.variant[0] ? info.variant : "default",
 	       info.features, info.broken, nr, ncpu, to.writers, nest, hold, sleep,
-	       delay, irq, to.preempt ? "on" : "off", to.batch, to.tasks,
-	       to.duration_s, seed, getenv("HZB_IN_VM") ? "vm" : "native");
+	       delay, irq, linger, to.preempt ? "on" : "off", to.batch, to.tasks,
+	       to.duration_s, seed, to.pin ? " pinned" : "", getenv("HZB_IN_VM") ? "vm" : "native");
 
 	if (to.tasks) {
 		tsay("spawning %lu idle threads", to.tasks);
@@ -649,16 +694,19 @@ static int cmd_torture(void)
 	if (!rd || !wr)
 		return 1;
 	for (i = 0; i < nr; i++) {
+		rd[i].cpu = to.pin ? i % ncpu : -1;
 		rd[i].fd = hzb_dev_open(d);
 		rd[i].r = (struct hzb_torture_reader){
 			.size = sizeof(rd[i].r), .flags = flags, .duration_ns = dur_ns,
 			.nest = nest, .hold_ns = (uint32_t)to.hold_ns,
 			.sleep_us = us_of(to.sleep_ns), .delay_us = us_of(to.delay_ns),
 			.irq_period_us = us_of(to.irq_ns),
+			.linger_us = us_of(to.linger_ns),
 			.seed = (seed + 2 * (uint32_t)i) ?: 1,
 		};
 	}
 	for (i = 0; i < to.writers; i++) {
+		wr[i].cpu = to.pin ? ncpu - 1 - i % ncpu : -1;
 		wr[i].fd = hzb_dev_open(d);
 		wr[i].w = (struct hzb_torture_writer){
 			.size = sizeof(wr[i].w), .duration_ns = dur_ns,
@@ -729,10 +777,9 @@ static int cmd_torture(void)
 		if (now - last_print >= 5) {
 			last_print = now;
 			tsay("%3.0f/%.0f s: updates %" PRIu64 " syncs %" PRIu64
-			     " acquires %" PRIu64 " violations %" PRIu64, now - t0,
-			     to.duration_s, cnt[HZB_CNT_RETIRED] - base[HZB_CNT_RETIRED],
+			     " violations %" PRIu64, now - t0, to.duration_s,
+			     cnt[HZB_CNT_RETIRED] - base[HZB_CNT_RETIRED],
 			     cnt[HZB_CNT_SYNCS] - base[HZB_CNT_SYNCS],
-			     cnt[HZB_CNT_ACQUIRES] - base[HZB_CNT_ACQUIRES],
 			     cnt[HZB_CNT_VIOLATIONS] - base[HZB_CNT_VIOLATIONS]);
 		}
 	}
@@ -761,6 +808,7 @@ static int cmd_torture(void)
 		t.sleeps += r->sleeps;
 		t.preempts += r->preempts;
 		t.delays += r->delays;
+		t.lingers += r->lingers;
 		t.ctx_switches += r->ctx_switches;
 		t.reused += r->reused;
 		t.violations += r->violations;
@@ -796,10 +844,10 @@ static int cmd_torture(void)
 	print_pipe("Reader Pipe", t.pipe);
 	print_pipe("Reader irq Pipe", t.irq_pipe);
 	printf("%s-torture: Reader: sections %" PRIu64 " acquires %" PRIu64 " null %" PRIu64
-	       " sleeps %" PRIu64 " preempts %" PRIu64 " delays %" PRIu64
+	       " sleeps %" PRIu64 " preempts %" PRIu64 " delays %" PRIu64 " lingers %" PRIu64
 	       " ctx_switches %" PRIu64 " irq_sections %" PRIu64 " irq_acquires %" PRIu64 "\n",
 	       d->name, t.sections, t.acquires, t.null_acquires, t.sleeps, t.preempts,
-	       t.delays, t.ctx_switches, t.irq_sections, t.irq_acquires);
+	       t.delays, t.lingers, t.ctx_switches, t.irq_sections, t.irq_acquires);
 	printf("%s-torture: Writer: updates %" PRIu64 " syncs %" PRIu64
 	       " sync avg %.1f us max %.1f us, freed %" PRIu64 "\n", d->name, t.updates,
 	       t.syncs, t.syncs ? t.sync_total / 1e3 / (double)t.syncs : 0.0,

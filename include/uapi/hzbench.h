@@ -232,8 +232,10 @@ struct hzb_hold {
 #define HZB_TORT_PREEMPT	(1U << 2) /* sometimes preempt_schedule() while holding */
 #define HZB_TORT_IRQ		(1U << 3) /* also read from an hrtimer (hard irq) */
 #define HZB_TORT_STOP		(1U << 4) /* end at the first violation of any run */
+#define HZB_TORT_LINGER		(1U << 5) /* keep holding what was just unpublished */
 #define HZB_TORT_READ_FLAGS	(HZB_TORT_SLEEP | HZB_TORT_DELAY | \
-				 HZB_TORT_PREEMPT | HZB_TORT_IRQ | HZB_TORT_STOP)
+				 HZB_TORT_PREEMPT | HZB_TORT_IRQ | HZB_TORT_STOP | \
+				 HZB_TORT_LINGER)
 
 /*
  * Run torture read sections until duration_ns or iterations (at least
@@ -245,7 +247,11 @@ struct hzb_hold {
  * delay_us (one in 1024), and releases in a random order.  With
  * HZB_TORT_IRQ an hrtimer on the reader's CPU runs short read sections in
  * hard irq every ~irq_period_us (needs HZB_FEAT_IRQ_READER, else
- * -EOPNOTSUPP).  seed 0 picks a random seed.
+ * -EOPNOTSUPP).  With HZB_TORT_LINGER a section that finds, right after
+ * acquiring, an object already unpublished (stage 1: it raced with the
+ * writer) keeps holding it until its stage moves on or linger_us passed:
+ * if synchronize missed the reader, it returns meanwhile and the reader
+ * sees it.  seed 0 picks a random seed.
  */
 struct hzb_torture_reader {
 	__u32 size;
@@ -258,6 +264,8 @@ struct hzb_torture_reader {
 	__u32 delay_us;			/* with HZB_TORT_DELAY 1..1e6, else 0 */
 	__u32 irq_period_us;		/* with HZB_TORT_IRQ 10..1e6, else 0 */
 	__u32 seed;
+	__u32 linger_us;		/* with HZB_TORT_LINGER 1..1e6, else 0 */
+	__u32 pad;
 	/* out */
 	__u64 sections;
 	__u64 acquires;			/* in task context, non-NULL */
@@ -267,6 +275,7 @@ struct hzb_torture_reader {
 	__u64 sleeps;
 	__u64 preempts;
 	__u64 delays;
+	__u64 lingers;			/* sections that lingered */
 	__u64 pipe[HZB_TORTURE_PIPE_LEN + 1];	/* held objects by stage seen */
 	__u64 irq_pipe[HZB_TORTURE_PIPE_LEN + 1];
 	__u64 reused;			/* held object recycled (seq changed) */

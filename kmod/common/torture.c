@@ -200,11 +200,41 @@ struct hzb_torture_rstate {
 	struct hzb_torture_irq irq;
 };
 
+/*
+ * HZB_TORT_LINGER: an object that is already at stage 1 right after its
+ * acquire was unpublished while this reader was acquiring it, the one
+ * window where a broken design (no barrier between Store B and Load A)
+ * can have a scan miss the reader.  Keep holding until the writer moves
+ * it on (a correct design cannot: synchronize waits for this reader) or
+ * linger_us passed, so that a too-short synchronize shows as stage 2
+ * while the object is still held, instead of after the reader let go.
+ */
+static void hzb_torture_linger(struct hzb_torture_rstate *s, unsigned int n)
+{
+	struct hzb_torture_reader *r = s->r;
+	unsigned int i;
+	u64 end;
+
+	for (i = 0; i < n; i++) {
+		if (!s->held[i].obj || hzb_torture_stage(s->held[i].obj) != 1)
+			continue;
+		r->lingers++;
+		end = ktime_get_ns() + (u64)r->linger_us * NSEC_PER_USEC;
+		while (hzb_torture_stage(s->held[i].obj) == 1 &&
+		       ktime_get_ns() < end)
+			cpu_relax();
+		return;
+	}
+}
+
 /* While holding: what hazptrtorture's readers do to their sections. */
-static void hzb_torture_hold(struct hzb_torture_rstate *s)
+static void hzb_torture_hold(struct hzb_torture_rstate *s, unsigned int n)
 {
 	struct hzb_torture_reader *r = s->r;
 	u32 act = prandom_u32_state(&s->rnd);
+
+	if (r->flags & HZB_TORT_LINGER)
+		hzb_torture_linger(s, n);
 
 	if (r->hold_ns)
 		hzb_spin_ns(hzb_torture_rand(&s->rnd, r->hold_ns));
@@ -246,7 +276,7 @@ static void hzb_torture_section(struct hzb_torture_rstate *s,
 		else
 			r->null_acquires++;
 	}
-	hzb_torture_hold(s);
+	hzb_torture_hold(s, n);
 	/* Release in a random rotation of the acquire order, not LIFO. */
 	first = (rnd >> 16) % n;
 	for (i = 0; i < n; i++) {
@@ -280,7 +310,9 @@ static int hzb_torture_reader_check(const struct hzb_torture_reader *r)
 	    hzb_torture_bad_param(f & HZB_TORT_DELAY, r->delay_us, 1,
 				  USEC_PER_SEC) ||
 	    hzb_torture_bad_param(f & HZB_TORT_IRQ, r->irq_period_us, 10,
-				  USEC_PER_SEC))
+				  USEC_PER_SEC) ||
+	    hzb_torture_bad_param(f & HZB_TORT_LINGER, r->linger_us, 1,
+				  USEC_PER_SEC) || r->pad)
 		return -EINVAL;
 	if (memchr_inv(r->reserved, 0, sizeof(r->reserved)))
 		return -EINVAL;
@@ -404,17 +436,20 @@ static u64 hzb_torture_age(struct list_head *aging, bool flush)
 	return freed;
 }
 
-/* Synchronize on the @n objects of @batch, then start them aging. */
+/*
+ * Synchronize on the @n objects of @batch, then start them aging.  @t0 is
+ * when the timing starts: just before the last unpublication, so that the
+ * clock read is not between Store A and the scan.
+ */
 static void hzb_torture_retire(struct hzb_torture_writer *w,
 			       struct hzb_obj **batch, unsigned int n,
-			       struct list_head *aging)
+			       struct list_head *aging, u64 t0)
 {
 	unsigned int i;
-	u64 t0, ns;
+	u64 ns;
 
 	if (!n)
 		return;
-	t0 = ktime_get_ns();
 #ifdef HZB_HAVE_SYNC_BATCH
 	if (n > 1) {
 		hzb_synchronize_batch((void **)batch, n);
@@ -458,7 +493,7 @@ static long hzb_torture_writer_run(struct hzb_torture_writer *w)
 	unsigned int batch = w->batch ? w->batch : 1, n = 0;
 	bool stop = w->flags & HZB_TORTW_STOP;
 	struct hzb_obj *obj, *old, **retired;
-	u64 start, deadline;
+	u64 start, deadline, t0 = 0;
 	struct rnd_state rnd;
 	LIST_HEAD(aging);
 	u32 us;
@@ -478,7 +513,7 @@ static long hzb_torture_writer_run(struct hzb_torture_writer *w)
 		if (!obj) {
 			/* Pool empty: drain what is already synchronized. */
 			hzb_count(HZB_CNT_POOL_EMPTY);
-			hzb_torture_retire(w, retired, n, &aging);
+			hzb_torture_retire(w, retired, n, &aging, ktime_get_ns());
 			n = 0;
 			w->freed += hzb_torture_age(&aging, true);
 			obj = hzb_pool_get();
@@ -491,25 +526,29 @@ static long hzb_torture_writer_run(struct hzb_torture_writer *w)
 		if ((w->flags & HZB_TORTW_DELAY) && prandom_u32_state(&rnd) % 16 == 0)
 			hzb_spin_ns((u64)hzb_torture_rand(&rnd, w->delay_us) *
 				    NSEC_PER_USEC);
+		if (n + 1 >= batch)
+			t0 = ktime_get_ns();
 		/*
 		 * Store A of the hazard-pointer handshake: unpublish the old
 		 * object.  xchg() is fully ordered: it orders the new
 		 * object's initialization (stage 0, live) before its
 		 * publication, pairing with the readers' acquire, and the
-		 * unpublication before the design's scan.
+		 * unpublication before the design's scan.  Only the stage
+		 * store comes between it and the scan: the smallest window
+		 * for a missing reader barrier to hide in.
 		 */
 		old = xchg(&hzb_shared, obj);
-		w->updates++;
-		hzb_count(HZB_CNT_RETIRED);
 		if (old) {
 			/* Unpublished, not yet synchronized: still legal. */
 			WRITE_ONCE(old->stage, 1);
 			retired[n++] = old;
 		}
 		if (n == batch) {
-			hzb_torture_retire(w, retired, n, &aging);
+			hzb_torture_retire(w, retired, n, &aging, t0);
 			n = 0;
 		}
+		w->updates++;
+		hzb_count(HZB_CNT_RETIRED);
 		us = hzb_torture_rand(&rnd, w->interval_us);
 		if (us)
 			usleep_range(us, us + us / 8 + 1);
@@ -523,7 +562,7 @@ static long hzb_torture_writer_run(struct hzb_torture_writer *w)
 		}
 		cond_resched();
 	}
-	hzb_torture_retire(w, retired, n, &aging);
+	hzb_torture_retire(w, retired, n, &aging, ktime_get_ns());
 	w->freed += hzb_torture_age(&aging, true);
 	w->elapsed_ns = ktime_get_ns() - start;
 	kfree(retired);
@@ -549,6 +588,8 @@ static void hzb_torture_reader_in(struct hzb_torture_reader *r,
 	r->delay_us = in->delay_us;
 	r->irq_period_us = in->irq_period_us;
 	r->seed = in->seed;
+	r->linger_us = in->linger_us;
+	r->pad = in->pad;
 	memcpy(r->reserved, in->reserved, sizeof(r->reserved));
 }
 
