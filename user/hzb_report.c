@@ -370,7 +370,7 @@ int hzb_write_csv(const char *path, const struct hzb_point *p)
 			"bytes_per_cpu,bytes_per_task,bytes_per_ctx,point\n");
 	fprintf(f, "%s,\"%s\",%lu,%d,%d,%u,%" PRIu64 ",%s,%u,%s,%g,%u,%" PRIu64
 		",%.1f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.3f,%.3f,%.3f,%" PRIu64
-		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.0f"
 		",%.0f,%.3f,%.0f,%.0f,%.0f,%s,%d",
 		p->design->name, p->info.variant, opt.tasks, p->nr_readers, p->nr_updaters,
 		opt.nest, opt.hold_ns, hzb_preempt_names[opt.preempt], opt.batch,
@@ -380,7 +380,8 @@ int hzb_write_csv(const char *path, const struct hzb_point *p)
 		med[M_NS_PER_ACQ], lo[M_NS_PER_ACQ], hi[M_NS_PER_ACQ],
 		(uint64_t)p->rsum.violations, p->cnt[HZB_CNT_OVERFLOWS],
 		p->cnt[HZB_CNT_MIGRATIONS], p->cnt[HZB_CNT_TASKS_SCANNED], p->tasks_seen,
-		p->bpf_attached ? hzb_bpf_calls(&p->bpf) : 0,
+		/* No probe, no figure: nan, never a zero. */
+		p->bpf_attached ? (double)hzb_bpf_calls(&p->bpf) : NAN,
 		p->bpf_attached ? hzb_hist_percentile(p->bpf.hist, 50) : NAN,
 		floor_p50(HZB_CAL_SLOT_LOOP), floor_p50(HZB_CAL_TASK_WALK),
 		floor_p50(HZB_CAL_SYNC_RCU), floor_p50(HZB_CAL_SYNC_RCU_EXP),

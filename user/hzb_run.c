@@ -429,6 +429,7 @@ int hzb_cmd_run(void)
 	struct hzb_tasks tasks;
 	struct hzb_bpf_sync *bpf = NULL;
 	struct hzb_bpf_probes *probes = NULL;
+	char bpf_syncs[32];
 	struct hzb_rep warm;
 	pthread_t *hogs = NULL;
 	uint64_t *pool;
@@ -551,12 +552,15 @@ int hzb_cmd_run(void)
 		    p->bpf.count, hzb_bpf_calls(&p->bpf));
 
 	hzb_write_text(stdout, p);
+	/* No probe, no figure: "none", never a zero. */
+	snprintf(bpf_syncs, sizeof(bpf_syncs), p->bpf_attached ? "%" PRIu64 : "none",
+		 hzb_bpf_calls(&p->bpf));
 	printf("%s-hzbench: RESULT design=%s syncs=%" PRIu64 " acquires=%" PRIu64
-	       " violations=%" PRIu64 " module_syncs=%" PRIu64 " bpf_syncs=%" PRIu64
+	       " violations=%" PRIu64 " module_syncs=%" PRIu64 " bpf_syncs=%s"
 	       " tasks_seen=%" PRIu64 " overflows=%" PRIu64 " migrations=%" PRIu64
 	       " ok=%d\n", p->design->name, p->design->name, p->sync.n,
 	       (uint64_t)p->rsum.acquires, (uint64_t)p->rsum.violations,
-	       p->cnt[HZB_CNT_SYNCS], p->bpf_attached ? hzb_bpf_calls(&p->bpf) : 0,
+	       p->cnt[HZB_CNT_SYNCS], bpf_syncs,
 	       p->tasks_seen, p->cnt[HZB_CNT_OVERFLOWS], p->cnt[HZB_CNT_MIGRATIONS],
 	       !p->failed);
 	if (opt.json) {
