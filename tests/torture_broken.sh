@@ -5,9 +5,9 @@
 # only rebuild what changed), boot it, and require every design built
 # broken to FAIL hzbench torture within BUDGET seconds (tests/vm/
 # torture_broken.sh).
-#   torture_broken.sh SRCDIR BUILDDIR VARIANT KDIR VM_KERNEL [BUDGET]
+#   torture_broken.sh SRCDIR BUILDDIR VARIANT KDIR VM_KERNEL [BUDGET [VCPUS]]
 set -eu
-src=$1 build=$2 variant=$3 kdir=$4 vmk=$5 budget=${6:-120}
+src=$1 build=$2 variant=$3 kdir=$4 vmk=$5 budget=${6:-120} vcpus=${7:-2}
 dir=$build/torture-broken-$variant
 # Whatever meson exported for this test is not for the nested build.
 unset MESON_SOURCE_ROOT MESON_BUILD_ROOT MESON_SUBDIR MESONINTROSPECT 2>/dev/null || true
@@ -20,7 +20,7 @@ t0=$(date +%s)
 ninja -C "$dir" > "$dir.build.log" 2>&1 || { tail -n 50 "$dir.build.log"; exit 1; }
 echo "torture-broken: $variant build ready in $(($(date +%s) - t0)) s ($dir)"
 set +e
-"$src/tests/vm-guest.sh" "$dir" --timeout $((4 * budget + 300)) -- \
+"$src/tests/vm-guest.sh" "$dir" --vcpus "$vcpus" --timeout $((4 * budget + 300)) -- \
 	sh /tests/torture_broken.sh "$budget" 2>&1 | tee "$dir.run.log"
 rc=${PIPESTATUS[0]}
 set -e

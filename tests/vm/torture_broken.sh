@@ -17,12 +17,23 @@ for design in rcu refcount percpu pertask; do
 	found=$((found + 1))
 	# The workload that gives each bug its window (see DESIGN.md).
 	case $b in
-	1) what=no_mb	# Store B may pass Load A: many short sections, a busy writer
-	   args="--nest=2 --hold=4us --sleep=0 --delay=0 --writer-interval=0 --writer-delay=0" ;;
-	2) what=skip_overflow	# readers past the slots: deep nesting
+	1) what=no_mb
+	   # Store B may pass Load A only for the few ns a store sits in the
+	   # store buffer: one reader on CPU 0 (scanned first) in a tight loop,
+	   # the writer alone on the last CPU, and lingering on the objects
+	   # found unpublished right after the acquire.
+	   args="--readers=1 --pin --reader-nice=0 --nest=1 --hold=0 --sleep=0 --delay=0"
+	   args="$args --no-preempt --irq-period=0 --writer-interval=0 --writer-delay=0"
+	   args="$args --linger=500us" ;;
+	2) what=skip_overflow
+	   # Readers past the slots: deep nesting.
 	   args="--nest=32 --hold=4us --writer-interval=0" ;;
-	4) what=early_clear	# migration and sleep while holding
-	   args="--nest=4 --hold=2us --nreaders-per-cpu=3 --writer-interval=0" ;;
+	4) what=early_clear
+	   # The pointer is in no slot between the per-CPU slot's clear and
+	   # the backup's chaining: many context switches of deep readers,
+	   # several scanners contending for the overflow-list locks.
+	   args="--writers=4 --nest=32 --hold=2us --nreaders-per-cpu=2"
+	   args="$args --writer-interval=0 --writer-delay=0" ;;
 	*) what="broken=$b"
 	   args="" ;;
 	esac
