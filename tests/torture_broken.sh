@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Proof that the torture test can fail: build the tree with one deliberate
-# bug (meson -Dbroken=VARIANT) in its own build dir (kept, so later runs
-# only rebuild what changed), boot it, and require every design built
-# broken to FAIL hzbench torture within BUDGET seconds (tests/vm/
-# torture_broken.sh).
+# Proof that the torture test can fail: build the modules with one
+# deliberate bug (meson -Dbroken=VARIANT) in their own build dir (kept, so
+# later runs only rebuild what changed), boot the main build's guest image
+# with those modules in place of its own, and require every design built
+# broken to FAIL hzbench torture within BUDGET seconds
+# (tests/vm/torture_broken.sh).
 #   torture_broken.sh SRCDIR BUILDDIR VARIANT KDIR VM_KERNEL [BUDGET [VCPUS]]
 set -eu
 src=$1 build=$2 variant=$3 kdir=$4 vmk=$5 budget=${6:-120} vcpus=${7:-2}
@@ -16,11 +17,18 @@ if [ ! -f "$dir/build.ninja" ]; then
 	meson setup "$dir" "$src" -Dbroken="$variant" -Dkdir="$kdir" -Dvm_kernel="$vmk" \
 		> "$dir.setup.log" 2>&1 || { cat "$dir.setup.log"; exit 1; }
 fi
+# Only the modules: hzbench, the tools and the image are the main build's.
+kos=() files=()
+for ko in "$build"/kmod/*.ko; do
+	kos+=("kmod/${ko##*/}")
+	files+=(--file "$dir/kmod/${ko##*/}:/lib/hzbench/${ko##*/}")
+done
 t0=$(date +%s)
-ninja -C "$dir" > "$dir.build.log" 2>&1 || { tail -n 50 "$dir.build.log"; exit 1; }
-echo "torture-broken: $variant build ready in $(($(date +%s) - t0)) s ($dir)"
+ninja -C "$dir" "${kos[@]}" > "$dir.build.log" 2>&1 || { tail -n 50 "$dir.build.log"; exit 1; }
+echo "torture-broken: $variant modules built in $(($(date +%s) - t0)) s ($dir/kmod)"
 set +e
-"$src/tests/vm-guest.sh" "$dir" --vcpus "$vcpus" --timeout $((4 * budget + 300)) -- \
+"$src/tests/vm-guest.sh" "$build" "${files[@]}" --vcpus "$vcpus" \
+	--timeout $((4 * budget + 300)) -- \
 	sh /tests/torture_broken.sh "$budget" 2>&1 | tee "$dir.run.log"
 rc=${PIPESTATUS[0]}
 set -e
