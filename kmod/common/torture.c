@@ -39,13 +39,31 @@
 #include <linux/prandom.h>
 #include <linux/random.h>
 
-/* ktime_get_ns() of the latest violation any torture reader saw; 0: none. */
+/*
+ * A torture session: from the first torture run starting to the last one
+ * ending.  hzb_torture_fail_ns is when a reader of this session last saw
+ * a violation (0: none yet), and ends every run of the session that asked
+ * to stop at the first one (HZB_TORT_STOP, HZB_TORTW_STOP), including runs
+ * that start after it: a late reader thread of the same test.
+ */
+static atomic_t hzb_torture_runs = ATOMIC_INIT(0);
 static u64 hzb_torture_fail_ns;
 
-/* Has a violation happened since @start, and does the run stop for it? */
-static bool hzb_torture_stopped(bool stop, u64 start)
+static void hzb_torture_begin(void)
 {
-	return stop && READ_ONCE(hzb_torture_fail_ns) >= start;
+	if (atomic_inc_return(&hzb_torture_runs) == 1)
+		WRITE_ONCE(hzb_torture_fail_ns, 0);
+}
+
+static void hzb_torture_end(void)
+{
+	atomic_dec(&hzb_torture_runs);
+}
+
+/* Does the run stop for a violation of its session? */
+static bool hzb_torture_stopped(bool stop)
+{
+	return stop && READ_ONCE(hzb_torture_fail_ns);
 }
 
 static void hzb_torture_seed(struct rnd_state *rnd, u32 seed)
@@ -371,7 +389,7 @@ static long hzb_torture_reader_run(struct hzb_torture_reader *r)
 		r->sections++;
 		if (ktime_get_ns() >= deadline)
 			break;
-		if (hzb_torture_stopped(r->flags & HZB_TORT_STOP, start))
+		if (hzb_torture_stopped(r->flags & HZB_TORT_STOP))
 			break;
 		if (signal_pending(current)) {
 			ret = -EINTR;
@@ -554,7 +572,7 @@ static long hzb_torture_writer_run(struct hzb_torture_writer *w)
 			usleep_range(us, us + us / 8 + 1);
 		if (ktime_get_ns() >= deadline)
 			break;
-		if (hzb_torture_stopped(stop, start))
+		if (hzb_torture_stopped(stop))
 			break;
 		if (signal_pending(current)) {
 			ret = -EINTR;
@@ -607,7 +625,9 @@ static long hzb_ioctl_torture_reader(void __user *argp)
 		goto out;
 	hzb_torture_reader_in(r, &r[1]);
 	hzb_run_begin();
+	hzb_torture_begin();
 	ret = hzb_torture_reader_run(r);
+	hzb_torture_end();
 	hzb_run_end();
 	if (!ret && copy_to_user(argp, r, sizeof(*r)))
 		ret = -EFAULT;
@@ -636,7 +656,9 @@ static long hzb_ioctl_torture_writer(void __user *argp)
 	w.batch = in.batch;
 	memcpy(w.reserved, in.reserved, sizeof(w.reserved));
 	hzb_updater_begin();
+	hzb_torture_begin();
 	ret = hzb_torture_writer_run(&w);
+	hzb_torture_end();
 	if (hzb_updater_end(&census)) {
 		w.leak_checked = 1;
 		w.pool_free = census.free;
