@@ -6,6 +6,7 @@
  *	hzb_fuzz [--calls=N] [--seed=S] /dev/DEVICE...   random ioctls
  *	hzb_fuzz --abi /dev/DEVICE...      torture ioctls: documented errors
  *	hzb_fuzz --exercise /dev/DEVICE... a few valid calls of every kind
+ *	hzb_fuzz --hold=SECONDS /dev/DEVICE  hold the current object, then exit
  *
  * The fuzzer issues N (default 100000) ioctls per device: random command
  * numbers (any direction, type, number and size), and the real commands
@@ -848,10 +849,29 @@ static void exercise_device(const char *path)
 	}
 }
 
+/* Hold the published object for @secs seconds: a writer stall on demand. */
+static void hold_device(const char *path, unsigned int secs)
+{
+	struct hzb_hold h = { .size = sizeof(h), .nest = 1 };
+	int fd;
+
+	dev = path;
+	fd = open(path, O_RDWR);
+	if (fd < 0 || ioctl(fd, HZB_IOC_HOLD, &h)) {
+		printf("hold: FAIL %s: %s\n", path, strerror(errno));
+		failures++;
+		return;
+	}
+	printf("hold: %s held for %u s\n", path, secs);
+	sleep(secs);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
 	uint64_t calls = 100000, seed = 0;
+	unsigned int hold_secs = 0;
 	int i, mode = 0;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
@@ -863,11 +883,15 @@ int main(int argc, char **argv)
 			mode = 1;
 		else if (!strcmp(argv[i], "--exercise"))
 			mode = 2;
+		else if (!strncmp(argv[i], "--hold=", 7)) {
+			mode = 3;
+			hold_secs = (unsigned int)strtoul(argv[i] + 7, NULL, 10);
+		}
 		else
 			break;
 	}
 	if (i >= argc) {
-		fprintf(stderr, "usage: hzb_fuzz [--calls=N] [--seed=S] | --abi | --exercise /dev/DEVICE...\n");
+		fprintf(stderr, "usage: hzb_fuzz [--calls=N] [--seed=S] | --abi | --exercise | --hold=SECONDS /dev/DEVICE...\n");
 		return 2;
 	}
 	if (!seed)
@@ -879,14 +903,16 @@ int main(int argc, char **argv)
 	if (!mode)
 		printf("fuzz: seed %" PRIu64 ", %" PRIu64 " calls per device\n", seed, calls);
 	for (; i < argc; i++) {
-		if (mode == 1)
+		if (mode == 3)
+			hold_device(argv[i], hold_secs);
+		else if (mode == 1)
 			abi_device(argv[i]);
 		else if (mode == 2)
 			exercise_device(argv[i]);
 		else
 			fuzz_device(argv[i], calls);
 	}
-	if (mode != 2)
+	if (mode <= 1)
 		printf("%s: %s, %d failures\n", mode ? "abi" : "fuzz",
 		       failures ? "FAIL" : "PASS", failures);
 	return failures ? 1 : 0;
