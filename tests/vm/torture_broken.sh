@@ -37,17 +37,15 @@ for design in rcu refcount percpu pertask; do
 	*) what="broken=$b"
 	   args="" ;;
 	esac
-	# pertask's scan reaches the reader's task microseconds after Store A
-	# (it walks every task before it), while a store sits in an x86 store
-	# buffer for well under one: under TCG on x86 the missing barrier is
-	# practically invisible to it.  Still run (shorter), report, not fail.
+	# pertask's scan reaches the reader's task only after walking every
+	# task listed before it, while a store sits in an x86 store buffer
+	# for well under a microsecond: under TCG the missing barrier shows in
+	# most runs within a minute, but one run in about eight went 300 s
+	# without it (tests/TORTURE.md).  Reported, not failed, when missed.
 	xfail=
 	secs=$budget
-	if [ "$design/$what" = pertask/no_mb ]; then
-		xfail=1
-		secs=$((budget / 5))
-	fi
-	echo "torture-broken: === $design $what: must fail within $secs s${xfail:+ (expected to pass under TCG)}"
+	[ "$design/$what" != pertask/no_mb ] || xfail=1
+	echo "torture-broken: === $design $what: must fail within $secs s${xfail:+ (may escape under TCG)}"
 	# shellcheck disable=SC2086 # args is a list of options
 	hzbench torture --design=$design --duration="$secs" --stop-on-failure \
 		$args > /tmp/broken.out 2>&1
@@ -60,7 +58,7 @@ for design in rcu refcount percpu pertask; do
 	   [ "${viol:-0}" -gt 0 ]; then
 		echo "torture-broken: ok   $design $what caught: $viol violations, first after $first s (budget $secs s)"
 	elif [ -n "$xfail" ]; then
-		echo "torture-broken: xfail $design $what not caught within $secs s, as expected under TCG (see tests/TORTURE.md)"
+		echo "torture-broken: xfail $design $what not caught within $secs s: a known miss under TCG (see tests/TORTURE.md)"
 	else
 		echo "torture-broken: FAIL $design $what not caught within $secs s (exit $rc, violations ${viol:-?})"
 		fail=1
