@@ -32,7 +32,10 @@ for ev, key in (('percpu_hazptr_synchronize_done', 'syncs'),
                 ('percpu_hazptr_migrate', 'migrations')):
     check(n.get(ev) == r['counters'][key], "perf stat -a %s %s == module %s %d" %
           (ev, n.get(ev), key, r['counters'][key]))
-m = re.search(r"^# Samples: (\d+)\s+of event 'percpu_hazptr:percpu_hazptr_synchronize_done'", rep, re.M)
+# "# Samples:" is rounded (1426 prints as "1K"); a tracepoint sample has
+# period 1, so the event count below it is the exact number of samples.
+m = re.search(r"^# Samples: \S+\s+of event 'percpu_hazptr:percpu_hazptr_synchronize_done'\n"
+              r"# Event count \(approx\.\): (\d+)$", rep, re.M)
 check(m and int(m.group(1)) == r['counters']['syncs'],
       "perf record samples of synchronize_done %s == module syncs %d" %
       (m.group(1) if m else None, r['counters']['syncs']))
