@@ -10,7 +10,11 @@
 #   - every selected probe that applies attached, with figures;
 #   - the probe effect was measured and written (its target, 5%, is
 #     printed: under TCG it is not reachable for sub-microsecond functions);
-#   - with --want-queued: lock:contention_* could fire and saw queued waits;
+#   - with --want-queued: lock:contention_* could fire and saw queued waits.
+#     With 2 vCPUs a queued wait needs a lock re-taken before its pending
+#     waiter took it over (a third contender is impossible), so some runs
+#     see none: such a run, when every other check passed, is repeated, up
+#     to 3 runs in all; a probe that never counts fails all three;
 #   - with --expect-fail (HZB_BPF_FORCE_FAIL=...): hzbench failed, and each
 #     forced probe is reported failed, with its error and without figures.
 # --skip CHECK prints that check instead of enforcing it: "synchronize
@@ -35,11 +39,16 @@ done
 src=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+# The loop body is not indented: it holds a here-document.
+attempt=1
+while :; do
 rc=0
+rm -f "$out/out.json"
 "$src/tests/vm-guest.sh" "$build" --cpu "$cpu" --out "$out" ${envs[@]+"${envs[@]}"} -- \
 	hzbench --no-vm --json=/results/out.json "$@" || rc=$?
 [ -s "$out/out.json" ] || { echo "FAIL no JSON came back (hzbench exit $rc)"; exit 1; }
-python3 - "$out/out.json" "$rc" "$expect_fail" "$want_queued" "${envs[*]:-}" "$skip" <<'PY'
+prc=0
+if python3 - "$out/out.json" "$rc" "$expect_fail" "$want_queued" "${envs[*]:-}" "$skip" <<'PY'
 import json, math, sys
 r = json.load(open(sys.argv[1]))
 rc, expect_fail, want_queued, envs = int(sys.argv[2]), sys.argv[3] == '1', sys.argv[4] == '1', sys.argv[5]
@@ -112,7 +121,21 @@ if want_queued:
     t = probes.get('lock', {}).get('tracepoint', {})
     check(t.get('can_fire') is True, "lock:contention_* can fire (hypervisor bit %s)"
           % t.get('cpuid_hypervisor_bit'))
-    check(t.get('begins', 0) > 0, "queued waits seen: %s (of %s contended)"
-          % (t.get('begins'), r['counters']['lock_contended']))
+    queued = "queued waits seen: %s (of %s contended)" % (t.get('begins'),
+                                                         r['counters']['lock_contended'])
+    if not bad and not t.get('begins', 0) > 0:
+        print("--   " + queued)
+        sys.exit(3)
+    check(t.get('begins', 0) > 0, queued)
 sys.exit(1 if bad else 0)
 PY
+then :; else prc=$?; fi
+if [ "$prc" -eq 3 ] && [ "$attempt" -lt 3 ]; then
+	echo "--   run $attempt saw no queued wait; running again"
+	attempt=$((attempt + 1))
+	continue
+fi
+[ "$prc" -ne 3 ] || echo "FAIL no queued wait in $attempt runs"
+[ "$prc" -eq 0 ] || exit 1
+exit 0
+done
