@@ -4,11 +4,11 @@
 #define HZB_OPTS_H
 
 #include <stdint.h>
+#include "hzb_cli.h"
 #include "hzb_tasks.h"
 
 enum hzb_preempt { PREEMPT_NONE, PREEMPT_SLEEP, PREEMPT_YIELD, PREEMPT_OVERCOMMIT };
 extern const char * const hzb_preempt_names[];
-enum hzb_vm_mode { VM_AUTO, VM_FORCE, VM_NEVER };
 
 struct hzb_opts {
 	const char *cmd;		/* run, info, calibrate, list */
@@ -33,10 +33,7 @@ struct hzb_opts {
 	const char *bpf_probes;		/* --bpf=LIST, see hzb_bpf.h */
 	int floors;
 	const char *json, *csv, *text;
-	enum hzb_vm_mode vm;
-	int vcpus;
-	int mem_mb;
-	const char *vm_cpu;
+	struct hzb_vm_opts vm;
 	int quiet;
 };
 
@@ -46,7 +43,5 @@ extern char hzb_cmdline[8192];
 
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 double hzb_now_s(void);
-/* "500ns", "2us", "1.5ms", "3s"; a bare number is in @unit_ns. */
-int hzb_parse_time_ns(const char *s, uint64_t unit_ns, uint64_t *out);
 
 #endif

@@ -362,11 +362,11 @@ static int run_point(const struct point *pt, const char *dir, const char *id,
 			return -1;
 	}
 	if (!param_find("vcpus")->n &&
-	    asprintf(&argv[argc++], "--vcpus=%d", opt.vcpus) < 0)
+	    asprintf(&argv[argc++], "--vcpus=%d", opt.vm.vcpus) < 0)
 		return -1;
-	if (opt.vm == VM_FORCE)
+	if (opt.vm.mode == VM_FORCE)
 		argv[argc++] = "--vm";
-	if (opt.vm == VM_NEVER)
+	if (opt.vm.mode == VM_NEVER)
 		argv[argc++] = "--no-vm";
 	if (!opt.bpf)
 		argv[argc++] = "--no-bpf";

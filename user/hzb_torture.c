@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hzb_cli.h"
 #include "hzb_config.h"
 #include "hzb_dev.h"
 #include "hzb_opts.h"
@@ -66,10 +67,7 @@ struct tort_opts {
 	int stop;
 	int pin;
 	int reader_nice;
-	enum hzb_vm_mode vm;
-	int vcpus;
-	int mem_mb;
-	const char *vm_cpu;
+	struct hzb_vm_opts vm;
 	int quiet;
 };
 
@@ -92,9 +90,7 @@ static struct tort_opts to = {
 	.batch = 1,
 	.stall_s = 30,
 	.reader_nice = 19,
-	.vcpus = 2,
-	.mem_mb = 4096,
-	.vm_cpu = "max",
+	.vm = HZB_VM_OPTS_DEFAULT,
 };
 
 static char tort_cmdline[8192];
@@ -111,19 +107,6 @@ static void tsay(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs(WHO ": ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs(" (see hzbench torture --help)\n", stderr);
-	va_end(ap);
-	exit(2);
 }
 
 static void usage(void)
@@ -181,35 +164,9 @@ static void usage(void)
 	       HZB_TORTURE_PIPE_LEN, hzb_design_list(), HZB_MAX_NEST);
 }
 
-static unsigned long parse_num(const char *name, const char *s,
-			       unsigned long min, unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
-		usage_error("--%s=%s: expected an integer in [%lu, %lu]", name, s,
-			    min, max);
-	return v;
-}
-
-static uint64_t parse_time(const char *name, const char *s, uint64_t unit_ns,
-			   uint64_t max_ns)
-{
-	uint64_t ns;
-
-	if (hzb_parse_time_ns(s, unit_ns, &ns) || ns > max_ns)
-		usage_error("--%s=%s: expected a time <= %.9gs, e.g. 500us", name, s,
-			    max_ns / NS);
-	return ns;
-}
-
 enum {
 	O_PER_CPU = 256, O_HOLD, O_SLEEP, O_DELAY, O_IRQ, O_LINGER, O_NO_PREEMPT,
-	O_WINTERVAL, O_WDELAY, O_BATCH, O_STALL, O_SEED, O_STOP, O_PIN, O_NICE, O_VM,
-	O_NO_VM, O_VCPUS, O_MEM, O_VM_CPU,
+	O_WINTERVAL, O_WDELAY, O_BATCH, O_STALL, O_SEED, O_STOP, O_PIN, O_NICE,
 };
 
 static const struct option long_opts[] = {
@@ -235,11 +192,7 @@ static const struct option long_opts[] = {
 	{ "stop-on-failure", no_argument, NULL, O_STOP },
 	{ "pin", no_argument, NULL, O_PIN },
 	{ "reader-nice", required_argument, NULL, O_NICE },
-	{ "vm", no_argument, NULL, O_VM },
-	{ "no-vm", no_argument, NULL, O_NO_VM },
-	{ "vcpus", required_argument, NULL, O_VCPUS },
-	{ "mem", required_argument, NULL, O_MEM },
-	{ "vm-cpu", required_argument, NULL, O_VM_CPU },
+	HZB_VM_LONG_OPTIONS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -249,6 +202,8 @@ static void parse_args(int argc, char **argv)
 {
 	int c;
 
+	hzb_cli.who = WHO;
+	hzb_cli.help = "hzbench torture --help";
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "d:V:D:r:w:n:t:qh", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -257,70 +212,70 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'V':
 			if (strlen(optarg) >= HZB_VARIANT_LEN)
-				usage_error("--variant is too long");
+				hzb_usage_error("--variant is too long");
 			to.variant = optarg;
 			break;
 		case 'D':
-			to.duration_s = parse_time("duration", optarg, 1000000000ULL,
+			to.duration_s = hzb_parse_time("duration", optarg, 1000000000ULL,
 						   86400ULL * 1000000000ULL) / NS;
 			if (to.duration_s <= 0)
-				usage_error("--duration=%s: expected seconds > 0", optarg);
+				hzb_usage_error("--duration=%s: expected seconds > 0", optarg);
 			break;
 		case 'r':
-			to.readers = (int)parse_num("readers", optarg, 0, 4096);
+			to.readers = (int)hzb_parse_ulong("readers", optarg, 0, 4096);
 			break;
 		case O_PER_CPU:
-			to.per_cpu = (int)parse_num("nreaders-per-cpu", optarg, 1, 64);
+			to.per_cpu = (int)hzb_parse_ulong("nreaders-per-cpu", optarg, 1, 64);
 			to.readers = -1;
 			break;
 		case 'w':
-			to.writers = (int)parse_num("writers", optarg, 0, 64);
+			to.writers = (int)hzb_parse_ulong("writers", optarg, 0, 64);
 			break;
 		case 'n':
-			to.nest = (unsigned int)parse_num("nest", optarg, 1, HZB_MAX_NEST);
+			to.nest = (unsigned int)hzb_parse_ulong("nest", optarg, 1, HZB_MAX_NEST);
 			break;
 		case O_HOLD:
-			to.hold_ns = parse_time("hold", optarg, 1, 1000000000ULL);
+			to.hold_ns = hzb_parse_time("hold", optarg, 1, 1000000000ULL);
 			break;
 		case O_SLEEP:
-			to.sleep_ns = parse_time("sleep", optarg, 1000, 1000000000ULL);
+			to.sleep_ns = hzb_parse_time("sleep", optarg, 1000, 1000000000ULL);
 			break;
 		case O_DELAY:
-			to.delay_ns = parse_time("delay", optarg, 1000, 1000000000ULL);
+			to.delay_ns = hzb_parse_time("delay", optarg, 1000, 1000000000ULL);
 			break;
 		case O_IRQ:
-			to.irq_ns = parse_time("irq-period", optarg, 1000, 1000000000ULL);
+			to.irq_ns = hzb_parse_time("irq-period", optarg, 1000, 1000000000ULL);
 			if (to.irq_ns && to.irq_ns < 10000)
-				usage_error("--irq-period=%s: expected 0 or >= 10us", optarg);
+				hzb_usage_error("--irq-period=%s: expected 0 or >= 10us", optarg);
 			break;
 		case O_LINGER:
-			to.linger_ns = parse_time("linger", optarg, 1000, 1000000000ULL);
+			to.linger_ns = hzb_parse_time("linger", optarg, 1000, 1000000000ULL);
 			break;
 		case O_NO_PREEMPT:
 			to.preempt = 0;
 			break;
 		case O_WINTERVAL:
-			to.winterval_ns = parse_time("writer-interval", optarg, 1000,
+			to.winterval_ns = hzb_parse_time("writer-interval", optarg, 1000,
 						     1000000000ULL);
 			break;
 		case O_WDELAY:
-			to.wdelay_ns = parse_time("writer-delay", optarg, 1000,
+			to.wdelay_ns = hzb_parse_time("writer-delay", optarg, 1000,
 						  1000000000ULL);
 			break;
 		case O_BATCH:
-			to.batch = (unsigned int)parse_num("batch", optarg, 1, 256);
+			to.batch = (unsigned int)hzb_parse_ulong("batch", optarg, 1, 256);
 			break;
 		case 't':
-			to.tasks = parse_num("tasks", optarg, 0, 1000000);
+			to.tasks = hzb_parse_ulong("tasks", optarg, 0, 1000000);
 			break;
 		case O_STALL:
-			to.stall_s = parse_time("stall", optarg, 1000000000ULL,
+			to.stall_s = hzb_parse_time("stall", optarg, 1000000000ULL,
 						3600ULL * 1000000000ULL) / NS;
 			if (to.stall_s < 1)
-				usage_error("--stall=%s: expected at least 1 s", optarg);
+				hzb_usage_error("--stall=%s: expected at least 1 s", optarg);
 			break;
 		case O_SEED:
-			to.seed = (uint32_t)parse_num("seed", optarg, 0, UINT32_MAX);
+			to.seed = (uint32_t)hzb_parse_ulong("seed", optarg, 0, UINT32_MAX);
 			break;
 		case O_STOP:
 			to.stop = 1;
@@ -329,22 +284,7 @@ static void parse_args(int argc, char **argv)
 			to.pin = 1;
 			break;
 		case O_NICE:
-			to.reader_nice = (int)parse_num("reader-nice", optarg, 0, 19);
-			break;
-		case O_VM:
-			to.vm = VM_FORCE;
-			break;
-		case O_NO_VM:
-			to.vm = VM_NEVER;
-			break;
-		case O_VCPUS:
-			to.vcpus = (int)parse_num("vcpus", optarg, 1, 64);
-			break;
-		case O_MEM:
-			to.mem_mb = (int)parse_num("mem", optarg, 256, 65536);
-			break;
-		case O_VM_CPU:
-			to.vm_cpu = optarg;
+			to.reader_nice = (int)hzb_parse_ulong("reader-nice", optarg, 0, 19);
 			break;
 		case 'q':
 			to.quiet = 1;
@@ -353,20 +293,22 @@ static void parse_args(int argc, char **argv)
 			usage();
 			exit(0);
 		default:
+			if (hzb_vm_option(&to.vm, c, optarg))
+				break;
 			exit(2);	/* getopt printed the reason */
 		}
 	}
 	if (optind < argc)
-		usage_error("unexpected argument '%s'", argv[optind]);
+		hzb_usage_error("unexpected argument '%s'", argv[optind]);
 	if (!to.design)
-		usage_error("--design is required: one of %s", hzb_design_list());
+		hzb_usage_error("--design is required: one of %s", hzb_design_list());
 	if (!hzb_design_find(to.design))
-		usage_error("unknown design '%s': valid designs are %s", to.design,
+		hzb_usage_error("unknown design '%s': valid designs are %s", to.design,
 			    hzb_design_list());
 	if (!to.readers && !to.writers)
-		usage_error("nothing to run: --readers=0 and --writers=0");
+		hzb_usage_error("nothing to run: --readers=0 and --writers=0");
 	if (getenv("HZB_IN_VM"))
-		to.vm = VM_NEVER;
+		to.vm.mode = VM_NEVER;
 }
 
 /* ------------------------------------------------------------------ */
@@ -390,8 +332,8 @@ static void gpush(char **argv, int *argc, const char *fmt, ...)
 static int torture_in_vm(void)
 {
 	struct hzb_vm_req req = {
-		.who = WHO, .vcpus = to.vcpus, .mem_mb = to.mem_mb,
-		.cpu = to.vm_cpu, .host_cmdline = tort_cmdline,
+		.who = WHO, .vcpus = to.vm.vcpus, .mem_mb = to.vm.mem_mb,
+		.cpu = to.vm.cpu, .host_cmdline = tort_cmdline,
 	};
 	char *argv[64];
 	int argc = 0, status, i;
@@ -437,7 +379,7 @@ static int torture_in_vm(void)
 			(long)(to.tasks / 500);
 	req.guest_argv = argv;
 	tsay("no /dev/%s here and this host cannot load modules: running in a %d-vCPU qemu guest",
-	     hzb_design_find(to.design)->device, to.vcpus);
+	     hzb_design_find(to.design)->device, to.vm.vcpus);
 	status = hzb_vm_run(&req);
 	for (i = 0; i < argc; i++)
 		free(argv[i]);
@@ -448,9 +390,9 @@ static int want_vm(void)
 {
 	char why[512] = "";
 
-	if (to.vm == VM_FORCE)
+	if (to.vm.mode == VM_FORCE)
 		return 1;
-	if (to.vm == VM_NEVER)
+	if (to.vm.mode == VM_NEVER)
 		return 0;
 	if (!hzb_vm_needed(to.design, why, sizeof(why)))
 		return 0;
@@ -642,11 +584,11 @@ static int cmd_torture(void)
 	if (to.sleep_ns == AUTO)
 		to.sleep_ns = info.features & HZB_FEAT_SLEEP_IN_READER ? 500000 : 0;
 	else if (to.sleep_ns && !(info.features & HZB_FEAT_SLEEP_IN_READER))
-		usage_error("--sleep: %s readers may not sleep while holding", d->name);
+		hzb_usage_error("--sleep: %s readers may not sleep while holding", d->name);
 	if (to.irq_ns == AUTO)
 		to.irq_ns = info.features & HZB_FEAT_IRQ_READER ? 1000000 : 0;
 	else if (to.irq_ns && !(info.features & HZB_FEAT_IRQ_READER))
-		usage_error("--irq-period: %s cannot acquire in hard irq", d->name);
+		hzb_usage_error("--irq-period: %s cannot acquire in hard irq", d->name);
 	nest = to.nest;
 	if (!nest) {
 		nest = info.slots_per_cpu > info.slots_per_task ? info.slots_per_cpu

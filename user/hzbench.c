@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "hzb_bpf.h"
+#include "hzb_cli.h"
 #include "hzb_config.h"
 #include "hzb_dev.h"
 #include "hzb_json.h"
@@ -58,9 +59,7 @@ struct hzb_opts opt = {
 	.floors = 1,
 	.probe_effect_s = 2,
 	.bpf_probes = HZB_BPF_DEFAULT,
-	.vcpus = 2,
-	.mem_mb = 4096,
-	.vm_cpu = "max",
+	.vm = HZB_VM_OPTS_DEFAULT,
 };
 
 char hzb_cmdline[8192];
@@ -80,18 +79,6 @@ void say(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
-}
-
-static void __attribute__((noreturn)) usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("hzbench: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs(" (see hzbench --help)\n", stderr);
-	va_end(ap);
-	exit(2);
 }
 
 double hzb_now_s(void)
@@ -190,52 +177,10 @@ static void usage(void)
 	       "guest did not finish.\n", HZB_MAX_NEST);
 }
 
-/* "500ns", "2us", "1.5ms", "3s"; a bare number is in @unit_ns. */
-int hzb_parse_time_ns(const char *s, uint64_t unit_ns, uint64_t *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0 || !isfinite(v))
-		return -1;
-	if (!*end)
-		v *= (double)unit_ns;
-	else if (!strcmp(end, "ns"))
-		;
-	else if (!strcmp(end, "us"))
-		v *= 1e3;
-	else if (!strcmp(end, "ms"))
-		v *= 1e6;
-	else if (!strcmp(end, "s"))
-		v *= 1e9;
-	else
-		return -1;
-	if (v > 1e18)
-		return -1;
-	*out = (uint64_t)v;
-	return 0;
-}
-
-static unsigned long parse_ulong(const char *name, const char *s,
-				 unsigned long min, unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
-		usage_error("--%s=%s: expected an integer in [%lu, %lu]", name,
-			    s, min, max);
-	return v;
-}
-
 enum {
 	OPT_TASK_KIND = 256, OPT_HOLD, OPT_PREEMPT, OPT_SLEEP, OPT_INTERVAL,
 	OPT_BATCH, OPT_PIN, OPT_NO_BPF, OPT_BPF, OPT_PROBE_EFFECT, OPT_NO_FLOORS, OPT_JSON, OPT_CSV,
-	OPT_TEXT, OPT_VM, OPT_NO_VM, OPT_VCPUS, OPT_MEM, OPT_VM_CPU,
+	OPT_TEXT,
 	OPT_VERSION, OPT_REPS, OPT_WARMUP, OPT_RATE, OPT_WORKLOAD, OPT_OUT,
 	OPT_RESUME, OPT_QUICK, OPT_DRY_RUN,
 };
@@ -270,11 +215,7 @@ static const struct option long_opts[] = {
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "csv", required_argument, NULL, OPT_CSV },
 	{ "text", required_argument, NULL, OPT_TEXT },
-	{ "vm", no_argument, NULL, OPT_VM },
-	{ "no-vm", no_argument, NULL, OPT_NO_VM },
-	{ "vcpus", required_argument, NULL, OPT_VCPUS },
-	{ "mem", required_argument, NULL, OPT_MEM },
-	{ "vm-cpu", required_argument, NULL, OPT_VM_CPU },
+	HZB_VM_LONG_OPTIONS,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -291,7 +232,7 @@ static void parse_args(int argc, char **argv)
 		opt.cmd = argv[1];
 		if (strcmp(opt.cmd, "run") && strcmp(opt.cmd, "info") &&
 		    strcmp(opt.cmd, "calibrate") && strcmp(opt.cmd, "list"))
-			usage_error("unknown command '%s'", opt.cmd);
+			hzb_usage_error("unknown command '%s'", opt.cmd);
 		argv++;
 		argc--;
 	}
@@ -302,11 +243,11 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'V':
 			if (strlen(optarg) >= HZB_VARIANT_LEN)
-				usage_error("--variant is too long");
+				hzb_usage_error("--variant is too long");
 			opt.variant = optarg;
 			break;
 		case 't':
-			opt.tasks = parse_ulong("tasks", optarg, 0, 1000000);
+			opt.tasks = hzb_parse_ulong("tasks", optarg, 0, 1000000);
 			break;
 		case OPT_TASK_KIND:
 			if (!strcmp(optarg, "thread"))
@@ -314,47 +255,47 @@ static void parse_args(int argc, char **argv)
 			else if (!strcmp(optarg, "process"))
 				opt.task_kind = HZB_TASK_PROCESS;
 			else
-				usage_error("--task-kind=%s: expected thread or process", optarg);
+				hzb_usage_error("--task-kind=%s: expected thread or process", optarg);
 			break;
 		case 'r':
-			opt.readers = (int)parse_ulong("readers", optarg, 0, 4096);
+			opt.readers = (int)hzb_parse_ulong("readers", optarg, 0, 4096);
 			break;
 		case 'u':
-			opt.updaters = (int)parse_ulong("updaters", optarg, 0, 256);
+			opt.updaters = (int)hzb_parse_ulong("updaters", optarg, 0, 256);
 			break;
 		case 'D':
 			if (hzb_parse_time_ns(optarg, 1000000000ULL, &ns) || !ns ||
 			    ns > 86400ULL * 1000000000ULL)
-				usage_error("--duration=%s: expected seconds > 0, e.g. 5 or 500ms", optarg);
+				hzb_usage_error("--duration=%s: expected seconds > 0, e.g. 5 or 500ms", optarg);
 			opt.duration_s = ns / 1e9;
 			break;
 		case 'n':
-			opt.nest = (unsigned int)parse_ulong("nest", optarg, 1, HZB_MAX_NEST);
+			opt.nest = (unsigned int)hzb_parse_ulong("nest", optarg, 1, HZB_MAX_NEST);
 			break;
 		case OPT_HOLD:
 			if (hzb_parse_time_ns(optarg, 1, &opt.hold_ns) || opt.hold_ns > 1000000000ULL)
-				usage_error("--hold=%s: expected a time <= 1s, e.g. 500ns", optarg);
+				hzb_usage_error("--hold=%s: expected a time <= 1s, e.g. 500ns", optarg);
 			break;
 		case OPT_PREEMPT:
 			for (i = 0; hzb_preempt_names[i]; i++)
 				if (!strcmp(optarg, hzb_preempt_names[i]))
 					break;
 			if (!hzb_preempt_names[i])
-				usage_error("--preempt=%s: expected none, sleep, yield or overcommit", optarg);
+				hzb_usage_error("--preempt=%s: expected none, sleep, yield or overcommit", optarg);
 			opt.preempt = i;
 			break;
 		case OPT_SLEEP:
 			if (hzb_parse_time_ns(optarg, 1000, &ns) || ns > 1000000000ULL)
-				usage_error("--sleep=%s: expected a time <= 1s, e.g. 50us", optarg);
+				hzb_usage_error("--sleep=%s: expected a time <= 1s, e.g. 50us", optarg);
 			opt.sleep_us = (unsigned int)(ns / 1000);
 			break;
 		case OPT_INTERVAL:
 			if (hzb_parse_time_ns(optarg, 1, &opt.interval_ns) ||
 			    opt.interval_ns > 1000000000ULL)
-				usage_error("--update-interval=%s: expected a time <= 1s", optarg);
+				hzb_usage_error("--update-interval=%s: expected a time <= 1s", optarg);
 			break;
 		case OPT_RATE:
-			rate = parse_ulong("update-rate", optarg, 1, 1000000000);
+			rate = hzb_parse_ulong("update-rate", optarg, 1, 1000000000);
 			opt.interval_ns = 1000000000ULL / rate;
 			break;
 		case OPT_WORKLOAD:
@@ -373,13 +314,13 @@ static void parse_args(int argc, char **argv)
 			sweep_dry_run = 1;
 			break;
 		case OPT_REPS:
-			opt.reps = (unsigned int)parse_ulong("reps", optarg, 1, 1000);
+			opt.reps = (unsigned int)hzb_parse_ulong("reps", optarg, 1, 1000);
 			break;
 		case OPT_WARMUP:
-			opt.warmup = (unsigned int)parse_ulong("warmup", optarg, 0, 100);
+			opt.warmup = (unsigned int)hzb_parse_ulong("warmup", optarg, 0, 100);
 			break;
 		case OPT_BATCH:
-			opt.batch = (unsigned int)parse_ulong("batch", optarg, 1, HZB_MAX_BATCH);
+			opt.batch = (unsigned int)hzb_parse_ulong("batch", optarg, 1, HZB_MAX_BATCH);
 			break;
 		case OPT_PIN:
 			opt.pin = 1;
@@ -389,12 +330,12 @@ static void parse_args(int argc, char **argv)
 			break;
 		case OPT_BPF:
 			if (hzb_bpf_list_check(optarg))
-				usage_error("--bpf=%s: expected a list of phase, lock, hold, all, none", optarg);
+				hzb_usage_error("--bpf=%s: expected a list of phase, lock, hold, all, none", optarg);
 			opt.bpf_probes = optarg;
 			break;
 		case OPT_PROBE_EFFECT:
 			if (hzb_parse_time_ns(optarg, 1000000000ULL, &ns) || ns > 600ULL * 1000000000ULL)
-				usage_error("--probe-effect=%s: expected seconds <= 600, e.g. 2 or 0", optarg);
+				hzb_usage_error("--probe-effect=%s: expected seconds <= 600, e.g. 2 or 0", optarg);
 			opt.probe_effect_s = ns / 1e9;
 			break;
 		case OPT_NO_FLOORS:
@@ -409,21 +350,6 @@ static void parse_args(int argc, char **argv)
 		case OPT_TEXT:
 			opt.text = optarg;
 			break;
-		case OPT_VM:
-			opt.vm = VM_FORCE;
-			break;
-		case OPT_NO_VM:
-			opt.vm = VM_NEVER;
-			break;
-		case OPT_VCPUS:
-			opt.vcpus = (int)parse_ulong("vcpus", optarg, 1, 64);
-			break;
-		case OPT_MEM:
-			opt.mem_mb = (int)parse_ulong("mem", optarg, 256, 65536);
-			break;
-		case OPT_VM_CPU:
-			opt.vm_cpu = optarg;
-			break;
 		case 'q':
 			opt.quiet = 1;
 			break;
@@ -436,18 +362,20 @@ static void parse_args(int argc, char **argv)
 			       HZB_KERNEL_RELEASE, HZB_VM_KERNEL);
 			exit(0);
 		default:
+			if (hzb_vm_option(&opt.vm, c, optarg))
+				break;
 			exit(2);	/* getopt printed the reason */
 		}
 	}
 	if (optind < argc)
-		usage_error("unexpected argument '%s'", argv[optind]);
+		hzb_usage_error("unexpected argument '%s'", argv[optind]);
 	if (sweep_file) {
 		char err[512];
 
 		if (strcmp(opt.cmd, "run"))
-			usage_error("--workload runs a sweep; it does not go with '%s'", opt.cmd);
+			hzb_usage_error("--workload runs a sweep; it does not go with '%s'", opt.cmd);
 		if (opt.design && strcmp(opt.design, "all") && !hzb_design_find(opt.design))
-			usage_error("unknown design '%s': valid designs are all, %s", opt.design,
+			hzb_usage_error("unknown design '%s': valid designs are all, %s", opt.design,
 				    hzb_design_list());
 		if (hzb_workload_parse(sweep_file, sweep_quick, err, sizeof(err))) {
 			fprintf(stderr, "hzbench: %s\n", err);
@@ -457,18 +385,18 @@ static void parse_args(int argc, char **argv)
 		return;
 	}
 	if (sweep_out || sweep_resume || sweep_quick || sweep_dry_run)
-		usage_error("--out, --resume, --quick and --dry-run go with --workload");
+		hzb_usage_error("--out, --resume, --quick and --dry-run go with --workload");
 	if (!strcmp(opt.cmd, "list"))
 		return;
 	if (!opt.design && strcmp(opt.cmd, "calibrate"))
-		usage_error("--design is required: one of %s", hzb_design_list());
+		hzb_usage_error("--design is required: one of %s", hzb_design_list());
 	if (opt.design && !hzb_design_find(opt.design))
-		usage_error("unknown design '%s': valid designs are %s", opt.design,
+		hzb_usage_error("unknown design '%s': valid designs are %s", opt.design,
 			    hzb_design_list());
-	if (opt.vm == VM_FORCE && getenv("HZB_IN_VM"))
-		opt.vm = VM_NEVER;
+	if (opt.vm.mode == VM_FORCE && getenv("HZB_IN_VM"))
+		opt.vm.mode = VM_NEVER;
 	if (!opt.readers && !opt.updaters && !strcmp(opt.cmd, "run"))
-		usage_error("nothing to run: --readers=0 and --updaters=0");
+		hzb_usage_error("nothing to run: --readers=0 and --updaters=0");
 }
 
 /* ------------------------------------------------------------------ */
@@ -494,8 +422,8 @@ static int run_in_vm(void)
 	char *argv[64], json_txt[4096] = "";
 	const char *outs[4] = { NULL };
 	struct hzb_vm_req req = {
-		.who = "hzbench", .vcpus = opt.vcpus, .mem_mb = opt.mem_mb,
-		.cpu = opt.vm_cpu, .host_cmdline = hzb_cmdline, .guest_argv = argv,
+		.who = "hzbench", .vcpus = opt.vm.vcpus, .mem_mb = opt.vm.mem_mb,
+		.cpu = opt.vm.cpu, .host_cmdline = hzb_cmdline, .guest_argv = argv,
 		.outs = outs, .append_csv = opt.csv, .json = opt.json,
 		.timeout_s = (long)(opt.duration_s * (opt.reps + opt.warmup)) + 240 +
 			     (long)(opt.tasks / 500),
@@ -509,7 +437,7 @@ static int run_in_vm(void)
 	push(argv, &argc, "--variant=%s", opt.variant);
 	push(argv, &argc, "--tasks=%lu", opt.tasks);
 	push(argv, &argc, "--task-kind=%s", opt.task_kind == HZB_TASK_THREAD ? "thread" : "process");
-	push(argv, &argc, "--readers=%d", opt.readers < 0 ? opt.vcpus : opt.readers);
+	push(argv, &argc, "--readers=%d", opt.readers < 0 ? opt.vm.vcpus : opt.readers);
 	push(argv, &argc, "--updaters=%d", opt.updaters);
 	push(argv, &argc, "--duration=%.9gs", opt.duration_s);
 	push(argv, &argc, "--nest=%u", opt.nest);
@@ -548,7 +476,7 @@ static int run_in_vm(void)
 	argv[argc] = NULL;
 
 	say("no /dev/%s here and this host cannot load modules: running in a %d-vCPU qemu guest",
-	    opt.design ? hzb_design_find(opt.design)->device : "hzb_*", opt.vcpus);
+	    opt.design ? hzb_design_find(opt.design)->device : "hzb_*", opt.vm.vcpus);
 	status = hzb_vm_run(&req);
 	for (i = 0; i < argc; i++)
 		free(argv[i]);
@@ -639,9 +567,9 @@ static int want_vm(void)
 	const struct hzb_design *d;
 	char why[512];
 
-	if (opt.vm == VM_FORCE)
+	if (opt.vm.mode == VM_FORCE)
 		return 1;
-	if (opt.vm == VM_NEVER || getenv("HZB_IN_VM") || !strcmp(opt.cmd, "list"))
+	if (opt.vm.mode == VM_NEVER || getenv("HZB_IN_VM") || !strcmp(opt.cmd, "list"))
 		return 0;
 	d = hzb_design_find(opt.design ?: "rcu");
 	if (hzb_dev_exists(d))

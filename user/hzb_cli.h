@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Command-line helpers shared by hzbench and hzbench torture: value
+ * parsers that end in a usage error (exit status 2) and the options that
+ * choose and shape the qemu guest.
+ */
+#ifndef HZB_CLI_H
+#define HZB_CLI_H
+
+#include <getopt.h>
+#include <stdint.h>
+
+
+/* "500ns", "2us", "1.5ms", "3s"; a bare number is in @unit_ns. */
+int hzb_parse_time_ns(const char *s, uint64_t unit_ns, uint64_t *out);
+
+/* Who is complaining, and where the user can read more. */
+struct hzb_cli {
+	const char *who;	/* "hzbench", "hzbench torture" */
+	const char *help;	/* "hzbench --help" */
+};
+extern struct hzb_cli hzb_cli;
+
+void hzb_usage_error(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+/* --NAME=S as a decimal integer in [min, max], else a usage error. */
+unsigned long hzb_parse_ulong(const char *name, const char *s,
+			      unsigned long min, unsigned long max);
+/* --NAME=S as a time (hzb_parse_time_ns) of at most max_ns. */
+uint64_t hzb_parse_time(const char *name, const char *s, uint64_t unit_ns,
+			uint64_t max_ns);
+
+/* --vm, --no-vm, --vcpus=N, --mem=MB, --vm-cpu=MODEL */
+enum hzb_vm_mode { VM_AUTO, VM_FORCE, VM_NEVER };
+struct hzb_vm_opts {
+	enum hzb_vm_mode mode;
+	int vcpus;
+	int mem_mb;
+	const char *cpu;	/* qemu -cpu */
+};
+#define HZB_VM_OPTS_DEFAULT { .mode = VM_AUTO, .vcpus = 2, .mem_mb = 4096, .cpu = "max" }
+
+enum { HZB_OPT_VM = 1000, HZB_OPT_NO_VM, HZB_OPT_VCPUS, HZB_OPT_MEM, HZB_OPT_VM_CPU };
+#define HZB_VM_LONG_OPTIONS						\
+	{ "vm", no_argument, NULL, HZB_OPT_VM },			\
+	{ "no-vm", no_argument, NULL, HZB_OPT_NO_VM },			\
+	{ "vcpus", required_argument, NULL, HZB_OPT_VCPUS },		\
+	{ "mem", required_argument, NULL, HZB_OPT_MEM },		\
+	{ "vm-cpu", required_argument, NULL, HZB_OPT_VM_CPU }
+
+/* Takes getopt's @c when it is one of the VM options: returns 1, else 0. */
+int hzb_vm_option(struct hzb_vm_opts *vm, int c, const char *arg);
+
+#endif
