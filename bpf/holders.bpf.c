@@ -105,26 +105,7 @@ struct {
 	__type(value, struct mig);
 } mig_cur SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, HZB_HOLD_NR_HISTS);
-	__type(key, __u32);
-	__type(value, struct hzb_hist);
-} hists SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct hzb_hold_stats);
-} stats SEC(".maps");
-
-static __always_inline struct hzb_hold_stats *stats_this_cpu(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&stats, &zero);
-}
+HZB_PERCPU_HISTS_AND_STATS(HZB_HOLD_NR_HISTS, struct hzb_hold_stats);
 
 #define STAT_INC(s, f)	__sync_fetch_and_add(&(s)->f, 1)
 

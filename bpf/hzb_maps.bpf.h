@@ -46,6 +46,31 @@ static __always_inline void hzb_update_max(__u64 *p, __u64 v)
 	}
 }
 
+/*
+ * The two per-CPU maps every probe program keeps, and the accessor of
+ * this CPU's stats: "hists", nr histograms (struct hzb_hist), and
+ * "stats", one stats_type.
+ */
+#define HZB_PERCPU_HISTS_AND_STATS(nr, stats_type)				\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);			\
+		__uint(max_entries, nr);					\
+		__type(key, __u32);						\
+		__type(value, struct hzb_hist);					\
+	} hists SEC(".maps");							\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);			\
+		__uint(max_entries, 1);						\
+		__type(key, __u32);						\
+		__type(value, stats_type);					\
+	} stats SEC(".maps");							\
+	static __always_inline stats_type *stats_this_cpu(void)		\
+	{									\
+		__u32 zero = 0;							\
+										\
+		return bpf_map_lookup_elem(&stats, &zero);			\
+	}
+
 /* Record value v in histogram number idx of the per-CPU array map. */
 #define hzb_hist_add(map, idx, v)						\
 	({									\

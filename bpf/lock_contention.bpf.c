@@ -67,26 +67,7 @@ struct {
 	__type(value, struct tp_slot);
 } tp_ts SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, HZB_LOCK_NR_HISTS);
-	__type(key, __u32);
-	__type(value, struct hzb_hist);
-} hists SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct hzb_lock_stats);
-} stats SEC(".maps");
-
-static __always_inline struct hzb_lock_stats *stats_this_cpu(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&stats, &zero);
-}
+HZB_PERCPU_HISTS_AND_STATS(HZB_LOCK_NR_HISTS, struct hzb_lock_stats);
 
 static __always_inline __u64 lock_of(void *arg)
 {

@@ -13,10 +13,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "scan_latency.h"
-
-#ifndef EEXIST
-#define EEXIST	17
-#endif
+#include "hzb_maps.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -65,35 +62,6 @@ static __always_inline void sync_enter(void)
 		*tsp = bpf_ktime_get_ns();
 }
 
-static __always_inline void update_min(__u64 *p, __u64 v)
-{
-	__u64 old;
-	int i;
-
-	/* Only a preempting task on this CPU can race with us. */
-	for (i = 0; i < 8; i++) {
-		old = *p;
-		if (old <= v)
-			return;
-		if (__sync_val_compare_and_swap(p, old, v) == old)
-			return;
-	}
-}
-
-static __always_inline void update_max(__u64 *p, __u64 v)
-{
-	__u64 old;
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		old = *p;
-		if (old >= v)
-			return;
-		if (__sync_val_compare_and_swap(p, old, v) == old)
-			return;
-	}
-}
-
 static __always_inline void sync_exit(void)
 {
 	__u64 now = bpf_ktime_get_ns();
@@ -118,8 +86,8 @@ static __always_inline void sync_exit(void)
 		return;
 	__sync_fetch_and_add(&h->hist[idx], 1);
 	__sync_fetch_and_add(&h->total_ns, delta);
-	update_min(&h->min_ns, delta);
-	update_max(&h->max_ns, delta);
+	hzb_update_min(&h->min_ns, delta);
+	hzb_update_max(&h->max_ns, delta);
 	__sync_fetch_and_add(&h->count, 1);
 }
 

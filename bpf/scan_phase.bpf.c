@@ -41,26 +41,7 @@ struct {
 	__type(value, struct cur);
 } curs SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, HZB_PHASE_NR_HISTS);
-	__type(key, __u32);
-	__type(value, struct hzb_hist);
-} hists SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct hzb_phase_stats);
-} stats SEC(".maps");
-
-static __always_inline struct hzb_phase_stats *stats_this_cpu(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&stats, &zero);
-}
+HZB_PERCPU_HISTS_AND_STATS(HZB_PHASE_NR_HISTS, struct hzb_phase_stats);
 
 static __always_inline struct cur *cur_of(__u64 id)
 {
