@@ -315,74 +315,56 @@ static void parse_args(int argc, char **argv)
 /* In the guest                                                        */
 /* ------------------------------------------------------------------ */
 
-static void gpush(char **argv, int *argc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void gpush(char **argv, int *argc, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	argv[(*argc)++] = s;
-}
-
 static int torture_in_vm(void)
 {
+	struct hzb_argv a = { .n = 0 };
 	struct hzb_vm_req req = {
-		.who = WHO, .vcpus = to.vm.vcpus, .mem_mb = to.vm.mem_mb,
-		.cpu = to.vm.cpu, .host_cmdline = tort_cmdline,
+		.who = WHO, .vm = &to.vm, .host_cmdline = tort_cmdline, .guest_argv = a.v,
 	};
-	char *argv[64];
-	int argc = 0, status, i;
+	int status;
 
-	gpush(argv, &argc, "hzbench");
-	gpush(argv, &argc, "torture");
-	gpush(argv, &argc, "--design=%s", to.design);
-	gpush(argv, &argc, "--variant=%s", to.variant);
-	gpush(argv, &argc, "--duration=%.9gs", to.duration_s);
+	hzb_argv_add(&a, "hzbench");
+	hzb_argv_add(&a, "torture");
+	hzb_argv_add(&a, "--design=%s", to.design);
+	hzb_argv_add(&a, "--variant=%s", to.variant);
+	hzb_argv_add(&a, "--duration=%.9gs", to.duration_s);
 	if (to.readers >= 0)
-		gpush(argv, &argc, "--readers=%d", to.readers);
+		hzb_argv_add(&a, "--readers=%d", to.readers);
 	else
-		gpush(argv, &argc, "--nreaders-per-cpu=%d", to.per_cpu);
-	gpush(argv, &argc, "--writers=%d", to.writers);
+		hzb_argv_add(&a, "--nreaders-per-cpu=%d", to.per_cpu);
+	hzb_argv_add(&a, "--writers=%d", to.writers);
 	if (to.nest)
-		gpush(argv, &argc, "--nest=%u", to.nest);
-	gpush(argv, &argc, "--hold=%" PRIu64 "ns", to.hold_ns);
+		hzb_argv_add(&a, "--nest=%u", to.nest);
+	hzb_argv_add(&a, "--hold=%" PRIu64 "ns", to.hold_ns);
 	if (to.sleep_ns != AUTO)
-		gpush(argv, &argc, "--sleep=%" PRIu64 "ns", to.sleep_ns);
-	gpush(argv, &argc, "--delay=%" PRIu64 "ns", to.delay_ns);
+		hzb_argv_add(&a, "--sleep=%" PRIu64 "ns", to.sleep_ns);
+	hzb_argv_add(&a, "--delay=%" PRIu64 "ns", to.delay_ns);
 	if (to.irq_ns != AUTO)
-		gpush(argv, &argc, "--irq-period=%" PRIu64 "ns", to.irq_ns);
-	gpush(argv, &argc, "--linger=%" PRIu64 "ns", to.linger_ns);
+		hzb_argv_add(&a, "--irq-period=%" PRIu64 "ns", to.irq_ns);
+	hzb_argv_add(&a, "--linger=%" PRIu64 "ns", to.linger_ns);
 	if (!to.preempt)
-		gpush(argv, &argc, "--no-preempt");
-	gpush(argv, &argc, "--writer-interval=%" PRIu64 "ns", to.winterval_ns);
-	gpush(argv, &argc, "--writer-delay=%" PRIu64 "ns", to.wdelay_ns);
-	gpush(argv, &argc, "--batch=%u", to.batch);
-	gpush(argv, &argc, "--tasks=%lu", to.tasks);
-	gpush(argv, &argc, "--stall=%.9gs", to.stall_s);
+		hzb_argv_add(&a, "--no-preempt");
+	hzb_argv_add(&a, "--writer-interval=%" PRIu64 "ns", to.winterval_ns);
+	hzb_argv_add(&a, "--writer-delay=%" PRIu64 "ns", to.wdelay_ns);
+	hzb_argv_add(&a, "--batch=%u", to.batch);
+	hzb_argv_add(&a, "--tasks=%lu", to.tasks);
+	hzb_argv_add(&a, "--stall=%.9gs", to.stall_s);
 	if (to.seed)
-		gpush(argv, &argc, "--seed=%" PRIu32, to.seed);
+		hzb_argv_add(&a, "--seed=%" PRIu32, to.seed);
 	if (to.stop)
-		gpush(argv, &argc, "--stop-on-failure");
+		hzb_argv_add(&a, "--stop-on-failure");
 	if (to.pin)
-		gpush(argv, &argc, "--pin");
-	gpush(argv, &argc, "--reader-nice=%d", to.reader_nice);
+		hzb_argv_add(&a, "--pin");
+	hzb_argv_add(&a, "--reader-nice=%d", to.reader_nice);
 	if (to.quiet)
-		gpush(argv, &argc, "--quiet");
-	argv[argc] = NULL;
+		hzb_argv_add(&a, "--quiet");
 	/* Boot, spawning, the stall allowance and a hung run's grace. */
 	req.timeout_s = (long)(to.duration_s + 2 * to.stall_s) + 180 +
 			(long)(to.tasks / 500);
-	req.guest_argv = argv;
 	tsay("no /dev/%s here and this host cannot load modules: running in a %d-vCPU qemu guest",
 	     hzb_design_find(to.design)->device, to.vm.vcpus);
 	status = hzb_vm_run(&req);
-	for (i = 0; i < argc; i++)
-		free(argv[i]);
+	hzb_argv_free(&a);
 	return status;
 }
 
@@ -390,13 +372,10 @@ static int want_vm(void)
 {
 	char why[512] = "";
 
-	if (to.vm.mode == VM_FORCE)
-		return 1;
-	if (to.vm.mode == VM_NEVER)
+	if (!hzb_vm_wanted(&to.vm, to.design, why, sizeof(why)))
 		return 0;
-	if (!hzb_vm_needed(to.design, why, sizeof(why)))
-		return 0;
-	tsay("%s", why);
+	if (why[0])
+		tsay("%s", why);
 	return 1;
 }
 

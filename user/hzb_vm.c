@@ -31,6 +31,16 @@ int hzb_vm_needed(const char *design, char *why, size_t len)
 	return !hzb_can_load_modules(why, len);
 }
 
+int hzb_vm_wanted(const struct hzb_vm_opts *vm, const char *design, char *why,
+		  size_t len)
+{
+	if (vm->mode == VM_FORCE)
+		return 1;
+	if (vm->mode == VM_NEVER)
+		return 0;
+	return hzb_vm_needed(design, why, len);
+}
+
 /* The sweep's identity of a point, recorded by the run in the guest. */
 static const char * const forwarded_env[] = {
 	"HZB_WORKLOAD", "HZB_WORKLOAD_HASH", "HZB_WORKLOAD_POINT", "HZB_SWEEP_CMDLINE", NULL
@@ -102,25 +112,33 @@ static void mark_failed(const char *path, int status)
 	fclose(f);
 }
 
-static void push(char **argv, size_t *argc, size_t cap, const char *fmt, ...)
+void hzb_argv_add(struct hzb_argv *a, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
 
-	if (*argc + 1 >= cap)
+	if (a->n + 1 >= HZB_ARGV_MAX)
 		abort();
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0)
 		abort();
 	va_end(ap);
-	argv[(*argc)++] = s;
+	a->v[a->n++] = s;
+	a->v[a->n] = NULL;
+}
+
+void hzb_argv_free(struct hzb_argv *a)
+{
+	while (a->n)
+		free(a->v[--a->n]);
+	a->v[0] = NULL;
 }
 
 int hzb_vm_run(const struct hzb_vm_req *req)
 {
 	char tmp[] = "/tmp/hzbench-vm.XXXXXX", from[PATH_MAX];
-	size_t argc = 0, cap, i;
-	char **argv;
+	struct hzb_argv a = { .n = 0 };
+	size_t i;
 	int status;
 	pid_t pid;
 
@@ -133,46 +151,39 @@ int hzb_vm_run(const struct hzb_vm_req *req)
 		fprintf(stderr, "%s: mkdtemp: %s\n", req->who, strerror(errno));
 		return 1;
 	}
-	for (i = 0; req->guest_argv[i]; i++)
-		;
-	cap = i + 48;		/* the runner's own options and the NULL */
-	argv = calloc(cap, sizeof(*argv));
-	if (!argv)
-		return 1;
-	push(argv, &argc, cap, "%s", HZB_VM_RUNNER);
-	push(argv, &argc, cap, "--kernel");
-	push(argv, &argc, cap, "%s", HZB_VM_KERNEL);
-	push(argv, &argc, cap, "--initramfs");
-	push(argv, &argc, cap, "%s", HZB_VM_INITRAMFS);
-	push(argv, &argc, cap, "--vcpus");
-	push(argv, &argc, cap, "%d", req->vcpus);
-	push(argv, &argc, cap, "--mem");
-	push(argv, &argc, cap, "%d", req->mem_mb);
-	push(argv, &argc, cap, "--cpu");
-	push(argv, &argc, cap, "%s", req->cpu);
-	push(argv, &argc, cap, "--out");
-	push(argv, &argc, cap, "%s", tmp);
-	push(argv, &argc, cap, "--timeout");
-	push(argv, &argc, cap, "%ld", req->timeout_s);
-	push(argv, &argc, cap, "--env");
-	push(argv, &argc, cap, "HZB_HOST_CMDLINE=%s", req->host_cmdline ?: "");
+	hzb_argv_add(&a, "%s", HZB_VM_RUNNER);
+	hzb_argv_add(&a, "--kernel");
+	hzb_argv_add(&a, "%s", HZB_VM_KERNEL);
+	hzb_argv_add(&a, "--initramfs");
+	hzb_argv_add(&a, "%s", HZB_VM_INITRAMFS);
+	hzb_argv_add(&a, "--vcpus");
+	hzb_argv_add(&a, "%d", req->vm->vcpus);
+	hzb_argv_add(&a, "--mem");
+	hzb_argv_add(&a, "%d", req->vm->mem_mb);
+	hzb_argv_add(&a, "--cpu");
+	hzb_argv_add(&a, "%s", req->vm->cpu);
+	hzb_argv_add(&a, "--out");
+	hzb_argv_add(&a, "%s", tmp);
+	hzb_argv_add(&a, "--timeout");
+	hzb_argv_add(&a, "%ld", req->timeout_s);
+	hzb_argv_add(&a, "--env");
+	hzb_argv_add(&a, "HZB_HOST_CMDLINE=%s", req->host_cmdline ?: "");
 	for (i = 0; forwarded_env[i]; i++) {
 		if (!getenv(forwarded_env[i]))
 			continue;
-		push(argv, &argc, cap, "--env");
-		push(argv, &argc, cap, "%s=%s", forwarded_env[i], getenv(forwarded_env[i]));
+		hzb_argv_add(&a, "--env");
+		hzb_argv_add(&a, "%s=%s", forwarded_env[i], getenv(forwarded_env[i]));
 	}
-	push(argv, &argc, cap, "--");
+	hzb_argv_add(&a, "--");
 	for (i = 0; req->guest_argv[i]; i++)
-		push(argv, &argc, cap, "%s", req->guest_argv[i]);
-	argv[argc] = NULL;
+		hzb_argv_add(&a, "%s", req->guest_argv[i]);
 
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
 	if (pid == 0) {
-		execv(argv[0], argv);
-		fprintf(stderr, "%s: exec %s: %s\n", req->who, argv[0], strerror(errno));
+		execv(a.v[0], a.v);
+		fprintf(stderr, "%s: exec %s: %s\n", req->who, a.v[0], strerror(errno));
 		_exit(4);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
@@ -203,9 +214,7 @@ int hzb_vm_run(const struct hzb_vm_req *req)
 			status = status ? status : 1;
 		}
 	}
-	for (i = 0; i < argc; i++)
-		free(argv[i]);
-	free(argv);
+	hzb_argv_free(&a);
 	snprintf(from, sizeof(from), "rm -rf '%s'", tmp);
 	if (system(from))
 		fprintf(stderr, "%s: could not remove %s\n", req->who, tmp);

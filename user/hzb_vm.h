@@ -8,11 +8,25 @@
 #ifndef HZB_VM_H
 #define HZB_VM_H
 
+#include <stddef.h>
+
+#include "hzb_cli.h"
+
+/* A command line being built: v[] stays NULL-terminated. */
+#define HZB_ARGV_MAX	128
+struct hzb_argv {
+	char *v[HZB_ARGV_MAX];
+	size_t n;
+};
+
+/* Append one printf-formatted word; aborts past HZB_ARGV_MAX - 1 words. */
+void hzb_argv_add(struct hzb_argv *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void hzb_argv_free(struct hzb_argv *a);
+
 struct hzb_vm_req {
 	const char *who;		/* message prefix, e.g. "hzbench torture" */
-	int vcpus;
-	int mem_mb;
-	const char *cpu;		/* qemu -cpu */
+	const struct hzb_vm_opts *vm;	/* vCPUs, memory, qemu -cpu */
 	long timeout_s;
 	const char *host_cmdline;	/* exported as HZB_HOST_CMDLINE */
 	char **guest_argv;		/* NULL-terminated, runs in /results */
@@ -38,6 +52,9 @@ int hzb_vm_run(const struct hzb_vm_req *req);
 
 /* Does this host need the guest to reach @device?  @why gets the reason. */
 int hzb_vm_needed(const char *design, char *why, size_t len);
+/* The same, after --vm (yes) and --no-vm (no). */
+int hzb_vm_wanted(const struct hzb_vm_opts *vm, const char *design, char *why,
+		  size_t len);
 
 /* The last path component. */
 const char *hzb_base_name(const char *path);

@@ -403,63 +403,50 @@ static void parse_args(int argc, char **argv)
 /* Running in the guest                                                */
 /* ------------------------------------------------------------------ */
 
-static void push(char **argv, int *argc, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	argv[(*argc)++] = s;
-}
-
-/* Re-run this command in the guest; returns the exit status. */
 /* Re-run this command in the guest; returns the exit status. */
 static int run_in_vm(void)
 {
-	char *argv[64], json_txt[4096] = "";
+	struct hzb_argv a = { .n = 0 };
+	char json_txt[4096] = "";
 	const char *outs[4] = { NULL };
 	struct hzb_vm_req req = {
-		.who = "hzbench", .vcpus = opt.vm.vcpus, .mem_mb = opt.vm.mem_mb,
-		.cpu = opt.vm.cpu, .host_cmdline = hzb_cmdline, .guest_argv = argv,
+		.who = "hzbench", .vm = &opt.vm, .host_cmdline = hzb_cmdline, .guest_argv = a.v,
 		.outs = outs, .append_csv = opt.csv, .json = opt.json,
 		.timeout_s = (long)(opt.duration_s * (opt.reps + opt.warmup)) + 240 +
 			     (long)(opt.tasks / 500),
 	};
-	int argc = 0, nouts = 0, status, i;
+	int nouts = 0, status;
 
-	push(argv, &argc, "hzbench");
-	push(argv, &argc, "%s", opt.cmd);
+	hzb_argv_add(&a, "hzbench");
+	hzb_argv_add(&a, "%s", opt.cmd);
 	if (opt.design)
-		push(argv, &argc, "--design=%s", opt.design);
-	push(argv, &argc, "--variant=%s", opt.variant);
-	push(argv, &argc, "--tasks=%lu", opt.tasks);
-	push(argv, &argc, "--task-kind=%s", opt.task_kind == HZB_TASK_THREAD ? "thread" : "process");
-	push(argv, &argc, "--readers=%d", opt.readers < 0 ? opt.vm.vcpus : opt.readers);
-	push(argv, &argc, "--updaters=%d", opt.updaters);
-	push(argv, &argc, "--duration=%.9gs", opt.duration_s);
-	push(argv, &argc, "--nest=%u", opt.nest);
-	push(argv, &argc, "--hold=%" PRIu64 "ns", opt.hold_ns);
-	push(argv, &argc, "--preempt=%s", hzb_preempt_names[opt.preempt]);
-	push(argv, &argc, "--sleep=%uus", opt.sleep_us);
-	push(argv, &argc, "--update-interval=%" PRIu64 "ns", opt.interval_ns);
-	push(argv, &argc, "--batch=%u", opt.batch);
-	push(argv, &argc, "--reps=%u", opt.reps);
-	push(argv, &argc, "--warmup=%u", opt.warmup);
+		hzb_argv_add(&a, "--design=%s", opt.design);
+	hzb_argv_add(&a, "--variant=%s", opt.variant);
+	hzb_argv_add(&a, "--tasks=%lu", opt.tasks);
+	hzb_argv_add(&a, "--task-kind=%s", opt.task_kind == HZB_TASK_THREAD ? "thread" : "process");
+	hzb_argv_add(&a, "--readers=%d", opt.readers < 0 ? opt.vm.vcpus : opt.readers);
+	hzb_argv_add(&a, "--updaters=%d", opt.updaters);
+	hzb_argv_add(&a, "--duration=%.9gs", opt.duration_s);
+	hzb_argv_add(&a, "--nest=%u", opt.nest);
+	hzb_argv_add(&a, "--hold=%" PRIu64 "ns", opt.hold_ns);
+	hzb_argv_add(&a, "--preempt=%s", hzb_preempt_names[opt.preempt]);
+	hzb_argv_add(&a, "--sleep=%uus", opt.sleep_us);
+	hzb_argv_add(&a, "--update-interval=%" PRIu64 "ns", opt.interval_ns);
+	hzb_argv_add(&a, "--batch=%u", opt.batch);
+	hzb_argv_add(&a, "--reps=%u", opt.reps);
+	hzb_argv_add(&a, "--warmup=%u", opt.warmup);
 	if (opt.pin)
-		push(argv, &argc, "--pin");
+		hzb_argv_add(&a, "--pin");
 	if (!opt.bpf)
-		push(argv, &argc, "--no-bpf");
+		hzb_argv_add(&a, "--no-bpf");
 	if (!opt.floors)
-		push(argv, &argc, "--no-floors");
-	push(argv, &argc, "--probe-effect=%.9gs", opt.probe_effect_s);
-	push(argv, &argc, "--bpf=%s", opt.bpf_probes);
+		hzb_argv_add(&a, "--no-floors");
+	hzb_argv_add(&a, "--probe-effect=%.9gs", opt.probe_effect_s);
+	hzb_argv_add(&a, "--bpf=%s", opt.bpf_probes);
 	if (opt.quiet)
-		push(argv, &argc, "--quiet");
+		hzb_argv_add(&a, "--quiet");
 	if (opt.json) {
-		push(argv, &argc, "--json=%s", hzb_base_name(opt.json));
+		hzb_argv_add(&a, "--json=%s", hzb_base_name(opt.json));
 		outs[nouts++] = opt.json;
 		if (!opt.text) {
 			/* The text block the guest writes beside the JSON. */
@@ -468,18 +455,15 @@ static int run_in_vm(void)
 		}
 	}
 	if (opt.csv)
-		push(argv, &argc, "--csv=%s", hzb_base_name(opt.csv));
+		hzb_argv_add(&a, "--csv=%s", hzb_base_name(opt.csv));
 	if (opt.text) {
-		push(argv, &argc, "--text=%s", hzb_base_name(opt.text));
+		hzb_argv_add(&a, "--text=%s", hzb_base_name(opt.text));
 		outs[nouts++] = opt.text;
 	}
-	argv[argc] = NULL;
-
 	say("no /dev/%s here and this host cannot load modules: running in a %d-vCPU qemu guest",
 	    opt.design ? hzb_design_find(opt.design)->device : "hzb_*", opt.vm.vcpus);
 	status = hzb_vm_run(&req);
-	for (i = 0; i < argc; i++)
-		free(argv[i]);
+	hzb_argv_free(&a);
 	return status;
 }
 
@@ -564,19 +548,14 @@ static int cmd_list(void)
 /* Does this command need the guest? */
 static int want_vm(void)
 {
-	const struct hzb_design *d;
-	char why[512];
+	char why[512] = "";
 
-	if (opt.vm.mode == VM_FORCE)
-		return 1;
-	if (opt.vm.mode == VM_NEVER || getenv("HZB_IN_VM") || !strcmp(opt.cmd, "list"))
+	if (opt.vm.mode != VM_FORCE && !strcmp(opt.cmd, "list"))
 		return 0;
-	d = hzb_design_find(opt.design ?: "rcu");
-	if (hzb_dev_exists(d))
+	if (!hzb_vm_wanted(&opt.vm, opt.design ?: "rcu", why, sizeof(why)))
 		return 0;
-	if (hzb_can_load_modules(why, sizeof(why)))
-		return 0;
-	say("%s", why);
+	if (why[0])
+		say("%s", why);
 	return 1;
 }
 
