@@ -151,6 +151,8 @@ void percpu_hazptr_release_foreign(struct hzb_ctx *ctx);
 void percpu_hazptr_synchronize(void *addr);
 /* Never called from the fast path; declared here for the record. */
 unsigned long percpu_hazptr_lock_overflow(struct percpu_hazptr_overflow *ovf);
+unsigned long
+percpu_hazptr_lock_overflow_contended(struct percpu_hazptr_overflow *ovf);
 void percpu_hazptr_chain_backup(struct hzb_ctx *ctx, void *addr);
 void percpu_hazptr_unchain_backup(struct hzb_ctx *ctx);
 void percpu_hazptr_migrate(struct hlist_head *ctxs);

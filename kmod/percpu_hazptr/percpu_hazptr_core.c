@@ -167,24 +167,34 @@ static unsigned int percpu_hazptr_skip;
  * the lock while it is held, and the critical sections stay short (one
  * list operation, or one item of a scan).
  *
- * A separate function with trylock-first accounting, so that BPF and the
+ * Separate functions with trylock-first accounting, so that BPF and the
  * counters see every acquisition, the contended ones and their wait
- * (measured on ktime, the clock that agrees with the rest of the run).
+ * (measured on ktime, the clock that agrees with the rest of the run):
+ * BPF times the wrapper and, apart, the contended path alone.
  */
-noinline unsigned long percpu_hazptr_lock_overflow(struct percpu_hazptr_overflow *ovf)
+noinline unsigned long
+percpu_hazptr_lock_overflow_contended(struct percpu_hazptr_overflow *ovf)
 	__acquires(&ovf->lock)
 {
 	unsigned long flags;
 	u64 t0;
 
-	hzb_count(HZB_CNT_LOCK_ACQUIRES);
-	if (raw_spin_trylock_irqsave(&ovf->lock, flags))
-		return flags;
 	hzb_count(HZB_CNT_LOCK_CONTENDED);
 	t0 = ktime_get_ns();
 	raw_spin_lock_irqsave(&ovf->lock, flags);
 	hzb_count_add(HZB_CNT_LOCK_WAIT_NS, ktime_get_ns() - t0);
 	return flags;
+}
+
+noinline unsigned long percpu_hazptr_lock_overflow(struct percpu_hazptr_overflow *ovf)
+	__acquires(&ovf->lock)
+{
+	unsigned long flags;
+
+	hzb_count(HZB_CNT_LOCK_ACQUIRES);
+	if (raw_spin_trylock_irqsave(&ovf->lock, flags))
+		return flags;
+	return percpu_hazptr_lock_overflow_contended(ovf);
 }
 
 static void percpu_hazptr_unlock_overflow(struct percpu_hazptr_overflow *ovf,

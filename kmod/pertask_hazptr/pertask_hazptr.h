@@ -151,6 +151,9 @@ void *pertask_hazptr_acquire_slow(struct hzb_ctx *ctx, void * const *addr_p,
 				  void *ptr);
 void pertask_hazptr_release_slow(struct hzb_ctx *ctx);
 void pertask_hazptr_synchronize(void *ptr);
+/* The overflow-list lock, out of line for BPF; never on the fast path. */
+void pertask_hazptr_lock(raw_spinlock_t *lock);
+void pertask_hazptr_lock_contended(raw_spinlock_t *lock);
 void pertask_hazptr_synchronize_batch(void **ptrs, unsigned int n);
 
 /*

@@ -239,18 +239,28 @@ module_param_cb(retire_backlog_max, &pertask_hazptr_ulong_ops,
 		&pertask_hazptr_backlog_max, 0444);
 MODULE_PARM_DESC(retire_backlog_max, "High-water mark of retire_backlog (read-only)");
 
-/* Time-stamped lock, for the LOCK_* counters (overflow-list locks). */
-static void pertask_hazptr_lock(raw_spinlock_t *lock)
+/*
+ * Time-stamped lock, for the LOCK_* counters (overflow-list locks); out of
+ * line, so that BPF can time the wrapper and, apart, the contended path.
+ */
+noinline void pertask_hazptr_lock_contended(raw_spinlock_t *lock)
+	__acquires(lock)
 {
 	u64 t0;
 
-	hzb_count(HZB_CNT_LOCK_ACQUIRES);
-	if (likely(raw_spin_trylock(lock)))
-		return;
 	hzb_count(HZB_CNT_LOCK_CONTENDED);
 	t0 = ktime_get_ns();
 	raw_spin_lock(lock);
 	hzb_count_add(HZB_CNT_LOCK_WAIT_NS, ktime_get_ns() - t0);
+}
+
+noinline void pertask_hazptr_lock(raw_spinlock_t *lock)
+	__acquires(lock)
+{
+	hzb_count(HZB_CNT_LOCK_ACQUIRES);
+	if (likely(raw_spin_trylock(lock)))
+		return;
+	pertask_hazptr_lock_contended(lock);
 }
 
 /* ------------------------------------------------------------------ */
