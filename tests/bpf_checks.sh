@@ -99,8 +99,9 @@ for name, p in sorted(probes.items()):
           (": " + p['error']) if p.get('error') else ""))
     if name in figures and st == 'attached':
         check(figures[name] in p, "%s probe has figures" % name)
-    if p.get('missing_hooks'):
-        print("--   %s probe: module lacks %s" % (name, p['missing_hooks']))
+    # Both hazard-pointer modules provide every hook the probes look for.
+    check(not p.get('missing_hooks'), "%s probe: the module has every hook%s" %
+          (name, (" (lacks %s)" % p['missing_hooks']) if p.get('missing_hooks') else ""))
 for c in b.get('checks', []):
     what = "check %-32s bpf %.0f module %.0f (%s%s) [%s]" % (
         c['name'], c['bpf'], c['module'], c['rule'],

@@ -149,6 +149,12 @@ void *percpu_hazptr_acquire_null(struct hzb_ctx *ctx,
 void percpu_hazptr_release_backup(struct hzb_ctx *ctx);
 void percpu_hazptr_release_foreign(struct hzb_ctx *ctx);
 void percpu_hazptr_synchronize(void *addr);
+/* The scan's two phases, out of line so that BPF can time each. */
+struct percpu_hazptr_scan;
+void percpu_hazptr_scan_slots(struct percpu_hazptr_cpu *pc, unsigned int n,
+			      struct percpu_hazptr_scan *scan);
+void percpu_hazptr_scan_list(struct percpu_hazptr_overflow *ovf,
+			     struct percpu_hazptr_scan *scan);
 /* Never called from the fast path; declared here for the record. */
 unsigned long percpu_hazptr_lock_overflow(struct percpu_hazptr_overflow *ovf);
 unsigned long

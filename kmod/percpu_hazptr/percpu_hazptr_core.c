@@ -432,6 +432,16 @@ static bool percpu_hazptr_cpu_skippable(struct percpu_hazptr_cpu *pc)
 	return false;
 }
 
+/* One CPU's per-CPU slots, each waited on until it lets go of the address. */
+noinline void percpu_hazptr_scan_slots(struct percpu_hazptr_cpu *pc, unsigned int n,
+				       struct percpu_hazptr_scan *scan)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		percpu_hazptr_wait_slot(&pc->slots[i], scan);
+}
+
 /*
  * Walk one overflow list piecewise (v4): the lock is never held across
  * more than one item or one poll, bounding the interrupts-off time that
@@ -439,8 +449,8 @@ static bool percpu_hazptr_cpu_skippable(struct percpu_hazptr_cpu *pc)
  * lock was dropped bumps the generation and restarts the walk from the
  * head; the cursor is only trusted while the generation is unchanged.
  */
-static void percpu_hazptr_scan_list(struct percpu_hazptr_overflow *ovf,
-				    struct percpu_hazptr_scan *scan)
+noinline void percpu_hazptr_scan_list(struct percpu_hazptr_overflow *ovf,
+				      struct percpu_hazptr_scan *scan)
 {
 	struct hzb_ctx *ctx;
 	unsigned long flags;
@@ -532,7 +542,7 @@ noinline void percpu_hazptr_synchronize(void *addr)
 {
 	struct percpu_hazptr_scan scan = { .addr = addr };
 	struct percpu_hazptr_cpu *pc;
-	unsigned int i, n;
+	unsigned int n;
 	int cpu;
 
 	might_sleep();
@@ -551,8 +561,7 @@ noinline void percpu_hazptr_synchronize(void *addr)
 			scan.cpus_skipped++;
 			hzb_count(HZB_CNT_CPUS_SKIPPED);
 		} else {
-			for (i = 0; i < n; i++)
-				percpu_hazptr_wait_slot(&pc->slots[i], &scan);
+			percpu_hazptr_scan_slots(pc, n, &scan);
 		}
 		/* After the slots: migration fills the backup first. */
 		percpu_hazptr_scan_lists(cpu, &scan);
