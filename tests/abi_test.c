@@ -178,6 +178,18 @@ static void test_device(const char *path)
 	cal.op = HZB_CAL_SMP_MB;
 	cal.samples = (uintptr_t)unmapped;
 	expect("calibrate samples unmapped", ioctl(fd, HZB_IOC_CALIBRATE, &cal), EFAULT);
+	cal.op = HZB_CAL_DESIGN_LOOP;
+	cal.loops = 1000;
+	cal.samples = (uintptr_t)samples;
+	samples[0] = samples[1] = 0;
+	expect("calibrate design loop", ioctl(fd, HZB_IOC_CALIBRATE, &cal), 0);
+	if (!samples[0] || !samples[1]) {
+		printf("abi: FAIL %s calibrate design loop returned no time\n", path);
+		failures++;
+	}
+	cal.samples = (uintptr_t)unmapped;
+	expect("calibrate design loop unmapped", ioctl(fd, HZB_IOC_CALIBRATE, &cal), EFAULT);
+	cal.loops = 1;
 
 	memset(&v, 0, sizeof(v));
 	v.size = sizeof(v);

@@ -420,6 +420,12 @@ void hzb_write_text(FILE *f, const struct hzb_point *p)
 	fprintf(f, "Reader acquire+release: %.2f ns/op, %" PRIu64 " acquires, %" PRIu64
 		" violations\n", hzb_ns_per_acquire(&p->rsum), (uint64_t)p->rsum.acquires,
 		(uint64_t)p->rsum.violations);
+	if (p->floors_done && !isnan(floor_p50(HZB_CAL_DESIGN_LOOP)) &&
+	    floor_p50(HZB_CAL_SLOT_LOOP) > 0)
+		fprintf(f, "Design loop acquire+release: %.2f ns/op, %.2fx the slot-loop floor"
+			" (%.2f ns/op, same run)\n", floor_p50(HZB_CAL_DESIGN_LOOP),
+			floor_p50(HZB_CAL_DESIGN_LOOP) / floor_p50(HZB_CAL_SLOT_LOOP),
+			floor_p50(HZB_CAL_SLOT_LOOP));
 	if (p->bpf_attached)
 		fprintf(f, "BPF (%s) synchronize calls: %" PRIu64 " (%" PRIu64
 			" timed), 50th percentile %.3f microseconds\n", p->bpf.mech,

@@ -165,13 +165,15 @@ enum hzb_cal_op {
 	HZB_CAL_SMP_MB,		/* smp_mb() */
 	HZB_CAL_SYNC_RCU,	/* synchronize_rcu() */
 	HZB_CAL_SYNC_RCU_EXP,	/* synchronize_rcu_expedited() */
+	HZB_CAL_DESIGN_LOOP,	/* the design's acquire + release, slot loop's shape */
 	HZB_CAL_NR_OPS
 };
 
 /*
  * Take samples_cap samples of op; each sample times loops back-to-back
  * executions (loops is 1 for the walk and the RCU ops) and is written to
- * the user array at samples, in ns.
+ * the user array at samples, in ns.  HZB_CAL_DESIGN_LOOP runs as a
+ * reader run does (the design's per-task setup around it).
  */
 struct hzb_calibrate {
 	__u32 size;

@@ -604,6 +604,24 @@ static noinline void hzb_cal_slot_loop(u64 loops)
 	}
 }
 
+/*
+ * The design's acquire and release in the slot loop's shape: what the
+ * design adds to the bare handshake, without the reader loop's counting.
+ */
+static noinline void hzb_cal_design_loop(u64 loops)
+{
+	struct hzb_ctx ctx;
+	struct hzb_obj *obj;
+
+	memset(&ctx, 0, sizeof(ctx));
+	while (loops--) {
+		obj = hzb_acquire(&ctx, &hzb_shared);
+		if (obj && READ_ONCE(obj->magic) != HZB_OBJ_LIVE)
+			hzb_count(HZB_CNT_VIOLATIONS);
+		hzb_release(&ctx, obj);
+	}
+}
+
 static noinline void hzb_cal_smp_mb(u64 loops)
 {
 	while (loops--) {
@@ -630,6 +648,37 @@ static noinline u64 hzb_cal_task_walk(void)
 	return tasks;
 }
 
+/* HZB_CAL_DESIGN_LOOP: timed like the others, set up like a reader run. */
+static long hzb_calibrate_design(struct hzb_calibrate *c, u64 __user *samples)
+{
+	long ret;
+	u64 t0, ns;
+	u32 i;
+
+	hzb_run_begin();
+	ret = hzb_design_reader_enter();
+	if (ret)
+		goto out;
+	for (i = 0; i < c->samples_cap; i++) {
+		t0 = ktime_get_ns();
+		hzb_cal_design_loop(c->loops);
+		ns = ktime_get_ns() - t0;
+		if (put_user(ns, samples + i)) {
+			ret = -EFAULT;
+			break;
+		}
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	hzb_design_reader_exit();
+out:
+	hzb_run_end();
+	return ret;
+}
+
 static long hzb_calibrate(struct hzb_calibrate *c)
 {
 	u64 __user *samples = u64_to_user_ptr(c->samples);
@@ -644,8 +693,10 @@ static long hzb_calibrate(struct hzb_calibrate *c)
 	if (memchr_inv(c->reserved, 0, sizeof(c->reserved)))
 		return -EINVAL;
 	if (c->op != HZB_CAL_SLOT_LOOP && c->op != HZB_CAL_SMP_MB &&
-	    c->loops != 1)
+	    c->op != HZB_CAL_DESIGN_LOOP && c->loops != 1)
 		return -EINVAL;
+	if (c->op == HZB_CAL_DESIGN_LOOP)
+		return hzb_calibrate_design(c, samples);
 
 	for (i = 0; i < c->samples_cap; i++) {
 		t0 = ktime_get_ns();
