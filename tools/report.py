@@ -186,7 +186,8 @@ def no_data(ctx, what, fix):
 def sec_provenance(ctx):
     res = ctx.res
     rows = []
-    for w in hr.WORKLOADS:
+    repeats = sorted(d for d in res.sweeps if re.fullmatch(r'repeat-\d+', d))
+    for w in hr.WORKLOADS + repeats:
         pts = res.points(w, ok_only=False)
         if not pts:
             rows.append((w, '—', '0', '—', '—', '—', '—'))
@@ -211,7 +212,7 @@ def sec_provenance(ctx):
         out.append('Unreadable result files, left out: ' +
                    ', '.join('`%s/%s` (%s)' % (ctx.root, p, why) for p, why in res.bad) + '.')
     out.append('Commands that regenerate the result files, then this report and the plots:\n\n'
-               '```sh\n' + '\n'.join(ctx.command(w) for w in hr.WORKLOADS) +
+               '```sh\n' + '\n'.join(ctx.command(w) for w in hr.WORKLOADS + repeats) +
                '\ntools/report.py --results %s\nplots/plot.sh %s plots/out\n```' %
                (ctx.root, ctx.root))
     return '\n\n'.join(out)
@@ -620,6 +621,45 @@ def sec_validity(ctx):
     return '\n'.join(lines)
 
 
+def sec_repeat(ctx):
+    """Do the headline ratios repeat?  Three identical sweeps of repeat.ini."""
+    dirs = sorted((d for d in ctx.res.sweeps if re.fullmatch(r'repeat-\d+', d)),
+                  key=lambda d: int(d.split('-')[1]))
+    cmds = ['build/user/hzbench --workload=workloads/repeat.ini --design=all '
+            '--out=%s/repeat-%d' % (ctx.root, i) for i in (1, 2, 3)]
+    fix = 'Regenerate:\n\n```sh\n' + '\n'.join(cmds) + '\n```'
+    if len(dirs) < 2:
+        return no_data(ctx, 'fewer than two repeat-N sweeps', fix)
+    by = {d: [p for p in ctx.res.sweeps[d] if p.ok] for d in dirs}
+    tasks = sorted({p.cfg('tasks') for d in dirs for p in by[d]})
+    rows, worst = [], 0.0
+    for t in tasks:
+        cells, rs = [], []
+        for d in dirs:
+            pc = [p for p in defaults(by[d], 'percpu') if p.cfg('tasks') == t]
+            pt = [p for p in defaults(by[d], 'pertask') if p.cfg('tasks') == t]
+            r = hr.ratio(pt[0].summary('sync_p50_ns'), pc[0].summary('sync_p50_ns')) \
+                if pc and pt else (math.nan,) * 3
+            cells.append(ratio_cell(r))
+            if not math.isnan(r[0]):
+                rs.append(r[0])
+        if len(rs) >= 2:
+            mean = sum(rs) / len(rs)
+            spread = (max(rs) - min(rs)) / mean * 100
+            worst = max(worst, spread)
+            tail = [num(mean) + ' x', '%s%%' % num(spread), 'yes' if spread <= 10 else 'no']
+        else:
+            tail = ['n/a', 'n/a', 'n/a']
+        rows.append([t] + cells + tail)
+    head = ['tasks'] + ['pertask ÷ percpu sync p50, %s' % d for d in dirs] + \
+        ['mean', 'spread (max-min)/mean', 'within 10%']
+    revs = sorted({p.j.get('tool', {}).get('git_rev', '?') for d in dirs for p in by[d]})
+    note = ('%d sweeps of the same workload, one guest boot per point, at hzbench %s; '
+            'the largest spread of a ratio across them is %s%%.' %
+            (len(dirs), ', '.join(revs), num(worst)))
+    return '\n\n'.join([table(head, rows), note, fix])
+
+
 SECTIONS = {
     'provenance': sec_provenance,
     'plots': sec_plots,
@@ -632,6 +672,7 @@ SECTIONS = {
     'rcu': sec_rcu,
     'memory': sec_memory,
     'validity': sec_validity,
+    'repeat': sec_repeat,
 }
 
 
