@@ -5,7 +5,7 @@
 # linux-source-6.12 package: defconfig + kvm_guest.config, plus what the
 # modules, the torture tests and the BPF programs need.  About 53 minutes
 # on 2 cores (DESIGN.md); run it once per machine.  tests/torture_debug.sh
-# (meson test --suite debug) uses the result when it exists.
+# (meson test --setup=full --suite debug) uses the result when it exists.
 set -euo pipefail
 
 me=${0##*/}
