@@ -9,7 +9,7 @@ set -eu
 src=$1 build=$2 secs=${3:-60}
 kdir_env=${HZB_DEBUG_KERNEL_DIR:-/var/tmp/hzbench-debug-kernel}/hzb-debug.env
 if [ ! -r "$kdir_env" ]; then
-	echo "torture-debug: no debug kernel ($kdir_env): build it with vm/build-debug-kernel.sh (about 53 min on 2 cores)"
+	echo "torture-debug: no debug kernel ($kdir_env): build it with vm/build-debug-kernel.sh (52 min on 2 cores)"
 	exit 77
 fi
 # shellcheck disable=SC1090 # written by vm/build-debug-kernel.sh

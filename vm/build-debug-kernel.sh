@@ -3,7 +3,7 @@
 #
 # Build the lockdep + KASAN debug kernel for the hzbench VM from Debian's
 # linux-source-6.12 package: defconfig + kvm_guest.config, plus what the
-# modules, the torture tests and the BPF programs need.  About 53 minutes
+# modules, the torture tests and the BPF programs need.  About 52 minutes
 # on 2 cores (DESIGN.md); run it once per machine.  tests/torture_debug.sh
 # (meson test --setup=full --suite debug) uses the result when it exists.
 set -euo pipefail
@@ -116,7 +116,7 @@ done
 echo "$me: .config ok ($(grep -c '=y' .config) options built in)"
 [ -z "$config_only" ] || exit 0
 
-echo "$me: building with -j$jobs (about 53 minutes on 2 cores); log in $tree/hzb-build.log"
+echo "$me: building with -j$jobs (about 52 minutes on 2 cores); log in $tree/hzb-build.log"
 if ! make -j"$jobs" bzImage modules > hzb-build.log 2>&1; then
 	tail -n 40 hzb-build.log >&2
 	die "kernel build failed; see $tree/hzb-build.log"
