@@ -648,40 +648,10 @@ static noinline u64 hzb_cal_task_walk(void)
 	return tasks;
 }
 
-/* HZB_CAL_DESIGN_LOOP: timed like the others, set up like a reader run. */
-static long hzb_calibrate_design(struct hzb_calibrate *c, u64 __user *samples)
-{
-	long ret;
-	u64 t0, ns;
-	u32 i;
-
-	hzb_run_begin();
-	ret = hzb_design_reader_enter();
-	if (ret)
-		goto out;
-	for (i = 0; i < c->samples_cap; i++) {
-		t0 = ktime_get_ns();
-		hzb_cal_design_loop(c->loops);
-		ns = ktime_get_ns() - t0;
-		if (put_user(ns, samples + i)) {
-			ret = -EFAULT;
-			break;
-		}
-		if (signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
-		cond_resched();
-	}
-	hzb_design_reader_exit();
-out:
-	hzb_run_end();
-	return ret;
-}
-
 static long hzb_calibrate(struct hzb_calibrate *c)
 {
 	u64 __user *samples = u64_to_user_ptr(c->samples);
+	long ret = 0;
 	u64 t0, ns;
 	u32 i;
 
@@ -695,8 +665,15 @@ static long hzb_calibrate(struct hzb_calibrate *c)
 	if (c->op != HZB_CAL_SLOT_LOOP && c->op != HZB_CAL_SMP_MB &&
 	    c->op != HZB_CAL_DESIGN_LOOP && c->loops != 1)
 		return -EINVAL;
-	if (c->op == HZB_CAL_DESIGN_LOOP)
-		return hzb_calibrate_design(c, samples);
+	/* The design loop is timed like the others, set up like a reader run. */
+	if (c->op == HZB_CAL_DESIGN_LOOP) {
+		hzb_run_begin();
+		ret = hzb_design_reader_enter();
+		if (ret) {
+			hzb_run_end();
+			return ret;
+		}
+	}
 
 	for (i = 0; i < c->samples_cap; i++) {
 		t0 = ktime_get_ns();
@@ -716,15 +693,26 @@ static long hzb_calibrate(struct hzb_calibrate *c)
 		case HZB_CAL_SYNC_RCU_EXP:
 			synchronize_rcu_expedited();
 			break;
+		case HZB_CAL_DESIGN_LOOP:
+			hzb_cal_design_loop(c->loops);
+			break;
 		}
 		ns = ktime_get_ns() - t0;
-		if (put_user(ns, samples + i))
-			return -EFAULT;
-		if (signal_pending(current))
-			return -EINTR;
+		if (put_user(ns, samples + i)) {
+			ret = -EFAULT;
+			break;
+		}
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
 		cond_resched();
 	}
-	return 0;
+	if (c->op == HZB_CAL_DESIGN_LOOP) {
+		hzb_design_reader_exit();
+		hzb_run_end();
+	}
+	return ret;
 }
 
 /* ------------------------------------------------------------------ */
