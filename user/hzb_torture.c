@@ -20,7 +20,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -108,12 +107,6 @@ static void tsay(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
-}
-
-/* SIGUSR1 only interrupts a reader's ioctl; nothing to do here. */
-static void on_stop_signal(int sig)
-{
-	(void)sig;
 }
 
 static void usage(void)
@@ -542,8 +535,7 @@ static int cmd_torture(void)
 	struct hzb_info info;
 	struct tally t = { 0 };
 	int fd, ret, i, k, ncpu, nr, all_done, hung = 0, stalls = 0;
-	int failed = 0, errors = 0, stall_shown = 0, stopping = 0, late = 0;
-	struct sigaction sa = { .sa_handler = on_stop_signal };
+	int failed = 0, errors = 0, stall_shown = 0;
 	uint32_t seed = to.seed;
 	unsigned int flags = 0, nest;
 
@@ -652,9 +644,6 @@ static int cmd_torture(void)
 		};
 	}
 
-	/* No SA_RESTART: the signal ends a reader's ioctl with EINTR. */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
 	read_cnt(fd, base);
 	pthread_barrier_init(&start_barrier, NULL, (unsigned int)(nr + to.writers + 1));
 	for (i = 0; i < nr; i++)
@@ -685,18 +674,6 @@ static int cmd_torture(void)
 		if (first_seen < 0 && cnt[HZB_CNT_VIOLATIONS] > base[HZB_CNT_VIOLATIONS]) {
 			first_seen = now - t0;
 			tsay("!!! first violation seen after %.1f s", first_seen);
-		}
-		/*
-		 * The module ends every run of the test at the first violation,
-		 * but a reader that enters its ioctl after all the others ended
-		 * starts a new session there and would run its whole duration:
-		 * interrupt the readers still out, until they are back.
-		 */
-		if (to.stop && first_seen >= 0) {
-			stopping = 1;
-			for (i = 0; i < nr; i++)
-				if (!atomic_load(&rd[i].done))
-					pthread_kill(rd[i].th, SIGUSR1);
 		}
 		if (cnt[HZB_CNT_RETIRED] != last_retired) {
 			last_retired = cnt[HZB_CNT_RETIRED];
@@ -740,10 +717,6 @@ static int cmd_torture(void)
 		if (!atomic_load(&rd[i].done))
 			continue;
 		pthread_join(rd[i].th, NULL);
-		if (rd[i].err == EINTR && stopping) {
-			late++;
-			continue;
-		}
 		if (rd[i].err) {
 			printf("%s-torture: reader %d: %s\n", d->name, i, strerror(rd[i].err));
 			errors++;
@@ -793,9 +766,6 @@ static int cmd_torture(void)
 		}
 	}
 	read_cnt(fd, cnt);
-	if (late)
-		printf("%s-torture: %d readers stopped by signal after the first violation "
-		       "(not counted)\n", d->name, late);
 
 	print_pipe("Reader Pipe", t.pipe);
 	print_pipe("Reader irq Pipe", t.irq_pipe);

@@ -40,30 +40,25 @@
 #include <linux/random.h>
 
 /*
- * A torture session: from the first torture run starting to the last one
- * ending.  hzb_torture_fail_ns is when a reader of this session last saw
- * a violation (0: none yet), and ends every run of the session that asked
- * to stop at the first one (HZB_TORT_STOP, HZB_TORTW_STOP), including runs
- * that start after it: a late reader thread of the same test.
+ * A torture test is one process (hzbench torture and its threads): its
+ * runs that asked to stop at the first violation (HZB_TORT_STOP,
+ * HZB_TORTW_STOP) stop at the first one any run of the same test saw,
+ * including runs that start after it, a late reader thread.  The test is
+ * named by its thread group leader's start time, which no later process
+ * shares; hzb_torture_fail_test is the test of the latest violation (0:
+ * none yet).
  */
-static atomic_t hzb_torture_runs = ATOMIC_INIT(0);
-static u64 hzb_torture_fail_ns;
+static u64 hzb_torture_fail_test;
 
-static void hzb_torture_begin(void)
+static u64 hzb_torture_test(void)
 {
-	if (atomic_inc_return(&hzb_torture_runs) == 1)
-		WRITE_ONCE(hzb_torture_fail_ns, 0);
+	return current->group_leader->start_time | 1;
 }
 
-static void hzb_torture_end(void)
+/* Does a run of @test stop for a violation? */
+static bool hzb_torture_stopped(bool stop, u64 test)
 {
-	atomic_dec(&hzb_torture_runs);
-}
-
-/* Does the run stop for a violation of its session? */
-static bool hzb_torture_stopped(bool stop)
-{
-	return stop && READ_ONCE(hzb_torture_fail_ns);
+	return stop && READ_ONCE(hzb_torture_fail_test) == test;
 }
 
 static void hzb_torture_seed(struct rnd_state *rnd, u32 seed)
@@ -90,6 +85,7 @@ struct hzb_torture_stats {
 	u64 reused;
 	u64 violations;
 	u64 first_ns;			/* ktime of the first violation, 0: none */
+	u64 test;			/* hzb_torture_test() of the run */
 };
 
 /* The object's stage, HZB_TORTURE_PIPE_LEN once it is back in the pool. */
@@ -116,7 +112,8 @@ static void hzb_torture_violation(struct hzb_torture_stats *st,
 	st->violations++;
 	if (!st->first_ns)
 		st->first_ns = now;
-	WRITE_ONCE(hzb_torture_fail_ns, now);
+	/* Also from hard irq, where current is not the reader: st->test. */
+	WRITE_ONCE(hzb_torture_fail_test, st->test);
 	hzb_count(HZB_CNT_VIOLATIONS);
 	if (reused)
 		pr_err_ratelimited(HZB_PR_PREFIX "torture: %s reader held object %llu across its reuse: synchronize returned early\n",
@@ -366,6 +363,8 @@ static long hzb_torture_reader_run(struct hzb_torture_reader *r)
 	if (!s)
 		return -ENOMEM;
 	s->r = r;
+	s->st.test = hzb_torture_test();
+	s->irq.st.test = s->st.test;
 	hzb_torture_seed(&s->rnd, r->seed);
 	memset(ctx, 0, sizeof(ctx));
 	ret = hzb_design_reader_enter();
@@ -389,7 +388,7 @@ static long hzb_torture_reader_run(struct hzb_torture_reader *r)
 		r->sections++;
 		if (ktime_get_ns() >= deadline)
 			break;
-		if (hzb_torture_stopped(r->flags & HZB_TORT_STOP))
+		if (hzb_torture_stopped(r->flags & HZB_TORT_STOP, s->st.test))
 			break;
 		if (signal_pending(current)) {
 			ret = -EINTR;
@@ -511,7 +510,7 @@ static long hzb_torture_writer_run(struct hzb_torture_writer *w)
 	unsigned int batch = w->batch ? w->batch : 1, n = 0;
 	bool stop = w->flags & HZB_TORTW_STOP;
 	struct hzb_obj *obj, *old, **retired;
-	u64 start, deadline, t0 = 0;
+	u64 start, deadline, t0 = 0, test = hzb_torture_test();
 	struct rnd_state rnd;
 	LIST_HEAD(aging);
 	u32 us;
@@ -572,7 +571,7 @@ static long hzb_torture_writer_run(struct hzb_torture_writer *w)
 			usleep_range(us, us + us / 8 + 1);
 		if (ktime_get_ns() >= deadline)
 			break;
-		if (hzb_torture_stopped(stop))
+		if (hzb_torture_stopped(stop, test))
 			break;
 		if (signal_pending(current)) {
 			ret = -EINTR;
@@ -625,9 +624,7 @@ static long hzb_ioctl_torture_reader(void __user *argp)
 		goto out;
 	hzb_torture_reader_in(r, &r[1]);
 	hzb_run_begin();
-	hzb_torture_begin();
 	ret = hzb_torture_reader_run(r);
-	hzb_torture_end();
 	hzb_run_end();
 	if (!ret && copy_to_user(argp, r, sizeof(*r)))
 		ret = -EFAULT;
@@ -656,9 +653,7 @@ static long hzb_ioctl_torture_writer(void __user *argp)
 	w.batch = in.batch;
 	memcpy(w.reserved, in.reserved, sizeof(w.reserved));
 	hzb_updater_begin();
-	hzb_torture_begin();
 	ret = hzb_torture_writer_run(&w);
-	hzb_torture_end();
 	if (hzb_updater_end(&census)) {
 		w.leak_checked = 1;
 		w.pool_free = census.free;
