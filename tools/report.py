@@ -653,11 +653,23 @@ def sec_repeat(ctx):
         rows.append([t] + cells + tail)
     head = ['tasks'] + ['pertask ÷ percpu sync p50, %s' % d for d in dirs] + \
         ['mean', 'spread (max-min)/mean', 'within 10%']
+    # The figures behind the ratios, per sweep: each design's p50 and the
+    # bare task-walk floor of the pertask point's own run.
+    raw = []
+    for t in tasks:
+        for d in dirs:
+            pc = [p for p in defaults(by[d], 'percpu') if p.cfg('tasks') == t]
+            pt = [p for p in defaults(by[d], 'pertask') if p.cfg('tasks') == t]
+            raw.append((t, d, dur(pc[0].summary('sync_p50_ns')[0]) if pc else 'n/a',
+                        dur(pt[0].summary('sync_p50_ns')[0]) if pt else 'n/a',
+                        dur(pt[0].floor('task_walk')) if pt else 'n/a'))
     revs = sorted({p.j.get('tool', {}).get('git_rev', '?') for d in dirs for p in by[d]})
     note = ('%d sweeps of the same workload, one guest boot per point, at hzbench %s; '
             'the largest spread of a ratio across them is %s%%.' %
             (len(dirs), ', '.join(revs), num(worst)))
-    return '\n\n'.join([table(head, rows), note, fix])
+    return '\n\n'.join([table(head, rows), note,
+                        table(['tasks', 'sweep', 'percpu sync p50 (VM)', 'pertask sync p50 (VM)',
+                               'task-walk floor, pertask run (VM)'], raw), fix])
 
 
 SECTIONS = {
