@@ -33,6 +33,8 @@ PALETTE = {
     'pertask': ['#d62728', '#ff7f0e', '#8c1515', '#e377c2', '#bcbd22'],
     'rcu': ['#2ca02c', '#98df8a'],
     'refcount': ['#9467bd', '#c5b0d5'],
+    'srcu': ['#8c564b', '#c49c94'],
+    'tasks-trace': ['#7f7f7f', '#bdbdbd'],
 }
 FLOOR_STYLE = {
     'synchronize_rcu': ('#2ca02c', 2, 4),

@@ -208,7 +208,8 @@ static void test_device(const char *path)
 	memset(&h, 0, sizeof(h));
 	h.size = sizeof(h);
 	h.nest = 2;
-	if (info.features & HZB_FEAT_SLEEP_IN_READER) {
+	if ((info.features & HZB_FEAT_SLEEP_IN_READER) &&
+	    !(info.features & HZB_FEAT_NO_USER_HOLD)) {
 		expect("hold", ioctl(fd, HZB_IOC_HOLD, &h), 0);
 		expect("hold twice", ioctl(fd, HZB_IOC_HOLD, &h), EBUSY);
 		expect("variant while holding", ioctl(fd, HZB_IOC_SET_VARIANT, &v), EBUSY);

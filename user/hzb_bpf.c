@@ -74,6 +74,8 @@ static const struct hzb_bpf_design bpf_designs[] = {
 	},
 	{ .design = "rcu", .hold = HZB_HOLD_RCU },
 	{ .design = "refcount", .hold = HZB_HOLD_NONE },
+	{ .design = "srcu", .hold = HZB_HOLD_NONE },
+	{ .design = "tasks-trace", .hold = HZB_HOLD_NONE },
 };
 
 #define NR_LINKS	16

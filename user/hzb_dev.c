@@ -21,6 +21,10 @@ const struct hzb_design hzb_designs[] = {
 	  "baseline: rcu_read_lock + synchronize_rcu (variant sync=expedited)", 0 },
 	{ "refcount", "hzb_refcount", "hzb_refcount.ko",
 	  "baseline: shared reference count, updater waits for it to drain", 1 },
+	{ "srcu", "hzb_srcu", "hzb_srcu.ko",
+	  "baseline: srcu_read_lock + synchronize_srcu (variant sync=expedited)", 1 },
+	{ "tasks-trace", "hzb_tasks_trace", "hzb_tasks_trace.ko",
+	  "baseline: rcu_read_lock_trace + synchronize_rcu_tasks_trace", 1 },
 };
 
 const size_t hzb_nr_designs = sizeof(hzb_designs) / sizeof(hzb_designs[0]);

@@ -36,6 +36,7 @@
 #define HZB_FEAT_TASK_SCAN		(1U << 3) /* synchronize walks every task */
 #define HZB_FEAT_RETIRE			(1U << 4) /* batched retire list */
 #define HZB_FEAT_IRQ_READER		(1U << 5) /* may acquire from hard irq */
+#define HZB_FEAT_NO_USER_HOLD		(1U << 6) /* no HZB_IOC_HOLD (-EOPNOTSUPP) */
 #define HZB_FEAT_BROKEN			(1U << 31) /* built with a deliberate bug */
 
 struct hzb_info {

@@ -907,8 +907,10 @@ static long hzb_ioctl_hold(struct hzb_file *f, void __user *argp)
 	if (!h.nest || h.nest > HZB_MAX_NEST ||
 	    memchr_inv(h.reserved, 0, sizeof(h.reserved)))
 		return -EINVAL;
-	if (!(HZB_DESIGN_FEATURES & HZB_FEAT_SLEEP_IN_READER))
-		return -EOPNOTSUPP;	/* a hold returns to user space */
+	/* A hold returns to user space and may end in another task. */
+	if (!(HZB_DESIGN_FEATURES & HZB_FEAT_SLEEP_IN_READER) ||
+	    (HZB_DESIGN_FEATURES & HZB_FEAT_NO_USER_HOLD))
+		return -EOPNOTSUPP;
 	mutex_lock(&f->lock);
 	if (f->nest) {
 		ret = -EBUSY;

@@ -13,7 +13,7 @@ budget=${1:-120}
 xfail_budget=${2:-$budget}
 found=0
 fail=0
-for design in rcu refcount percpu pertask; do
+for design in rcu refcount srcu tasks-trace percpu pertask; do
 	b=$(hzbench info --design=$design 2>/dev/null | sed -n 's/^broken //p')
 	case $b in ""|0) continue ;; esac
 	found=$((found + 1))
@@ -53,7 +53,7 @@ for design in rcu refcount percpu pertask; do
 	# The baseline stand-ins are caught within 0.1 s; 30 s bounds the
 	# runs whose readers do not stop at the first violation (seen once:
 	# refcount early_clear ran its whole 300 s after a 0.1 s catch).
-	case $design in rcu|refcount) [ "$secs" -le 30 ] || secs=30 ;; esac
+	case $design in rcu|refcount|srcu|tasks-trace) [ "$secs" -le 30 ] || secs=30 ;; esac
 	echo "torture-broken: === $design $what: must fail within $secs s${xfail:+ (may escape under TCG)}"
 	# shellcheck disable=SC2086 # args is a list of options
 	hzbench torture --design=$design --duration="$secs" --stop-on-failure \

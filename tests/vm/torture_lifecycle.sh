@@ -89,6 +89,8 @@ census() {
 set -- \
 	hzb_rcu hzb_rcu rcu \
 	hzb_refcount hzb_refcount refcount \
+	hzb_srcu hzb_srcu srcu \
+	hzb_tasks_trace hzb_tasks_trace tasks-trace \
 	percpu_hazptr hazptr_percpu percpu \
 	pertask_hazptr hazptr_pertask pertask
 [ -r /proc/slabinfo ] || bad "no /proc/slabinfo in this kernel"
