@@ -109,7 +109,7 @@ static void usage(void)
 	       "\n"
 	       "Designs (--design=):\n");
 	for (i = 0; i < hzb_nr_designs; i++)
-		printf("  %-10s %s\n", hzb_designs[i].name, hzb_designs[i].summary);
+		printf("  %-11s %s\n", hzb_designs[i].name, hzb_designs[i].summary);
 	printf("\n"
 	       "Workload:\n"
 	       "  -d, --design=NAME      design to run (required)\n"
@@ -539,7 +539,7 @@ static int cmd_list(void)
 	size_t i;
 
 	for (i = 0; i < hzb_nr_designs; i++)
-		printf("%-10s /dev/%-16s %s%s\n", hzb_designs[i].name,
+		printf("%-11s /dev/%-16s %s%s\n", hzb_designs[i].name,
 		       hzb_designs[i].device, hzb_designs[i].summary,
 		       hzb_dev_exists(&hzb_designs[i]) ? "" : " [not loaded]");
 	return 0;
