@@ -33,4 +33,6 @@ expect 2 'hold=2s' --design=rcu --hold=2s
 expect 2 'unknown command' frobnicate --design=rcu
 expect 2 'unexpected argument' --design=rcu extra
 expect 2 'nothing to run' --design=rcu --readers=0 --updaters=0
+expect 2 'bpf-mode=often: expected segments or always' --design=rcu --bpf-mode=often
+expect 2 'bpf-duration=0: expected seconds > 0' --design=rcu --bpf-duration=0
 exit $fail

@@ -3,8 +3,9 @@
 # End-to-end smoke test of one design through the VM, as a user runs it:
 #   smoke.sh BUILDDIR DESIGN [VARIANT]
 # Passes when the run succeeds and its JSON shows synchronize calls, reader
-# acquires, no violations, and a BPF synchronize count equal to the
-# module's own.
+# acquires, no violations, probe-free headline figures, a BPF synchronize
+# count equal to the module's own in the BPF segments, every BPF
+# cross-check holding, and no more readers + updaters than CPUs.
 set -eu
 build=$1 design=$2 variant=${3:-}
 out=$(mktemp -d)
@@ -27,8 +28,18 @@ check(r["readers"]["acquires"] > 0, "reader acquires %d > 0" % r["readers"]["acq
 check(r["readers"]["violations"] == 0, "no violations")
 check(r["tasks"]["seen_by_module"] >= 1000, "module saw %d >= 1000 tasks" % r["tasks"]["seen_by_module"])
 check(r["bpf"]["attached"], "BPF attached")
-check(r["bpf"].get("sync_count") == r["counters"]["syncs"],
-      "BPF sync count %s == module count %d" % (r["bpf"].get("sync_count"), r["counters"]["syncs"]))
+check(r["synchronize"].get("probes_attached") is False, "headline figures probe-free")
+segc = r["bpf"].get("segments", {}).get("counters", {})
+check(r["bpf"].get("sync_count") == segc.get("syncs"),
+      "BPF sync count %s == module count %s (BPF segments)" % (r["bpf"].get("sync_count"),
+                                                              segc.get("syncs")))
+check(not [c for c in r["bpf"].get("checks", []) if not c["ok"]],
+      "every BPF cross-check holds: %s" % [c["name"] for c in r["bpf"].get("checks", [])
+                                          if not c["ok"]])
+check(r["config"]["readers"] + r["config"]["updaters"] <= r["system"]["nr_cpus"]
+      and r["config"]["oversubscribed"] is False,
+      "default run not oversubscribed: %d readers + %d updaters <= %d CPUs" %
+      (r["config"]["readers"], r["config"]["updaters"], r["system"]["nr_cpus"]))
 check(len(rows) == 1 and int(rows[0]["syncs"]) == r["synchronize"]["count"], "CSV row matches JSON")
 check(all(k in r["floors"] for k in ("slot_loop", "task_walk", "synchronize_rcu")), "floors measured")
 sys.exit(1 if bad else 0)

@@ -91,10 +91,11 @@ struct hzb_bpf_hold_rep {
 };
 
 /* Median synchronize latency with and without every probe, same run. */
+#define HZB_EFFECT_SEGS		64
 struct hzb_bpf_effect {
 	int done;
-	double seconds;			/* asked for */
-	unsigned int segments;		/* alternating, half with probes */
+	double seconds;			/* of all segments, both kinds */
+	unsigned int segments;		/* interleaved, half with probes */
 	struct hzb_summary on, off;	/* module-timed */
 	double effect_pct;		/* (on.p50 - off.p50) / off.p50 * 100 */
 	/*
@@ -102,9 +103,9 @@ struct hzb_bpf_effect {
 	 * within one condition relative to its pooled median: an effect
 	 * smaller than that spread is not resolved by this run.
 	 */
-	double seg_p50[16];
-	uint64_t seg_n[16];
-	int seg_on[16];
+	double seg_p50[HZB_EFFECT_SEGS];
+	uint64_t seg_n[HZB_EFFECT_SEGS];
+	int seg_on[HZB_EFFECT_SEGS];
 	double noise_pct;
 	char error[320];
 };
@@ -151,13 +152,12 @@ int hzb_bpf_list_check(const char *list);
 void hzb_bpf_report_off(struct hzb_bpf_report *rep, const char *why);
 
 /*
- * Run @seconds of the workload in alternating segments with every probe
- * (and @sync) detached and attached again, through @run, which runs one
- * segment and appends the module's synchronize timings to samples.
+ * The probe effect from the run's own segments: each segment's module-timed
+ * samples (@on: probes attached) in run order, then the pooled summaries.
  */
-typedef int (*hzb_bpf_seg_fn)(void *arg, double seconds, uint64_t *samples, size_t cap,
-			      size_t *n);
-int hzb_bpf_probe_effect(struct hzb_bpf_effect *e, struct hzb_bpf_sync *sync,
-			 struct hzb_bpf_probes *pr, double seconds, hzb_bpf_seg_fn run, void *arg);
+void hzb_bpf_effect_seg(struct hzb_bpf_effect *e, int on, const uint64_t *samples, size_t n,
+			double seconds);
+void hzb_bpf_effect_done(struct hzb_bpf_effect *e, const struct hzb_summary *on,
+			 const struct hzb_summary *off);
 
 #endif

@@ -19,7 +19,9 @@ struct hzb_json;
 struct hzb_bpf_in {
 	const struct hzb_bpf_report *rep;	/* NULL: no extra probes */
 	const uint64_t *cnt;			/* module counter deltas, HZB_NR_COUNTERS */
-	const struct hzb_summary *module_sync;	/* module-timed synchronize */
+	const struct hzb_summary *module_sync;	/* module-timed, same segments as BPF's */
+	/* Module-timed in the probe-free repetitions; NULL: none were run. */
+	const struct hzb_summary *module_sync_off;
 	const struct hzb_lat_stats *sync;	/* scan_latency's figures */
 	int sync_attached;
 	int bpf_enabled;

@@ -29,7 +29,13 @@ struct hzb_opts {
 	unsigned int batch;
 	int pin;
 	int bpf;
-	double probe_effect_s;		/* BPF probe effect pass, 0: none */
+	/*
+	 * BPF figures come from their own segments, one per repetition,
+	 * interleaved with the probe-free repetitions that give the headline
+	 * figures (bpf_always: every repetition carries the probes instead).
+	 */
+	int bpf_always;
+	double bpf_seg_s;		/* each BPF segment; 0: --duration */
 	const char *bpf_probes;		/* --bpf=LIST, see hzb_bpf.h */
 	int floors;
 	const char *json, *csv, *text;

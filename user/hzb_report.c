@@ -50,9 +50,12 @@ static void json_sysinfo(struct hzb_json *j, const struct hzb_point *p)
 	hzb_json_obj_end(j);
 }
 
-static void json_summary(struct hzb_json *j, const char *key, const struct hzb_summary *s)
+static void json_summary_probes(struct hzb_json *j, const char *key,
+				const struct hzb_summary *s, int probes)
 {
 	hzb_json_obj_begin(j, key);
+	if (probes >= 0)
+		hzb_json_bool(j, "probes_attached", probes);
 	hzb_json_u64(j, "count", s->n);
 	hzb_json_dbl(j, "avg_ns", s->avg);
 	hzb_json_dbl(j, "min_ns", s->min);
@@ -61,6 +64,11 @@ static void json_summary(struct hzb_json *j, const char *key, const struct hzb_s
 	hzb_json_dbl(j, "p99_ns", s->p99);
 	hzb_json_dbl(j, "max_ns", s->max);
 	hzb_json_obj_end(j);
+}
+
+static void json_summary(struct hzb_json *j, const char *key, const struct hzb_summary *s)
+{
+	json_summary_probes(j, key, s, -1);
 }
 
 static void json_bpf(struct hzb_json *j, const struct hzb_point *p, const struct hzb_lat_stats *b,
@@ -116,6 +124,8 @@ static double rep_metric(const struct hzb_point *p, const struct hzb_rep *r, enu
 	case M_NS_PER_ACQ:
 		return hzb_ns_per_acquire(&r->rsum);
 	case M_BPF_P50:
+		if (p->nr_segs)
+			r = &p->seg[r - p->rep];
 		return p->bpf_attached && r->bpf.count ? hzb_hist_percentile(r->bpf.hist, 50) : NAN;
 	default:
 		return NAN;
@@ -221,6 +231,8 @@ int hzb_write_json(const char *path, const struct hzb_point *p)
 	hzb_json_bool(&j, "pin", opt.pin);
 	hzb_json_bool(&j, "bpf", opt.bpf);
 	hzb_json_u64(&j, "hogs", (uint64_t)p->nr_hogs);
+	/* readers + updaters + hogs > online CPUs: threads share CPUs. */
+	hzb_json_bool(&j, "oversubscribed", hzb_oversubscribed(p));
 	hzb_json_obj_end(&j);
 
 	json_sysinfo(&j, p);
@@ -266,12 +278,24 @@ int hzb_write_json(const char *path, const struct hzb_point *p)
 	hzb_json_u64(&j, "syncs", p->syncs);
 	hzb_json_obj_end(&j);
 
-	json_summary(&j, "synchronize", &p->sync);
+	json_summary_probes(&j, "synchronize", &p->sync, p->bpf_attached && p->probes_on_headline);
 	json_counters(&j, "counters", p->cnt);
 
 	hzb_json_obj_begin(&j, "bpf");
 	hzb_json_bool(&j, "enabled", opt.bpf);
 	hzb_json_bool(&j, "attached", p->bpf_attached);
+	hzb_json_str(&j, "mode", p->nr_segs ? "segments" : "always");
+	if (p->nr_segs) {
+		/* Where the BPF figures (and the cross-checks) come from. */
+		hzb_json_obj_begin(&j, "segments");
+		hzb_json_str(&j, "method", "one segment with every probe attached beside each "
+			     "probe-free repetition, same guest, ABBA order");
+		hzb_json_u64(&j, "count", p->nr_segs);
+		hzb_json_dbl(&j, "seconds_each", p->seg_s);
+		json_summary_probes(&j, "synchronize", &p->seg_sync, 1);
+		json_counters(&j, "counters", p->seg_cnt);
+		hzb_json_obj_end(&j);
+	}
 	if (opt.bpf && !p->bpf_attached)
 		hzb_json_str(&j, "error", p->bpf_error);
 	if (p->bpf_attached)
@@ -295,9 +319,23 @@ int hzb_write_json(const char *path, const struct hzb_point *p)
 		hzb_json_obj_end(&j);
 		hzb_json_u64(&j, "updates", rep->updates);
 		json_counters(&j, "counters", rep->cnt);
-		if (p->bpf_attached) {
+		if (p->bpf_attached && !p->nr_segs) {
 			hzb_json_obj_begin(&j, "bpf");
 			json_bpf(&j, p, &rep->bpf, 0);
+			hzb_json_obj_end(&j);
+		} else if (p->bpf_attached) {
+			const struct hzb_rep *sg = &p->seg[r];
+
+			hzb_json_obj_begin(&j, "bpf_segment");
+			hzb_json_bool(&j, "ok", !sg->failed);
+			if (sg->failed)
+				hzb_json_str(&j, "failure", sg->why);
+			hzb_json_dbl(&j, "wall_s", sg->wall_s);
+			json_summary_probes(&j, "synchronize", &sg->sync, 1);
+			json_counters(&j, "counters", sg->cnt);
+			hzb_json_obj_begin(&j, "bpf");
+			json_bpf(&j, p, &sg->bpf, 0);
+			hzb_json_obj_end(&j);
 			hzb_json_obj_end(&j);
 		}
 		hzb_json_obj_end(&j);
@@ -406,10 +444,19 @@ void hzb_write_text(FILE *f, const struct hzb_point *p)
 	const char *vm = getenv("HZB_IN_VM");
 
 	fprintf(f, "%s-hzbench: %s\n", name, host_cmdline());
-	fprintf(f, "%s-hzbench: variant %s, %lu idle tasks, %d readers, %d updaters, %u x %g s, %s\n",
+	fprintf(f, "%s-hzbench: variant %s, %lu idle tasks, %d readers, %d updaters%s, %u x %g s, %s\n",
 		name, p->info.variant[0] ? p->info.variant : "default", opt.tasks,
-		p->nr_readers, p->nr_updaters, p->reps, opt.duration_s,
+		p->nr_readers, p->nr_updaters,
+		hzb_oversubscribed(p) ? " (oversubscribed: more threads than CPUs)" : "",
+		p->reps, opt.duration_s,
 		vm ? "qemu TCG guest (emulated timing: compare ratios only)" : "native");
+	if (p->nr_segs)
+		fprintf(f, "%s-hzbench: synchronize and reader figures: probe-free repetitions; BPF "
+			"figures: %u interleaved segments of %g s with the probes\n", name,
+			p->nr_segs, p->seg_s);
+	else if (p->bpf_attached)
+		fprintf(f, "%s-hzbench: every figure with the BPF probes attached (--bpf-mode=always)\n",
+			name);
 	fprintf(f, "Synchronize calls: %" PRIu64 "\n", s->n);
 	fprintf(f, "Average synchronize duration: %.3f microseconds\n", s->avg / 1e3);
 	fprintf(f, "Minimum synchronize duration: %.3f microseconds\n", s->min / 1e3);
@@ -428,8 +475,9 @@ void hzb_write_text(FILE *f, const struct hzb_point *p)
 			floor_p50(HZB_CAL_SLOT_LOOP));
 	if (p->bpf_attached)
 		fprintf(f, "BPF (%s) synchronize calls: %" PRIu64 " (%" PRIu64
-			" timed), 50th percentile %.3f microseconds\n", p->bpf.mech,
+			" timed), 50th percentile %.3f microseconds%s\n", p->bpf.mech,
 			hzb_bpf_calls(&p->bpf), p->bpf.count,
-			hzb_hist_percentile(p->bpf.hist, 50) / 1e3);
+			hzb_hist_percentile(p->bpf.hist, 50) / 1e3,
+			p->nr_segs ? " (BPF segments)" : "");
 	hzb_bpf_point_text(f, p);
 }

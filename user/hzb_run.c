@@ -91,6 +91,25 @@ double hzb_ns_per_acquire(const struct hzb_reader *r)
 	return ops ? (double)r->elapsed_ns / (double)ops : NAN;
 }
 
+/*
+ * One reader per CPU the updaters leave free (at least one): an updater
+ * whose CPU is shared with a busy reader gets preempted mid-scan, and a
+ * multi-millisecond task walk then measures the scheduler.
+ */
+int hzb_default_readers(int updaters)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (ncpu < 1)
+		ncpu = 1;
+	return ncpu - updaters > 1 ? (int)(ncpu - updaters) : 1;
+}
+
+int hzb_oversubscribed(const struct hzb_point *p)
+{
+	return p->nr_readers + p->nr_updaters + p->nr_hogs > sysconf(_SC_NPROCESSORS_ONLN);
+}
+
 int hzb_open_design(const struct hzb_design *d)
 {
 	char why[512];
@@ -373,24 +392,28 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 	return rep->failed ? -1 : 0;
 }
 
-/* One probe-effect segment: a repetition of @seconds, BPF figures untouched. */
-static int probe_effect_seg(void *arg, double seconds, uint64_t *samples, size_t cap,
-			    size_t *n)
+/* Attach or detach every probe between repetitions (no reader is inside). */
+static int probes_switch(struct hzb_point *p, struct hzb_bpf_sync *bpf,
+			 struct hzb_bpf_probes *probes, int on)
 {
-	struct hzb_point *p = arg;
-	struct hzb_reader *per_thread = p->per_thread;
-	double duration = opt.duration_s;
-	struct hzb_rep rep;
+	char err[256];
 	int ret;
 
-	p->per_thread = NULL;
-	opt.duration_s = seconds;
-	ret = run_rep(p, NULL, &rep, "probe effect", samples, cap, n);
-	opt.duration_s = duration;
-	p->per_thread = per_thread;
-	if (rep.failed)
-		hzb_point_fail(p, "probe-effect segment: %s", rep.why);
-	return ret;
+	if (!on) {
+		if (bpf)
+			hzb_bpf_sync_detach(bpf);
+		hzb_bpf_probes_detach(probes);
+		return 0;
+	}
+	if (bpf && (ret = hzb_bpf_sync_attach(bpf))) {
+		hzb_point_fail(p, "re-attaching the synchronize probe: %s", strerror(-ret));
+		return ret;
+	}
+	if (hzb_bpf_probes_attach(probes, err, sizeof(err))) {
+		hzb_point_fail(p, "re-attaching the BPF probes: %s", err);
+		return -EIO;
+	}
+	return 0;
 }
 
 static int setup_point(struct hzb_point *p, int *fdp)
@@ -434,8 +457,8 @@ int hzb_cmd_run(void)
 	char bpf_syncs[32];
 	struct hzb_rep warm;
 	pthread_t *hogs = NULL;
-	uint64_t *pool;
-	size_t pool_n = 0, pool_cap, k;
+	uint64_t *pool, *seg_pool = NULL;
+	size_t pool_n = 0, seg_pool_n = 0, pool_cap, k;
 	double t0 = hzb_now_s();
 	char label[128];
 	unsigned int r;
@@ -449,8 +472,8 @@ int hzb_cmd_run(void)
 	}
 	p->reps = opt.reps;
 	p->warmup = opt.warmup;
-	p->nr_readers = opt.readers < 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : opt.readers;
 	p->nr_updaters = opt.updaters;
+	p->nr_readers = opt.readers >= 0 ? opt.readers : hzb_default_readers(p->nr_updaters);
 	p->rep = calloc(p->reps, sizeof(*p->rep));
 	p->per_thread = calloc((size_t)p->nr_readers + 1, sizeof(*p->per_thread));
 	pool_cap = (size_t)4 << 20;
@@ -491,22 +514,77 @@ int hzb_cmd_run(void)
 			pthread_create(&hogs[i], NULL, hog_main, NULL);
 	}
 
-	say("%s: %d readers, %d updaters, %lu tasks, %u x %.1f s (+%u warm-up)",
+	/*
+	 * The headline figures come from probe-free repetitions; the BPF
+	 * figures from a segment of the same workload beside each of them,
+	 * in ABBA order (off on, on off, ...) so that a drift cancels.
+	 */
+	p->probes_on_headline = opt.bpf_always || !(bpf || probes);
+	if (!p->probes_on_headline) {
+		p->nr_segs = p->reps;
+		p->seg_s = opt.bpf_seg_s > 0 ? opt.bpf_seg_s : opt.duration_s;
+		p->seg = calloc(p->nr_segs, sizeof(*p->seg));
+		seg_pool = calloc(pool_cap, sizeof(*seg_pool));
+		if (!p->seg || !seg_pool)
+			return 1;
+		probes_switch(p, bpf, probes, 0);
+	}
+	say("%s: %d readers, %d updaters, %lu tasks, %u x %.1f s (+%u warm-up)%s",
 	    p->design->name, p->nr_readers, p->nr_updaters, opt.tasks, p->reps,
-	    opt.duration_s, p->warmup);
+	    opt.duration_s, p->warmup, p->nr_segs ? ", each beside a BPF segment" : "");
 	for (r = 0; r < p->warmup; r++) {
 		snprintf(label, sizeof(label), "%s warm-up %u/%u", p->design->name, r + 1,
 			 p->warmup);
-		if (run_rep(p, bpf, &warm, label, NULL, 0, NULL))
+		if (run_rep(p, p->probes_on_headline ? bpf : NULL, &warm, label, NULL, 0, NULL))
 			hzb_point_fail(p, "%s: %s", label, warm.why);
 	}
 	hzb_bpf_probes_reset(probes);
 	for (r = 0; r < p->reps; r++) {
 		struct hzb_rep *rep = &p->rep[r];
+		int half;
 
-		snprintf(label, sizeof(label), "%s rep %u/%u", p->design->name, r + 1, p->reps);
-		if (run_rep(p, bpf, rep, label, pool, pool_cap, &pool_n))
-			hzb_point_fail(p, "%s: %s", label, rep->why);
+		for (half = 0; half < (p->nr_segs ? 2 : 1); half++) {
+			/* ABBA: rep 0 off then on, rep 1 on then off, ... */
+			int seg = p->nr_segs && (half ^ (r & 1));
+
+			if (seg) {
+				struct hzb_reader *per_thread = p->per_thread;
+				double duration = opt.duration_s;
+				size_t before = seg_pool_n;
+
+				if (probes_switch(p, bpf, probes, 1))
+					break;
+				snprintf(label, sizeof(label), "%s BPF segment %u/%u",
+					 p->design->name, r + 1, p->nr_segs);
+				p->per_thread = NULL;
+				opt.duration_s = p->seg_s;
+				if (run_rep(p, bpf, &p->seg[r], label, seg_pool, pool_cap,
+					    &seg_pool_n))
+					hzb_point_fail(p, "%s: %s", label, p->seg[r].why);
+				opt.duration_s = duration;
+				p->per_thread = per_thread;
+				probes_switch(p, bpf, probes, 0);
+				if (p->bpfx)
+					hzb_bpf_effect_seg(&p->bpfx->effect, 1, seg_pool + before,
+							   seg_pool_n - before, p->seg_s);
+				for (k = 0; k < HZB_NR_COUNTERS; k++)
+					p->seg_cnt[k] += p->seg[r].cnt[k];
+				add_bpf(&p->bpf, &p->seg[r].bpf);
+				continue;
+			}
+			{
+				size_t before = pool_n;
+
+				snprintf(label, sizeof(label), "%s rep %u/%u", p->design->name,
+					 r + 1, p->reps);
+				if (run_rep(p, p->probes_on_headline ? bpf : NULL, rep, label, pool,
+					    pool_cap, &pool_n))
+					hzb_point_fail(p, "%s: %s", label, rep->why);
+				if (p->nr_segs && p->bpfx)
+					hzb_bpf_effect_seg(&p->bpfx->effect, 0, pool + before,
+							   pool_n - before, opt.duration_s);
+			}
+		}
 		if (p->reps > 1)
 			say("%s: synchronize p50 %.0f ns, acquire+release %.2f ns/op", label,
 			    rep->sync.p50, hzb_ns_per_acquire(&rep->rsum));
@@ -515,13 +593,14 @@ int hzb_cmd_run(void)
 		p->syncs += rep->syncs;
 		for (k = 0; k < HZB_NR_COUNTERS; k++)
 			p->cnt[k] += rep->cnt[k];
-		add_bpf(&p->bpf, &rep->bpf);
+		if (p->probes_on_headline)
+			add_bpf(&p->bpf, &rep->bpf);
 	}
 	if (probes && hzb_bpf_probes_read(probes, p->bpfx))
 		hzb_point_fail(p, "reading the BPF probes failed");
-	if (bpf && opt.probe_effect_s > 0)
-		hzb_bpf_probe_effect(&p->bpfx->effect, bpf, probes, opt.probe_effect_s,
-				     probe_effect_seg, p);
+	if (p->nr_segs && p->bpfx)
+		/* The probes saw only the segments: rates are per segment second. */
+		p->bpfx->seconds = p->seg_s * p->nr_segs;
 	hzb_bpf_probes_close(probes);
 	hogs_stop = 1;
 	for (i = 0; hogs && i < p->nr_hogs; i++)
@@ -529,7 +608,16 @@ int hzb_cmd_run(void)
 	free(hogs);
 	if (bpf)
 		hzb_bpf_sync_close(bpf);
-	hzb_summarize(pool, pool_n, &p->sync);
+	if (p->nr_segs) {
+		hzb_summarize(seg_pool, seg_pool_n, &p->seg_sync);
+		hzb_summarize(pool, pool_n, &p->sync);
+		if (p->bpfx)
+			hzb_bpf_effect_done(&p->bpfx->effect, &p->seg_sync, &p->sync);
+	} else {
+		hzb_summarize(pool, pool_n, &p->sync);
+		p->seg_sync = p->sync;
+		memcpy(p->seg_cnt, p->cnt, sizeof(p->seg_cnt));
+	}
 
 	/* Floors and the task count, with the population still alive. */
 	for (k = 0; k < hzb_nr_floors; k++) {
@@ -545,9 +633,9 @@ int hzb_cmd_run(void)
 	hzb_tasks_stop(&tasks);
 	p->wall_s = hzb_now_s() - t0;
 
-	if (p->bpf_attached && hzb_bpf_calls(&p->bpf) != p->syncs)
-		say("note: BPF saw %" PRIu64 " synchronize calls, the updaters made %" PRIu64,
-		    hzb_bpf_calls(&p->bpf), p->syncs);
+	if (p->bpf_attached && hzb_bpf_calls(&p->bpf) != p->seg_cnt[HZB_CNT_SYNCS])
+		say("note: BPF saw %" PRIu64 " synchronize calls, the module counted %" PRIu64
+		    " in the same segments", hzb_bpf_calls(&p->bpf), p->seg_cnt[HZB_CNT_SYNCS]);
 	if (p->bpf_attached && p->bpf.count < hzb_bpf_calls(&p->bpf))
 		say("note: BPF timed %" PRIu64 " of %" PRIu64
 		    " calls (probe runs skipped while preempted); its percentiles cover those",
@@ -559,10 +647,12 @@ int hzb_cmd_run(void)
 		 hzb_bpf_calls(&p->bpf));
 	printf("%s-hzbench: RESULT design=%s syncs=%" PRIu64 " acquires=%" PRIu64
 	       " violations=%" PRIu64 " module_syncs=%" PRIu64 " bpf_syncs=%s"
+	       " bpf_segment_module_syncs=%" PRIu64 " probes_on_headline=%d"
 	       " tasks_seen=%" PRIu64 " overflows=%" PRIu64 " migrations=%" PRIu64
 	       " ok=%d\n", p->design->name, p->design->name, p->sync.n,
 	       (uint64_t)p->rsum.acquires, (uint64_t)p->rsum.violations,
-	       p->cnt[HZB_CNT_SYNCS], bpf_syncs,
+	       p->cnt[HZB_CNT_SYNCS], bpf_syncs, p->seg_cnt[HZB_CNT_SYNCS],
+	       p->probes_on_headline,
 	       p->tasks_seen, p->cnt[HZB_CNT_OVERFLOWS], p->cnt[HZB_CNT_MIGRATIONS],
 	       !p->failed);
 	if (opt.json) {
@@ -597,9 +687,11 @@ int hzb_cmd_run(void)
 		}
 	}
 	free(p->rep);
+	free(p->seg);
 	free(p->per_thread);
 	free(p->bpfx);
 	free(pool);
+	free(seg_pool);
 	close(fd);
 	return p->failed ? 1 : 0;
 }

@@ -43,6 +43,19 @@ struct hzb_point {
 	int nr_readers, nr_updaters, nr_hogs;
 	unsigned int reps, warmup;
 	struct hzb_rep *rep;		/* [reps], warm-up not included */
+	/*
+	 * The BPF segments: [reps] runs of the same workload with every probe
+	 * attached, interleaved with the repetitions (ABBA), so that the
+	 * headline figures (rep, sync, cnt) are probe-free.  With
+	 * --bpf-mode=always there are none and the repetitions carry the
+	 * probes (probes_on_headline).
+	 */
+	struct hzb_rep *seg;
+	unsigned int nr_segs;
+	double seg_s;
+	int probes_on_headline;
+	struct hzb_summary seg_sync;	/* module-timed, probes attached */
+	uint64_t seg_cnt[HZB_NR_COUNTERS];
 	struct hzb_reader *per_thread;	/* last repetition's readers */
 	size_t tasks_spawned;
 	double spawn_s;
@@ -54,7 +67,7 @@ struct hzb_point {
 	int bpf_attached;
 	char bpf_error[256];
 	struct hzb_bpf_report *bpfx;	/* the other BPF probes (hzb_bpf.h) */
-	struct hzb_lat_stats bpf;	/* summed over repetitions */
+	struct hzb_lat_stats bpf;	/* summed over the BPF segments */
 	int floors_done;
 	double wall_s;
 	int failed;
@@ -69,6 +82,10 @@ void hzb_point_fail(struct hzb_point *p, const char *fmt, ...)
 uint64_t hzb_bpf_calls(const struct hzb_lat_stats *b);
 double hzb_ns_per_acquire(const struct hzb_reader *r);
 int hzb_open_design(const struct hzb_design *d);
+/* --readers' default: the CPUs @updaters leave free, at least 1. */
+int hzb_default_readers(int updaters);
+/* More busy threads (readers, updaters, hogs) than online CPUs. */
+int hzb_oversubscribed(const struct hzb_point *p);
 int hzb_measure_floor(int fd, struct hzb_floor *f);
 int hzb_cmd_run(void);
 

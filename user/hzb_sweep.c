@@ -371,7 +371,10 @@ static int run_point(const struct point *pt, const char *dir, const char *id,
 	if (!opt.bpf)
 		argv[argc++] = "--no-bpf";
 	if (asprintf(&argv[argc++], "--bpf=%s", opt.bpf_probes) < 0 ||
-	    asprintf(&argv[argc++], "--probe-effect=%.9gs", opt.probe_effect_s) < 0)
+	    asprintf(&argv[argc++], "--bpf-mode=%s", opt.bpf_always ? "always" : "segments") < 0)
+		return -1;
+	if (opt.bpf_seg_s > 0 &&
+	    asprintf(&argv[argc++], "--bpf-duration=%.9gs", opt.bpf_seg_s) < 0)
 		return -1;
 	argv[argc++] = json;
 	argv[argc++] = csv;

@@ -57,7 +57,6 @@ struct hzb_opts opt = {
 	.batch = 1,
 	.bpf = 1,
 	.floors = 1,
-	.probe_effect_s = 2,
 	.bpf_probes = HZB_BPF_DEFAULT,
 	.vm = HZB_VM_OPTS_DEFAULT,
 };
@@ -116,7 +115,9 @@ static void usage(void)
 	       "  -V, --variant=K=V,...  design variant knobs (see 'hzbench info')\n"
 	       "  -t, --tasks=N          idle tasks alive during the run (default 0)\n"
 	       "      --task-kind=KIND   thread (default) or process\n"
-	       "  -r, --readers=N        reader threads (default: one per CPU)\n"
+	       "  -r, --readers=N        reader threads (default: one per CPU the updaters\n"
+	       "                         leave free, at least 1; more is recorded as\n"
+	       "                         config.oversubscribed)\n"
 	       "  -u, --updaters=N       updater threads (default 1)\n"
 	       "  -D, --duration=SEC     run time (default 5)\n"
 	       "  -n, --nest=K           hazard pointers a reader holds at once (1..%d)\n"
@@ -137,8 +138,13 @@ static void usage(void)
 	       "                         phases, restarts, lists walked), lock (overflow-lock\n"
 	       "                         contention), hold (overflow use, migrations,\n"
 	       "                         preemption while holding), all, none (default " HZB_BPF_DEFAULT ")\n"
-	       "      --probe-effect=SEC measure the BPF probe effect in SEC of alternating\n"
-	       "                         segments with and without the probes (default 2, 0: off)\n"
+	       "      --bpf-mode=MODE    segments (default): the headline figures come from\n"
+	       "                         probe-free repetitions, the BPF figures from a\n"
+	       "                         segment with every probe attached beside each\n"
+	       "                         (interleaved ABBA), and the probe effect from both;\n"
+	       "                         always: every repetition carries the probes\n"
+	       "      --bpf-duration=SEC each BPF segment (default: --duration)\n"
+	       "      --probe-effect=SEC old name of --bpf-duration (0: the default)\n"
 	       "\n"
 	       "Output:\n"
 	       "      --json=FILE        result JSON (schema in README.md)\n"
@@ -179,7 +185,7 @@ static void usage(void)
 
 enum {
 	OPT_TASK_KIND = 256, OPT_HOLD, OPT_PREEMPT, OPT_SLEEP, OPT_INTERVAL,
-	OPT_BATCH, OPT_PIN, OPT_NO_BPF, OPT_BPF, OPT_PROBE_EFFECT, OPT_NO_FLOORS, OPT_JSON, OPT_CSV,
+	OPT_BATCH, OPT_PIN, OPT_NO_BPF, OPT_BPF, OPT_PROBE_EFFECT, OPT_BPF_MODE, OPT_BPF_DURATION, OPT_NO_FLOORS, OPT_JSON, OPT_CSV,
 	OPT_TEXT,
 	OPT_VERSION, OPT_REPS, OPT_WARMUP, OPT_RATE, OPT_WORKLOAD, OPT_OUT,
 	OPT_RESUME, OPT_QUICK, OPT_DRY_RUN,
@@ -211,6 +217,8 @@ static const struct option long_opts[] = {
 	{ "no-bpf", no_argument, NULL, OPT_NO_BPF },
 	{ "no-floors", no_argument, NULL, OPT_NO_FLOORS },
 	{ "probe-effect", required_argument, NULL, OPT_PROBE_EFFECT },
+	{ "bpf-mode", required_argument, NULL, OPT_BPF_MODE },
+	{ "bpf-duration", required_argument, NULL, OPT_BPF_DURATION },
 	{ "bpf", required_argument, NULL, OPT_BPF },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "csv", required_argument, NULL, OPT_CSV },
@@ -334,9 +342,22 @@ static void parse_args(int argc, char **argv)
 			opt.bpf_probes = optarg;
 			break;
 		case OPT_PROBE_EFFECT:
+		case OPT_BPF_DURATION:
 			if (hzb_parse_time_ns(optarg, 1000000000ULL, &ns) || ns > 600ULL * 1000000000ULL)
-				hzb_usage_error("--probe-effect=%s: expected seconds <= 600, e.g. 2 or 0", optarg);
-			opt.probe_effect_s = ns / 1e9;
+				hzb_usage_error("--%s=%s: expected seconds <= 600, e.g. 2",
+						c == OPT_PROBE_EFFECT ? "probe-effect" : "bpf-duration",
+						optarg);
+			if (c == OPT_BPF_DURATION && !ns)
+				hzb_usage_error("--bpf-duration=%s: expected seconds > 0", optarg);
+			opt.bpf_seg_s = ns / 1e9;
+			break;
+		case OPT_BPF_MODE:
+			if (!strcmp(optarg, "segments"))
+				opt.bpf_always = 0;
+			else if (!strcmp(optarg, "always"))
+				opt.bpf_always = 1;
+			else
+				hzb_usage_error("--bpf-mode=%s: expected segments or always", optarg);
 			break;
 		case OPT_NO_FLOORS:
 			opt.floors = 0;
@@ -412,7 +433,9 @@ static int run_in_vm(void)
 	struct hzb_vm_req req = {
 		.who = "hzbench", .vm = &opt.vm, .host_cmdline = hzb_cmdline, .guest_argv = a.v,
 		.outs = outs, .append_csv = opt.csv, .json = opt.json,
-		.timeout_s = (long)(opt.duration_s * (opt.reps + opt.warmup)) + 240 +
+		.timeout_s = (long)(opt.duration_s * (opt.reps + opt.warmup) +
+				    (opt.bpf ? (opt.bpf_seg_s > 0 ? opt.bpf_seg_s : opt.duration_s) *
+				     opt.reps : 0)) + 240 +
 			     (long)(opt.tasks / 500),
 	};
 	int nouts = 0, status;
@@ -424,7 +447,9 @@ static int run_in_vm(void)
 	hzb_argv_add(&a, "--variant=%s", opt.variant);
 	hzb_argv_add(&a, "--tasks=%lu", opt.tasks);
 	hzb_argv_add(&a, "--task-kind=%s", opt.task_kind == HZB_TASK_THREAD ? "thread" : "process");
-	hzb_argv_add(&a, "--readers=%d", opt.readers < 0 ? opt.vm.vcpus : opt.readers);
+	/* Unset: the guest picks it from its own CPU count. */
+	if (opt.readers >= 0)
+		hzb_argv_add(&a, "--readers=%d", opt.readers);
 	hzb_argv_add(&a, "--updaters=%d", opt.updaters);
 	hzb_argv_add(&a, "--duration=%.9gs", opt.duration_s);
 	hzb_argv_add(&a, "--nest=%u", opt.nest);
@@ -441,7 +466,9 @@ static int run_in_vm(void)
 		hzb_argv_add(&a, "--no-bpf");
 	if (!opt.floors)
 		hzb_argv_add(&a, "--no-floors");
-	hzb_argv_add(&a, "--probe-effect=%.9gs", opt.probe_effect_s);
+	if (opt.bpf_seg_s > 0)
+		hzb_argv_add(&a, "--bpf-duration=%.9gs", opt.bpf_seg_s);
+	hzb_argv_add(&a, "--bpf-mode=%s", opt.bpf_always ? "always" : "segments");
 	hzb_argv_add(&a, "--bpf=%s", opt.bpf_probes);
 	if (opt.quiet)
 		hzb_argv_add(&a, "--quiet");

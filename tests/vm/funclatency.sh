@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest side of tests/bpf_funclatency.sh: time the design's synchronize
 # function with libbpf-tools' funclatency while hzbench runs, both on the
-# same calls (no warm-up, no probe-effect pass: the hzbench probe is
+# same calls (no warm-up, --bpf-mode=always: the hzbench probe is
 # attached for exactly the repetitions), and leave funclatency.txt and
 # out.json in /results.
 #   funclatency.sh DESIGN UNIT [HZBENCH OPTIONS...]
@@ -28,7 +28,7 @@ while ! grep -qs '^link_type' /proc/$fl/fdinfo/*; do
 	fi
 	sleep 0.2
 done
-hzbench --no-vm --design="$design" --warmup=0 --probe-effect=0 --no-floors \
+hzbench --no-vm --design="$design" --warmup=0 --bpf-mode=always --no-floors \
 	--json=/results/out.json "$@"
 rc=$?
 kill -INT $fl
