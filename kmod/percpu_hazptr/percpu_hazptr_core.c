@@ -22,6 +22,9 @@
  *                      with none, and empty lists are skipped without
  *                      locking), idle (skip the slots of CPUs that run no
  *                      reader task, and empty lists)
+ *   wait=spin-sleep|spin, spin=0|5|20|100|1000
+ *                      how synchronize waits on a held slot: the policy
+ *                      both designs share (../common/hzb_wait.h)
  *
  * Memory ordering in one place: the reader does Store B (slot), smp_mb(),
  * Load A (shared pointer); the updater does Store A (xchg in the engine),
@@ -47,6 +50,7 @@
 #include <linux/sysfs.h>
 #include <linux/task_work.h>
 #include "percpu_hazptr.h"
+#include "../common/hzb_wait.h"
 
 #ifndef CONFIG_PREEMPT_NOTIFIERS
 #error "percpu_hazptr needs CONFIG_PREEMPT_NOTIFIERS (selected by KVM_INTEL or KVM_AMD)"
@@ -116,6 +120,7 @@ const struct hzb_knob hzb_design_knobs[] = {
 	{ "migrate", percpu_hazptr_migrate_values, PERCPU_HAZPTR_MIGRATE_ON,
 	  &knob_migrate },
 	{ "skip", percpu_hazptr_skip_values, PERCPU_HAZPTR_SKIP_NONE, &knob_skip },
+	HZB_WAIT_KNOBS,
 	{ }
 };
 
@@ -396,13 +401,15 @@ static bool percpu_hazptr_protects(struct percpu_hazptr_slot *slot, void *addr)
 static void percpu_hazptr_wait_slot(struct percpu_hazptr_slot *slot,
 				    struct percpu_hazptr_scan *scan)
 {
+	struct hzb_wait w;
+
 	if (!percpu_hazptr_protects(slot, scan->addr))
 		return;
 	scan->waits++;
 	hzb_count(HZB_CNT_SYNC_WAITS);
+	hzb_wait_begin(&w);
 	do {
-		cpu_relax();
-		cond_resched();
+		hzb_wait_pause(&w);
 	} while (percpu_hazptr_protects(slot, scan->addr));
 }
 
@@ -476,12 +483,14 @@ restart:
 	ctx = list_first_entry(&ovf->head, struct hzb_ctx, ovf_node);
 	while (!list_entry_is_head(ctx, &ovf->head, ovf_node)) {
 		if (percpu_hazptr_protects(&ctx->backup, scan->addr)) {
+			struct hzb_wait w;
+
 			scan->waits++;
 			hzb_count(HZB_CNT_SYNC_WAITS);
+			hzb_wait_begin(&w);
 			do {
 				percpu_hazptr_unlock_overflow(ovf, flags);
-				cpu_relax();
-				cond_resched();
+				hzb_wait_pause(&w);
 				flags = percpu_hazptr_lock_overflow(ovf);
 				if (ovf->gen != gen)
 					goto changed;

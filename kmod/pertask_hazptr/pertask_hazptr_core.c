@@ -30,8 +30,8 @@
  * inside the read-side section (Joel's tree spins there).  When a task
  * holds a retired pointer, the scanner pins the task and its group leader
  * (get_task_struct()) and the block (a reference), leaves the read-side
- * section, waits (spinning briefly while the holder runs, sleeping while it
- * does not), then re-enters and resumes the walk from the pinned task if
+ * section, waits by the wait policy both designs share (wait=, spin=:
+ * ../common/hzb_wait.h), then re-enters and resumes the walk from the pinned task if
  * both are still hashed, the same test as the hung-task detector's
  * rcu_lock_break(); otherwise it restarts the walk from the start.  Resuming
  * keeps a synchronize at one walk however many holders it waits for; a
@@ -87,6 +87,7 @@
 #include <linux/tracepoint.h>
 #include <linux/wait.h>
 #include "pertask_hazptr.h"
+#include "../common/hzb_wait.h"
 
 #define CREATE_TRACE_POINTS
 #include "pertask_hazptr_trace.h"
@@ -174,6 +175,7 @@ const struct hzb_knob hzb_design_knobs[] = {
 	{ "threshold", pertask_hazptr_threshold_values, 3,
 	  &pertask_hazptr_knob_threshold },
 	{ "delay", pertask_hazptr_delay_values, 2, &pertask_hazptr_knob_delay },
+	HZB_WAIT_KNOBS,
 	{ }
 };
 
@@ -787,40 +789,21 @@ static noinline bool pertask_hazptr_scan_task(struct pertask_hazptr_block *blk,
 	       pertask_hazptr_overflow_has(blk, set);
 }
 
-/* How long to spin on a holder that is running before sleeping instead. */
-#define PERTASK_HAZPTR_SPIN_NS		(20 * NSEC_PER_USEC)
-#define PERTASK_HAZPTR_SLEEP_US		20
-
-/*
- * Waits sleep TASK_IDLE: a holder may keep its pointer for as long as it
- * likes (a hold across system calls), which is not a hung task, and the
- * caller cannot be allowed to return early either.
- */
-static void pertask_hazptr_sleep(void)
-{
-	usleep_idle_range(PERTASK_HAZPTR_SLEEP_US, 2 * PERTASK_HAZPTR_SLEEP_US);
-}
-
 /*
  * Wait, outside any RCU read-side section, until @blk no longer holds a
- * pointer of @set.  Spin while the holder runs (it is about to release),
- * sleep while it is preempted or sleeping (it may hold for long).  Both
- * @blk and @owner are pinned by the caller.
+ * pointer of @set, by the common wait policy (../common/hzb_wait.h).
+ * Both @blk and @owner are pinned by the caller.
  */
 static noinline void pertask_hazptr_wait_task(struct pertask_hazptr_block *blk,
 					      struct task_struct *owner,
 					      const struct pertask_hazptr_set *set)
 {
-	u64 start = ktime_get_ns();
+	struct hzb_wait w;
 
-	while (pertask_hazptr_scan_task(blk, set)) {
-		if (READ_ONCE(owner->on_cpu) &&
-		    ktime_get_ns() - start < PERTASK_HAZPTR_SPIN_NS)
-			cpu_relax();
-		else
-			pertask_hazptr_sleep();
-	}
-	trace_pertask_hazptr_wait(blk->pid, ktime_get_ns() - start);
+	hzb_wait_begin(&w);
+	while (pertask_hazptr_scan_task(blk, set))
+		hzb_wait_pause(&w);
+	trace_pertask_hazptr_wait(blk->pid, ktime_get_ns() - w.start);
 }
 
 /* Contexts on the fallback list, after the walk. */
@@ -908,9 +891,14 @@ restart:
 		}
 	}
 	rcu_read_unlock();
-	while (pertask_hazptr_fallback_has(set)) {
+	if (pertask_hazptr_fallback_has(set)) {
+		struct hzb_wait w;
+
 		waits++;
-		pertask_hazptr_sleep();
+		hzb_wait_begin(&w);
+		do {
+			hzb_wait_pause(&w);
+		} while (pertask_hazptr_fallback_has(set));
 	}
 	/*
 	 * Every load above that found a slot empty or a task idle comes
@@ -1002,7 +990,7 @@ static void pertask_hazptr_retire_wait(void **ptrs, unsigned int n)
 	/*
 	 * complete() after the worker's walk, which ends with smp_mb(),
 	 * orders that walk before our return and the engine's free.  Idle
-	 * sleep, as in pertask_hazptr_sleep().
+	 * sleep, as in hzb_wait_pause(): a long hold is not a hung task.
 	 */
 	wait_for_completion_state(&r.done, TASK_IDLE);
 }
