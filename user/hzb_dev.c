@@ -20,7 +20,7 @@ const struct hzb_design hzb_designs[] = {
 	{ "rcu", "hzb_rcu", "hzb_rcu.ko",
 	  "baseline: rcu_read_lock + synchronize_rcu (variant sync=expedited)", 0 },
 	{ "refcount", "hzb_refcount", "hzb_refcount.ko",
-	  "baseline: shared reference count, updater waits for it to drain", 1 },
+	  "baseline: shared reference count, the last put frees (no waiting)", 1 },
 	{ "srcu", "hzb_srcu", "hzb_srcu.ko",
 	  "baseline: srcu_read_lock + synchronize_srcu (variant sync=expedited)", 1 },
 	{ "tasks-trace", "hzb_tasks_trace", "hzb_tasks_trace.ko",

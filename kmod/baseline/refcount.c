@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Refcount baseline, update side: drop the published reference and wait
- * for the readers' references to drain.
+ * Refcount baseline, update side: deletion drops the published reference;
+ * the last reference's holder frees the object.
  */
 #include <linux/module.h>
-#include <linux/sched.h>
 #include "refcount.h"
 
 /* No knobs: one variant. */
@@ -12,28 +11,37 @@ const struct hzb_knob hzb_design_knobs[] = {
 	{ }
 };
 
+/* Broken builds: poison @obj while readers still hold it, see refcount.h. */
+static void hzb_refcount_broken_delete(struct hzb_obj *obj)
+{
+	unsigned int readers = refcount_read(&obj->ref) - 1;
+
+	if ((HZB_REFCOUNT_BROKEN == 2U && readers >= 2) ||
+	    (HZB_REFCOUNT_BROKEN == 4U && readers == 1)) {
+		WRITE_ONCE(obj->stage, HZB_TORTURE_PIPE_LEN);
+		WRITE_ONCE(obj->magic, HZB_OBJ_POISON);
+	}
+}
+
+/*
+ * The delete path: @obj was unpublished by the caller (a fully ordered
+ * xchg()).  Drop the reference the published pointer held; free the
+ * object now if no reader holds it, else the last reader's put frees it.
+ */
 noinline void hzb_refcount_synchronize(void *ptr)
 {
 	struct hzb_obj *obj = ptr;
 
 	if (!obj)
 		return;
-	/* The caller unpublished @obj; drop the reference it held. */
-	if (refcount_dec_and_test(&obj->ref))
+	if (HZB_REFCOUNT_BROKEN)
+		hzb_refcount_broken_delete(obj);
+	if (refcount_dec_and_test(&obj->ref)) {
+		hzb_obj_free(obj);
 		return;
-	hzb_count(HZB_CNT_SYNC_WAITS);
-	/* Broken on purpose, see refcount.h. */
-	if (HZB_REFCOUNT_BROKEN == 2U && refcount_read(&obj->ref) > 2)
-		return;
-	while (refcount_read(&obj->ref) > (HZB_REFCOUNT_BROKEN == 4U)) {
-		cond_resched();
-		cpu_relax();
 	}
-	/*
-	 * The zero count was seen by a load; order it before the caller
-	 * frees @obj.  Pairs with the release in hzb_refcount_put().
-	 */
-	smp_acquire__after_ctrl_dep();
+	/* Readers still hold it: the free is theirs (deferred). */
+	hzb_count(HZB_CNT_SYNC_WAITS);
 }
 
 int hzb_design_init(void)

@@ -2,12 +2,15 @@
 /*
  * Refcount baseline: what hazard pointers want to replace.  Readers take
  * a reference on the shared object; every reader on every CPU writes the
- * same cache line, which is the cost hazard pointers avoid.
+ * same cache line, which is the cost hazard pointers avoid.  Deletion is
+ * dec-and-test-then-free: the published pointer holds one reference,
+ * synchronize drops it, and whoever drops the last reference (the updater
+ * or a reader) frees the object (hzb_obj_free()).  Nothing ever waits.
  *
  * Pool objects are type-stable (never returned to the slab while the
  * module is loaded, like SLAB_TYPESAFE_BY_RCU), so a reader may touch the
- * count of an object that is being retired; it must then check that the
- * object is still the published one, and retry if not.
+ * count of an object that is being freed or was reused; it must then check
+ * that the object is still the published one, and retry if not.
  */
 #ifndef _HZB_BASELINE_REFCOUNT_H
 #define _HZB_BASELINE_REFCOUNT_H
@@ -22,10 +25,13 @@
 /*
  * Broken on request, stand-ins for the hazard pointer modules' broken
  * variants (kmod/build.sh passes -DHZB_BROKEN_<NAME>); torture must catch
- * both:
- *   HZB_BROKEN_SKIP_OVERFLOW: synchronize ignores readers past the first
- *     two ("the slots"): it does not wait when more references remain;
- *   HZB_BROKEN_EARLY_CLEAR: synchronize stops waiting one reference early.
+ * both.  Each poisons the object at deletion although readers still hold
+ * it (the real free still happens at the last put, so the pool stays
+ * consistent and the readers see the poison):
+ *   HZB_BROKEN_SKIP_OVERFLOW: when two or more reader references remain
+ *     (readers past "the slots" are ignored);
+ *   HZB_BROKEN_EARLY_CLEAR: when exactly one reader reference remains
+ *     (one reference early).
  */
 #if defined(HZB_BROKEN_SKIP_OVERFLOW)
 #define HZB_REFCOUNT_BROKEN		2U	/* bit 1: skip_overflow */
@@ -41,6 +47,8 @@
 				 HZB_REFCOUNT_FEAT_BROKEN)
 
 #define hzb_synchronize		hzb_refcount_synchronize
+/* The last put frees: see engine.c. */
+#define HZB_FREE_AT_LAST_PUT
 
 struct hzb_ctx { };
 
@@ -49,13 +57,13 @@ void hzb_refcount_synchronize(void *ptr);
 static __always_inline void hzb_refcount_put(struct hzb_obj *obj)
 {
 	/*
-	 * Release ordering: the reader's accesses to @obj happen before
-	 * the count drops; pairs with smp_acquire__after_ctrl_dep() in
-	 * hzb_refcount_synchronize().  Reaching zero needs no action: the
-	 * updater polls for it.
+	 * refcount_dec_and_test() orders this holder's accesses to @obj
+	 * before the decrement (release) and, when it returns true, every
+	 * other holder's decrement before the free (acquire on success):
+	 * the pair that makes the last holder's free safe.
 	 */
 	if (refcount_dec_and_test(&obj->ref))
-		return;
+		hzb_obj_free(obj);
 }
 
 static __always_inline void *hzb_acquire(struct hzb_ctx *ctx,
@@ -68,7 +76,7 @@ static __always_inline void *hzb_acquire(struct hzb_ctx *ctx,
 		if (!obj)
 			return NULL;
 		if (!refcount_inc_not_zero(&obj->ref))
-			continue;	/* being retired: reload */
+			continue;	/* being freed: reload */
 		/*
 		 * Order the increment before the re-load of the shared
 		 * pointer; pairs with the updater's xchg() (fully ordered)

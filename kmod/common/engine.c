@@ -12,6 +12,12 @@
  * hzb_synchronize_batch(void **ptrs, unsigned int n) to reclaim a batch of
  * retired objects with one call of its synchronize function; otherwise
  * batches are synchronized one object at a time.
+ *
+ * A design that #defines HZB_FREE_AT_LAST_PUT (the refcount baseline)
+ * frees objects itself: its hzb_synchronize() drops the reference the
+ * published pointer held, and whoever drops the last reference, updater
+ * or reader, calls hzb_obj_free().  The engine then never puts a retired
+ * object back in the pool after synchronize.
  */
 #include <linux/delay.h>
 #include <linux/fs.h>
@@ -65,17 +71,23 @@ static LIST_HEAD(pool_free);
 static DEFINE_SPINLOCK(pool_lock);
 static u64 pool_seq;
 
+/*
+ * pool_lock is taken with interrupts off: with HZB_FREE_AT_LAST_PUT a
+ * reader in hard irq (torture's hrtimer) may drop an object's last
+ * reference and free it.
+ */
 static struct hzb_obj *hzb_pool_get(void)
 {
 	struct hzb_obj *obj;
+	unsigned long flags;
 
-	spin_lock(&pool_lock);
+	spin_lock_irqsave(&pool_lock, flags);
 	obj = list_first_entry_or_null(&pool_free, struct hzb_obj, pool_node);
 	if (obj) {
 		list_del(&obj->pool_node);
 		obj->seq = ++pool_seq;
 	}
-	spin_unlock(&pool_lock);
+	spin_unlock_irqrestore(&pool_lock, flags);
 	if (!obj)
 		return NULL;
 	refcount_set(&obj->ref, 1);
@@ -91,10 +103,25 @@ static struct hzb_obj *hzb_pool_get(void)
  */
 static void hzb_pool_put(struct hzb_obj *obj)
 {
+	unsigned long flags;
+
 	WRITE_ONCE(obj->magic, HZB_OBJ_POISON);
-	spin_lock(&pool_lock);
+	spin_lock_irqsave(&pool_lock, flags);
 	list_add_tail(&obj->pool_node, &pool_free);
-	spin_unlock(&pool_lock);
+	spin_unlock_irqrestore(&pool_lock, flags);
+}
+
+/*
+ * HZB_FREE_AT_LAST_PUT designs: the last reference to @obj is gone (the
+ * design ordered every earlier holder's accesses before this call).  Mark
+ * it past the end of the torture pipeline, so that a torture reader a
+ * broken design let keep it sees a violation, and put it back in the pool.
+ */
+void hzb_obj_free(struct hzb_obj *obj)
+{
+	WRITE_ONCE(obj->stage, HZB_TORTURE_PIPE_LEN);
+	hzb_pool_put(obj);
+	hzb_count(HZB_CNT_RECLAIMED);
 }
 
 static int hzb_pool_init(void)
@@ -290,15 +317,39 @@ static void hzb_pool_census(struct hzb_pool_census *c)
 	struct hzb_obj *obj;
 	unsigned int i;
 
+	unsigned long flags;
+
 	c->free = 0;
 	c->live = 0;
-	spin_lock(&pool_lock);
+	spin_lock_irqsave(&pool_lock, flags);
 	list_for_each_entry(obj, &pool_free, pool_node)
 		c->free++;
 	for (i = 0; i < pool_objects; i++)
 		if (READ_ONCE(pool_mem[i].magic) == HZB_OBJ_LIVE)
 			c->live++;
-	spin_unlock(&pool_lock);
+	spin_unlock_irqrestore(&pool_lock, flags);
+}
+
+/*
+ * The census of a design that frees at the last put: a reader may still
+ * hold a retired object when the last updater ends (nothing waited for
+ * it), and frees it when its section ends.  Give the readers' sections up
+ * to 2 s to end before counting what is neither free nor current.
+ */
+static void hzb_pool_census_settled(struct hzb_pool_census *c)
+{
+#ifdef HZB_FREE_AT_LAST_PUT
+	u64 end = ktime_get_ns() + 2 * NSEC_PER_SEC;
+
+	for (;;) {
+		hzb_pool_census(c);
+		if (c->free + 1 >= pool_objects || ktime_get_ns() >= end)
+			return;
+		usleep_range(10000, 20000);
+	}
+#else
+	hzb_pool_census(c);
+#endif
 }
 
 /*
@@ -313,7 +364,7 @@ static bool hzb_updater_end(struct hzb_pool_census *c)
 	mutex_lock(&hzb_config_mutex);
 	census = atomic_dec_and_test(&hzb_updaters) && c;
 	if (census)
-		hzb_pool_census(c);
+		hzb_pool_census_settled(c);
 	mutex_unlock(&hzb_config_mutex);
 	hzb_run_end();
 	return census;
@@ -492,9 +543,12 @@ static void hzb_reclaim(struct hzb_sync_timer *t, void **batch,
 		hzb_count(HZB_CNT_SYNCS);
 	}
 #endif
+#ifndef HZB_FREE_AT_LAST_PUT
+	/* Else the last reference's holder freed them, or will. */
 	for (i = 0; i < n; i++)
 		hzb_pool_put(batch[i]);
 	hzb_count_add(HZB_CNT_RECLAIMED, n);
+#endif
 	if (n > 1)
 		hzb_count(HZB_CNT_RETIRE_BATCHES);
 }

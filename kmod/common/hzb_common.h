@@ -99,5 +99,7 @@ u32 hzb_design_lock_addrs(u64 *addrs, u32 cap);
  */
 /* True while a reader or updater run is in progress. */
 bool hzb_engine_busy(void);
+/* HZB_FREE_AT_LAST_PUT designs: @obj's last reference is gone; free it. */
+void hzb_obj_free(struct hzb_obj *obj);
 
 #endif /* _HZB_COMMON_H */

@@ -483,10 +483,16 @@ static void hzb_torture_retire(struct hzb_torture_writer *w,
 	w->sync_ns_total += ns;
 	w->sync_ns_max = max(w->sync_ns_max, ns);
 	hzb_count(HZB_CNT_SYNCS);
+#ifndef HZB_FREE_AT_LAST_PUT
 	/* Their synchronize returned: from here on, stage 2 and up. */
 	for (i = 0; i < n; i++)
 		list_add_tail(&batch[i]->pool_node, aging);
 	w->freed += hzb_torture_age(aging, false);
+#endif
+	/*
+	 * Else synchronize dropped the published reference: the last holder
+	 * frees each object (hzb_obj_free(), stage PIPE_LEN), maybe already.
+	 */
 }
 
 static int hzb_torture_writer_check(const struct hzb_torture_writer *w)

@@ -5,12 +5,12 @@
 # synchronize cannot return; hzbench torture --stall=4 must report
 # "??? Writer stall" with the writer's state and end with FAILURE, and the
 # writer must finish once the hold is gone.  For each design whose
-# readers may hold across system calls (HOLD).
+# readers may hold across system calls (HOLD) and whose writer waits for
+# them (not refcount: the last put frees, the writer never waits).
 set -u
 fail=0
-for d in refcount percpu pertask; do
+for d in percpu pertask; do
 	case $d in
-	refcount) dev=/dev/hzb_refcount ;;
 	percpu) dev=/dev/hazptr_percpu ;;
 	pertask) dev=/dev/hazptr_pertask ;;
 	esac
