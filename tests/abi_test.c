@@ -34,6 +34,75 @@ static void expect(const char *name, int ret, int want_errno)
 	failures++;
 }
 
+/* HZB_IOC_USECASE: bad requests, then a short run of each mode and role. */
+static void test_usecase(int fd, uint64_t *samples)
+{
+	struct hzb_usecase u, good = {
+		.size = sizeof(u), .mode = HZB_UC_HASH, .role = HZB_UC_READER,
+		.objects = 64, .iterations = 1000,
+	};
+	uint32_t mode;
+
+	u = good;
+	u.mode = 0;
+	expect("usecase mode 0", ioctl(fd, HZB_IOC_USECASE, &u), EINVAL);
+	u.mode = HZB_UC_NR_MODES;
+	expect("usecase mode too big", ioctl(fd, HZB_IOC_USECASE, &u), EINVAL);
+	u = good;
+	u.role = 3;
+	expect("usecase bad role", ioctl(fd, HZB_IOC_USECASE, &u), EINVAL);
+	u = good;
+	u.objects = 0;
+	expect("usecase 0 objects", ioctl(fd, HZB_IOC_USECASE, &u), EINVAL);
+	u.objects = HZB_UC_MAX_OBJECTS + 1;
+	expect("usecase too many objects", ioctl(fd, HZB_IOC_USECASE, &u), EINVAL);
+	u = good;
+	u.iterations = 0;
+	expect("usecase no end", ioctl(fd, HZB_IOC_USECASE, &u), EINVAL);
+	u = good;
+	u.reserved[3] = 1;
+	expect("usecase reserved", ioctl(fd, HZB_IOC_USECASE, &u), EINVAL);
+	u = good;
+	u.sleep_us = 10;
+	expect("usecase sleep without lazy-mm", ioctl(fd, HZB_IOC_USECASE, &u), EINVAL);
+	u = good;
+	u.mode = HZB_UC_LAZY_MM;
+	expect("usecase lazy-mm without sleep", ioctl(fd, HZB_IOC_USECASE, &u), EINVAL);
+	u = good;
+	u.samples_cap = 4;
+	expect("usecase reader samples", ioctl(fd, HZB_IOC_USECASE, &u), EINVAL);
+	u = good;
+	u.size = sizeof(u) - 8;
+	expect("usecase short size", ioctl(fd, HZB_IOC_USECASE, &u), EINVAL);
+
+	for (mode = HZB_UC_REFCOUNT; mode < HZB_UC_NR_MODES; mode++) {
+		u = good;
+		u.mode = mode;
+		u.iterations = mode == HZB_UC_LAZY_MM ? 50 : 1000;
+		u.sleep_us = mode == HZB_UC_LAZY_MM ? 10 : 0;
+		u.ops = 12345;		/* outputs start at zero */
+		expect("usecase reader", ioctl(fd, HZB_IOC_USECASE, &u), 0);
+		if (u.ops != u.iterations || u.acquires != u.iterations || u.violations) {
+			printf("abi: FAIL %s usecase %u reader: ops %llu acquires %llu violations %llu\n",
+			       dev, mode, (unsigned long long)u.ops,
+			       (unsigned long long)u.acquires, (unsigned long long)u.violations);
+			failures++;
+		}
+		u = good;
+		u.mode = mode;
+		u.role = HZB_UC_UPDATER;
+		u.iterations = 4;
+		u.samples_cap = 4;
+		u.samples = (uintptr_t)samples;
+		expect("usecase updater", ioctl(fd, HZB_IOC_USECASE, &u), 0);
+		if (u.ops != 4 || u.samples_n != 4) {
+			printf("abi: FAIL %s usecase %u updater: ops %llu samples %llu\n", dev, mode,
+			       (unsigned long long)u.ops, (unsigned long long)u.samples_n);
+			failures++;
+		}
+	}
+}
+
 static void test_device(const char *path)
 {
 	struct hzb_info info = { .size = sizeof(info) };
@@ -228,6 +297,7 @@ static void test_device(const char *path)
 	expect("locks NULL buffer", ioctl(fd, HZB_IOC_LOCKS, &l), EINVAL);
 	l.addrs = (uintptr_t)samples;
 	expect("locks", ioctl(fd, HZB_IOC_LOCKS, &l), 0);
+	test_usecase(fd, samples);
 	close(fd);
 }
 

@@ -543,6 +543,68 @@ def sec_rcu(ctx):
     return '\n\n'.join(x for x in out if x)
 
 
+# ---- use cases (workloads/usecase-*.ini, HZB_IOC_USECASE) -----------------------
+
+def fixed_or_nan(x):
+    return hr.fixed(float('nan') if x is None else float(x))
+
+
+def usecase_section(w, reader_ops):
+    """The section of use case @w: every design side by side, ratios to percpu."""
+    def sec(ctx):
+        pts = ctx.res.points(w)
+        if not pts:
+            return no_data(ctx, 'no %s results' % w, ctx.regen([w]))
+        lazy = w == 'usecase-lazy-mm'
+        base = next((p for p in pts if p.design == 'percpu' and p.default_variant), None)
+        b_del = base.summary('sync_p50_ns') if base else hr.fixed(math.nan)
+        b_ops = fixed_or_nan(base.get('usecase', 'reader_ops_per_s')) if base else \
+            hr.fixed(math.nan)
+        b_dps = fixed_or_nan(base.get('usecase', 'deletes_per_s')) if base else \
+            hr.fixed(math.nan)
+        rows = []
+        for label, sp in hr.series(pts).items():
+            for p in sp:
+                u = p.j.get('usecase') or {}
+                d = p.summary('sync_p50_ns')
+                ops = fixed_or_nan(u.get('reader_ops_per_s'))
+                dps = fixed_or_nan(u.get('deletes_per_s'))
+                row = [label, num(ops[0]), num(dps[0]), with_ci(d, dur),
+                       dur(u.get('delete_p99_ns')),
+                       ratio_cell(hr.ratio(d, b_del)), ratio_cell(hr.ratio(ops, b_ops)),
+                       ratio_cell(hr.ratio(dps, b_dps))]
+                if lazy:
+                    row += [dur(u.get('switch_acquire_release_ns')),
+                            'yes' if u.get('held_across_switch') else
+                            '**no** (dropped before the switch)']
+                row.append('%d deferred to a reader' % p.counter('sync_waits')
+                           if p.design == 'refcount' else
+                           '%d migrations, %d overflows' % (p.counter('migrations'),
+                                                            p.counter('overflows'))
+                           if p.design == 'percpu' else
+                           '%d tasks scanned' % p.counter('tasks_scanned')
+                           if p.design == 'pertask' else '')
+                rows.append(row)
+        head = ['design', '%s/s (VM)' % reader_ops, 'deletes/s (VM)', 'delete p50 (VM)',
+                'delete p99 (VM)', 'delete p50 ÷ percpu', '%s/s ÷ percpu' % reader_ops,
+                'deletes/s ÷ percpu']
+        if lazy:
+            head += ['acquire + release per switch (VM)', 'held across the switch']
+        head.append('module counters')
+        p0 = pts[0]
+        out = ['%s, %d objects, %s readers, %s updaters, %s tasks, %s s x %d rep(s) per '
+               'design; each design in its own TCG guest boot of the same sweep (%s vCPUs), '
+               'on a host shared with other engineers\' builds and guests: read the ratios, '
+               'not the nanoseconds.  Delete path = unpublish + synchronize + free (refcount: '
+               'drop the published reference; the last put frees).' %
+               (w, (p0.get('usecase', 'objects') or 0), p0.cfg('readers'), p0.cfg('updaters'),
+                p0.cfg('tasks'), num(p0.cfg('duration_s') or math.nan), p0.nreps(),
+                p0.vcpus()),
+               table(head, rows), reps_note(pts), ctx.regen([w])]
+        return '\n\n'.join(x for x in out if x)
+    return sec
+
+
 def sec_memory(ctx):
     seen = {}
     for p in ctx.res.all_points():
@@ -685,6 +747,9 @@ SECTIONS = {
     'memory': sec_memory,
     'validity': sec_validity,
     'repeat': sec_repeat,
+    'usecase-refcount': usecase_section('usecase-refcount', 'lookups'),
+    'usecase-lazy-mm': usecase_section('usecase-lazy-mm', 'switches'),
+    'usecase-hash': usecase_section('usecase-hash', 'lookups'),
 }
 
 

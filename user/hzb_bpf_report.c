@@ -219,7 +219,8 @@ static void build_checks(struct checks *cs, const struct hzb_bpf_in *in)
 		 * its median lies between the module's without the probes and
 		 * the module's with them; the gap is the probe's own cost.
 		 */
-		if (b->count && in->module_sync->n)
+		/* A use case's module timing is its whole delete path, not synchronize. */
+		if (b->count && in->module_sync->n && !opt.usecase)
 			check_bracket(add_check(cs, "synchronize median", "scan_latency",
 						hzb_hist_percentile(b->hist, 50),
 						in->module_sync->p50, BRACKET, 10,

@@ -41,7 +41,14 @@ struct hzb_opts {
 	const char *json, *csv, *text;
 	struct hzb_vm_opts vm;
 	int quiet;
+	int usecase;			/* 0: the plain workload, else HZB_UC_* */
+	unsigned int objects;		/* use-case table entries, 0: the mode's default */
 };
+
+/* "none", then the HZB_UC_* modes by value: "refcount", "lazy-mm", "hash". */
+extern const char * const hzb_usecase_names[];
+/* The use-case table size of this run (--objects or the mode's default). */
+unsigned int hzb_usecase_objects(void);
 
 extern struct hzb_opts opt;
 /* The command line as typed (on the host, when run in the guest). */

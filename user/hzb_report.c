@@ -173,6 +173,36 @@ static void json_reader(struct hzb_json *j, const struct hzb_reader *r)
 	hzb_json_dbl(j, "ns_per_acquire", hzb_ns_per_acquire(r));
 }
 
+/*
+ * The use case's own figures: reader operations (lookups or switches) and
+ * deletions per second of run time, the delete path (the module's timing,
+ * the synchronize figures' source), and for lazy-mm the time a switch
+ * spends in acquire + release and whether the pointer stayed held.
+ */
+static void json_usecase(struct hzb_json *j, const struct hzb_point *p)
+{
+	double run_s = opt.duration_s * (p->reps ? p->reps : 1);
+	uint64_t ops = p->rsum.sections;
+	uint64_t acq = p->rsum.acquires + p->rsum.null_acquires;
+
+	hzb_json_obj_begin(j, "usecase");
+	hzb_json_str(j, "mode", hzb_usecase_names[opt.usecase]);
+	hzb_json_u64(j, "objects", hzb_usecase_objects());
+	hzb_json_u64(j, "reader_ops", ops);
+	hzb_json_dbl(j, "reader_ops_per_s", run_s > 0 ? ops / run_s : NAN);
+	hzb_json_u64(j, "deletes", p->updates);
+	hzb_json_dbl(j, "deletes_per_s", run_s > 0 ? p->updates / run_s : NAN);
+	hzb_json_dbl(j, "delete_p50_ns", p->sync.p50);
+	hzb_json_dbl(j, "delete_p99_ns", p->sync.p99);
+	hzb_json_dbl(j, "delete_avg_ns", p->sync.avg);
+	if (opt.usecase == HZB_UC_LAZY_MM) {
+		hzb_json_dbl(j, "switch_acquire_release_ns",
+			     acq ? (double)p->uc_op_ns / (double)acq : NAN);
+		hzb_json_bool(j, "held_across_switch", !p->uc_not_held);
+	}
+	hzb_json_obj_end(j);
+}
+
 static void json_workload(struct hzb_json *j)
 {
 	const char *file = getenv("HZB_WORKLOAD");
@@ -233,7 +263,11 @@ int hzb_write_json(const char *path, const struct hzb_point *p)
 	hzb_json_u64(&j, "hogs", (uint64_t)p->nr_hogs);
 	/* readers + updaters + hogs > online CPUs: threads share CPUs. */
 	hzb_json_bool(&j, "oversubscribed", hzb_oversubscribed(p));
+	hzb_json_str(&j, "usecase", hzb_usecase_names[opt.usecase]);
+	hzb_json_u64(&j, "objects", opt.usecase ? hzb_usecase_objects() : 0);
 	hzb_json_obj_end(&j);
+	if (opt.usecase)
+		json_usecase(&j, p);
 
 	json_sysinfo(&j, p);
 
@@ -457,6 +491,13 @@ void hzb_write_text(FILE *f, const struct hzb_point *p)
 	else if (p->bpf_attached)
 		fprintf(f, "%s-hzbench: every figure with the BPF probes attached (--bpf-mode=always)\n",
 			name);
+	if (opt.usecase)
+		fprintf(f, "%s-hzbench: use case %s, %u objects: %" PRIu64 " reader %s, %" PRIu64
+			" deletes (the delete path is timed as synchronize below)%s\n", name,
+			hzb_usecase_names[opt.usecase], hzb_usecase_objects(),
+			(uint64_t)p->rsum.sections,
+			opt.usecase == HZB_UC_LAZY_MM ? "switches" : "lookups", p->updates,
+			p->uc_not_held ? "; pointer NOT held across switches (readers may not sleep)" : "");
 	fprintf(f, "Synchronize calls: %" PRIu64 "\n", s->n);
 	fprintf(f, "Average synchronize duration: %.3f microseconds\n", s->avg / 1e3);
 	fprintf(f, "Minimum synchronize duration: %.3f microseconds\n", s->min / 1e3);

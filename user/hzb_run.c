@@ -165,7 +165,53 @@ struct reader_thread {
 	pthread_t thread;
 	int id, fd, err;
 	struct hzb_reader r;
+	uint64_t uc_op_ns;		/* use case: time in acquire + release */
+	int uc_not_held;
 };
+
+const char * const hzb_usecase_names[] = { "none", "refcount", "lazy-mm", "hash", NULL };
+
+unsigned int hzb_usecase_objects(void)
+{
+	if (opt.objects)
+		return opt.objects;
+	switch (opt.usecase) {
+	case HZB_UC_REFCOUNT:
+		return 16;	/* a few hot objects */
+	case HZB_UC_LAZY_MM:
+		return 64;	/* mms of the tasks the CPUs switch between */
+	default:
+		return 1024;	/* a hash table's objects */
+	}
+}
+
+/*
+ * A use-case reader (HZB_IOC_USECASE), its figures put where a plain
+ * reader's go: lookups or switches as sections.
+ */
+static int usecase_reader(struct reader_thread *t)
+{
+	struct hzb_usecase u = {
+		.size = sizeof(u), .mode = (uint32_t)opt.usecase, .role = HZB_UC_READER,
+		.objects = hzb_usecase_objects(), .duration_ns = t->r.duration_ns,
+	};
+
+	if (opt.usecase == HZB_UC_LAZY_MM)
+		u.sleep_us = opt.sleep_us ? opt.sleep_us : 1;
+	else
+		u.hold_ns = t->r.hold_ns;
+	if (ioctl(t->fd, HZB_IOC_USECASE, &u))
+		return errno;
+	t->r.sections = u.ops;
+	t->r.acquires = u.acquires;
+	t->r.null_acquires = u.null_acquires;
+	t->r.violations = u.violations;
+	t->r.elapsed_ns = u.elapsed_ns;
+	t->r.ctx_switches = u.ctx_switches;
+	t->uc_op_ns = u.op_ns_total;
+	t->uc_not_held = !!(u.out_flags & HZB_UCF_NOT_HELD);
+	return 0;
+}
 
 struct updater_thread {
 	pthread_t thread;
@@ -194,9 +240,33 @@ static void *reader_main(void *arg)
 	if (opt.pin)
 		pin_self(t->id);
 	pthread_barrier_wait(&start_barrier);
-	if (ioctl(t->fd, HZB_IOC_READER, &t->r))
+	if (opt.usecase)
+		t->err = usecase_reader(t);
+	else if (ioctl(t->fd, HZB_IOC_READER, &t->r))
 		t->err = errno;
 	return NULL;
+}
+
+/* A use-case updater: deletions, timed as synchronize calls are. */
+static int usecase_updater(struct updater_thread *t)
+{
+	struct hzb_usecase u = {
+		.size = sizeof(u), .mode = (uint32_t)opt.usecase, .role = HZB_UC_UPDATER,
+		.objects = hzb_usecase_objects(), .duration_ns = t->u.duration_ns,
+		.interval_ns = t->u.interval_ns, .samples_cap = t->u.samples_cap,
+		.samples = t->u.samples,
+	};
+
+	if (ioctl(t->fd, HZB_IOC_USECASE, &u))
+		return errno;
+	t->u.updates = u.ops;
+	t->u.syncs = u.ops;
+	t->u.samples_n = u.samples_n;
+	t->u.sync_ns_total = u.del_ns_total;
+	t->u.sync_ns_min = u.del_ns_min;
+	t->u.sync_ns_max = u.del_ns_max;
+	t->u.elapsed_ns = u.elapsed_ns;
+	return 0;
 }
 
 static void *updater_main(void *arg)
@@ -204,7 +274,9 @@ static void *updater_main(void *arg)
 	struct updater_thread *t = arg;
 
 	pthread_barrier_wait(&start_barrier);
-	if (ioctl(t->fd, HZB_IOC_UPDATER, &t->u))
+	if (opt.usecase)
+		t->err = usecase_updater(t);
+	else if (ioctl(t->fd, HZB_IOC_UPDATER, &t->u))
 		t->err = errno;
 	return NULL;
 }
@@ -349,6 +421,8 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 		if (readers[i].err)
 			rep_fail(rep, "reader %d: %s", i, strerror(readers[i].err));
 		add_reader(&rep->rsum, &readers[i].r);
+		rep->uc_op_ns += readers[i].uc_op_ns;
+		rep->uc_not_held |= readers[i].uc_not_held;
 		if (p->per_thread)
 			p->per_thread[i] = readers[i].r;
 	}
@@ -529,9 +603,10 @@ int hzb_cmd_run(void)
 			return 1;
 		probes_switch(p, bpf, probes, 0);
 	}
-	say("%s: %d readers, %d updaters, %lu tasks, %u x %.1f s (+%u warm-up)%s",
+	say("%s: %d readers, %d updaters, %lu tasks, %u x %.1f s (+%u warm-up)%s%s%s",
 	    p->design->name, p->nr_readers, p->nr_updaters, opt.tasks, p->reps,
-	    opt.duration_s, p->warmup, p->nr_segs ? ", each beside a BPF segment" : "");
+	    opt.duration_s, p->warmup, p->nr_segs ? ", each beside a BPF segment" : "",
+	    opt.usecase ? ", use case " : "", opt.usecase ? hzb_usecase_names[opt.usecase] : "");
 	for (r = 0; r < p->warmup; r++) {
 		snprintf(label, sizeof(label), "%s warm-up %u/%u", p->design->name, r + 1,
 			 p->warmup);
@@ -589,6 +664,8 @@ int hzb_cmd_run(void)
 			say("%s: synchronize p50 %.0f ns, acquire+release %.2f ns/op", label,
 			    rep->sync.p50, hzb_ns_per_acquire(&rep->rsum));
 		add_reader(&p->rsum, &rep->rsum);
+		p->uc_op_ns += rep->uc_op_ns;
+		p->uc_not_held |= rep->uc_not_held;
 		p->updates += rep->updates;
 		p->syncs += rep->syncs;
 		for (k = 0; k < HZB_NR_COUNTERS; k++)

@@ -35,6 +35,8 @@ struct hzb_rep {
 	double wall_s;
 	int failed;
 	char why[256];			/* what failed, when failed */
+	uint64_t uc_op_ns;		/* use case: readers' time in acquire + release */
+	int uc_not_held;		/* lazy-mm: pointer dropped before each switch */
 };
 
 struct hzb_point {
@@ -68,6 +70,8 @@ struct hzb_point {
 	char bpf_error[256];
 	struct hzb_bpf_report *bpfx;	/* the other BPF probes (hzb_bpf.h) */
 	struct hzb_lat_stats bpf;	/* summed over the BPF segments */
+	uint64_t uc_op_ns;		/* use case: summed over repetitions */
+	int uc_not_held;
 	int floors_done;
 	double wall_s;
 	int failed;

@@ -60,6 +60,8 @@ static struct param params[] = {
 	{ "sleep", P_TIME },
 	{ "mem", P_UINT },
 	{ "bpf", P_WORD, bpf_probe_sets },	/* hzbench --bpf=, one set per point */
+	{ "usecase", P_WORD, hzb_usecase_names },	/* hzbench --usecase= */
+	{ "objects", P_UINT },
 };
 
 #define NR_PARAMS (sizeof(params) / sizeof(params[0]))

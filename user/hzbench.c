@@ -131,6 +131,12 @@ static void usage(void)
 	       "                         per-rep figures and median + 95%% CI\n"
 	       "      --warmup=N         unmeasured repetitions first (default 0)\n"
 	       "      --batch=N          objects retired per synchronize (default 1)\n"
+	       "      --usecase=MODE     a use-case workload instead: refcount (lookups take\n"
+	       "                         a reference, deletes of hot objects), lazy-mm (each\n"
+	       "                         reader a CPU keeping a pointer across switches of\n"
+	       "                         --sleep), hash (read-mostly table, deletes on many\n"
+	       "                         addresses); --nest and --batch do not apply\n"
+	       "      --objects=N        use-case table entries (1..%d; default 16, 64, 1024)\n"
 	       "      --pin              pin reader i to CPU i %% nr_cpus\n"
 	       "      --no-bpf           do not attach the BPF latency probe\n"
 	       "      --no-floors        do not measure the calibration floors\n"
@@ -180,7 +186,7 @@ static void usage(void)
 	       "\n"
 	       "Exit status: 0 ok, 1 run failed (including any reader that saw a freed\n"
 	       "object), 2 usage error, 3 kernel problem in the guest console, 4 the\n"
-	       "guest did not finish.\n", HZB_MAX_NEST);
+	       "guest did not finish.\n", HZB_MAX_NEST, HZB_UC_MAX_OBJECTS);
 }
 
 enum {
@@ -188,7 +194,7 @@ enum {
 	OPT_BATCH, OPT_PIN, OPT_NO_BPF, OPT_BPF, OPT_PROBE_EFFECT, OPT_BPF_MODE, OPT_BPF_DURATION, OPT_NO_FLOORS, OPT_JSON, OPT_CSV,
 	OPT_TEXT,
 	OPT_VERSION, OPT_REPS, OPT_WARMUP, OPT_RATE, OPT_WORKLOAD, OPT_OUT,
-	OPT_RESUME, OPT_QUICK, OPT_DRY_RUN,
+	OPT_RESUME, OPT_QUICK, OPT_DRY_RUN, OPT_USECASE, OPT_OBJECTS,
 };
 
 static const struct option long_opts[] = {
@@ -213,6 +219,8 @@ static const struct option long_opts[] = {
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "warmup", required_argument, NULL, OPT_WARMUP },
 	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "usecase", required_argument, NULL, OPT_USECASE },
+	{ "objects", required_argument, NULL, OPT_OBJECTS },
 	{ "pin", no_argument, NULL, OPT_PIN },
 	{ "no-bpf", no_argument, NULL, OPT_NO_BPF },
 	{ "no-floors", no_argument, NULL, OPT_NO_FLOORS },
@@ -330,6 +338,19 @@ static void parse_args(int argc, char **argv)
 		case OPT_BATCH:
 			opt.batch = (unsigned int)hzb_parse_ulong("batch", optarg, 1, HZB_MAX_BATCH);
 			break;
+		case OPT_USECASE:
+			for (i = 0; hzb_usecase_names[i]; i++)
+				if (!strcmp(optarg, hzb_usecase_names[i]))
+					break;
+			if (!hzb_usecase_names[i])
+				hzb_usage_error("--usecase=%s: expected none, refcount, lazy-mm or hash",
+						optarg);
+			opt.usecase = i;
+			break;
+		case OPT_OBJECTS:
+			opt.objects = (unsigned int)hzb_parse_ulong("objects", optarg, 1,
+								    HZB_UC_MAX_OBJECTS);
+			break;
 		case OPT_PIN:
 			opt.pin = 1;
 			break;
@@ -418,6 +439,14 @@ static void parse_args(int argc, char **argv)
 		opt.vm.mode = VM_NEVER;
 	if (!opt.readers && !opt.updaters && !strcmp(opt.cmd, "run"))
 		hzb_usage_error("nothing to run: --readers=0 and --updaters=0");
+	if (opt.usecase && (opt.preempt == PREEMPT_SLEEP || opt.preempt == PREEMPT_YIELD))
+		hzb_usage_error("--usecase=%s: --preempt=%s does not apply (lazy-mm's switch is --sleep)",
+				hzb_usecase_names[opt.usecase], hzb_preempt_names[opt.preempt]);
+	if (opt.usecase && opt.batch > 1)
+		hzb_usage_error("--usecase=%s: deletes are one object each, no --batch",
+				hzb_usecase_names[opt.usecase]);
+	if (opt.objects && !opt.usecase)
+		hzb_usage_error("--objects goes with --usecase");
 }
 
 /* ------------------------------------------------------------------ */
@@ -458,6 +487,9 @@ static int run_in_vm(void)
 	hzb_argv_add(&a, "--sleep=%uus", opt.sleep_us);
 	hzb_argv_add(&a, "--update-interval=%" PRIu64 "ns", opt.interval_ns);
 	hzb_argv_add(&a, "--batch=%u", opt.batch);
+	hzb_argv_add(&a, "--usecase=%s", hzb_usecase_names[opt.usecase]);
+	if (opt.objects)
+		hzb_argv_add(&a, "--objects=%u", opt.objects);
 	hzb_argv_add(&a, "--reps=%u", opt.reps);
 	hzb_argv_add(&a, "--warmup=%u", opt.warmup);
 	if (opt.pin)

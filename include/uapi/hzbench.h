@@ -327,6 +327,72 @@ struct hzb_torture_writer {
 	__u64 reserved[4];
 };
 
+/*
+ * Use-case workloads (HZB_IOC_USECASE): every design runs each one on a
+ * table of objects published at distinct addresses (the engine's, not
+ * hzb_shared), populated on first use and emptied when the last use-case
+ * run ends.  A deletion unpublishes a random entry (publishing a fresh
+ * object in its place) and reclaims the old object: synchronize on it then
+ * free it, or, for a design that frees at the last put (refcount), drop
+ * the published reference; its time is the delete path.
+ *   HZB_UC_REFCOUNT  refcount replacement: a lookup takes a reference
+ *		      (acquire), uses the object for hold_ns, drops it; a few
+ *		      hot objects, deletes back to back.
+ *   HZB_UC_LAZY_MM   lazy active-mm tracking: each reader stands for a CPU
+ *		      that keeps a pointer to the last mm across a context
+ *		      switch (sleep_us, a real switch) and drops it at the
+ *		      next one, after taking the next mm's; deletions stand
+ *		      for mm teardown.  Designs whose readers may not sleep
+ *		      while holding drop it before the switch and say so
+ *		      (HZB_UCF_NOT_HELD).
+ *   HZB_UC_HASH      read-mostly hash table: lookups of random keys among
+ *		      many objects, concurrent deletions synchronizing on
+ *		      many different addresses.
+ */
+enum hzb_usecase_mode {
+	HZB_UC_REFCOUNT = 1,
+	HZB_UC_LAZY_MM,
+	HZB_UC_HASH,
+	HZB_UC_NR_MODES
+};
+
+#define HZB_UC_READER		1	/* hzb_usecase.role */
+#define HZB_UC_UPDATER		2
+#define HZB_UC_MAX_OBJECTS	4096
+
+/* hzb_usecase.out_flags */
+#define HZB_UCF_NOT_HELD	(1U << 0) /* lazy-mm pointer dropped before each switch */
+
+struct hzb_usecase {
+	__u32 size;
+	__u32 mode;			/* HZB_UC_* */
+	__u32 role;			/* HZB_UC_READER or HZB_UC_UPDATER */
+	__u32 objects;			/* table entries in use, 1..HZB_UC_MAX_OBJECTS */
+	__u64 duration_ns;
+	__u64 iterations;		/* at least one of the two non-zero */
+	__u32 hold_ns;			/* reader: busy use per lookup, <= 1 s */
+	__u32 sleep_us;			/* lazy-mm reader: the switch, 1..1e6 */
+	__u64 interval_ns;		/* updater: pause between deletes, <= 1 s */
+	__u32 seed;			/* 0: random */
+	__u32 samples_cap;		/* updater: delete-path timings to keep */
+	__u64 samples;			/* user pointer to __u64[samples_cap] */
+	/* out */
+	__u64 ops;			/* lookups, switches or deletes */
+	__u64 acquires;			/* non-NULL */
+	__u64 null_acquires;
+	__u64 violations;		/* freed object seen while held */
+	__u64 op_ns_total;		/* reader: time in acquire + release (lazy-mm) */
+	__u64 samples_n;
+	__u64 del_ns_total;
+	__u64 del_ns_min;
+	__u64 del_ns_max;
+	__u64 elapsed_ns;
+	__u64 ctx_switches;
+	__u32 out_flags;		/* HZB_UCF_* */
+	__u32 pad;
+	__u64 reserved[4];
+};
+
 #define HZB_IOC_MAGIC		0xB7
 #define HZB_IOC_INFO		_IOR(HZB_IOC_MAGIC, 0x00, struct hzb_info)
 #define HZB_IOC_READER		_IOWR(HZB_IOC_MAGIC, 0x01, struct hzb_reader)
@@ -340,5 +406,6 @@ struct hzb_torture_writer {
 #define HZB_IOC_UNHOLD		_IO(HZB_IOC_MAGIC, 0x09)
 #define HZB_IOC_TORTURE_READER	_IOWR(HZB_IOC_MAGIC, 0x0a, struct hzb_torture_reader)
 #define HZB_IOC_TORTURE_WRITER	_IOWR(HZB_IOC_MAGIC, 0x0b, struct hzb_torture_writer)
+#define HZB_IOC_USECASE		_IOWR(HZB_IOC_MAGIC, 0x0c, struct hzb_usecase)
 
 #endif /* _UAPI_HZBENCH_H */

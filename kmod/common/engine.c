@@ -1049,6 +1049,8 @@ static int hzb_release_file(struct inode *inode, struct file *file)
 
 /* HZB_IOC_TORTURE_READER and _WRITER. */
 #include "torture.c"
+/* HZB_IOC_USECASE. */
+#include "usecase.c"
 
 static long hzb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
@@ -1084,6 +1086,8 @@ static long hzb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return hzb_ioctl_torture_reader(argp);
 	case HZB_IOC_TORTURE_WRITER:
 		return hzb_ioctl_torture_writer(argp);
+	case HZB_IOC_USECASE:
+		return hzb_ioctl_usecase(argp);
 	}
 	return -ENOTTY;
 }
