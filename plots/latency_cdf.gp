@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
-# Synchronize latency CDF at 10000 tasks (tasks-sweep), from the BPF
-# log-linear histogram (bucket upper bounds), one panel per preemption mode.
+# Synchronize latency CCDF at 10000 tasks (tasks-sweep), from the BPF
+# log-linear histogram (share of calls at or above each bucket's lower
+# bound), log-log so that the tail shows, one panel per preemption mode.
 load datadir . "/latency_cdf.gpi"
-eval start(NP, "Synchronize latency distribution at 10000 tasks (BPF histogram)")
-set logscale x
+eval start(NP, "Synchronize latency tail at 10000 tasks: fraction of calls >= x (BPF histogram)")
+set logscale xy
 set format x "%g"
-set yrange [0:1.02]
-set ytics 0.1
+set format y "%g"
+set yrange [*:1.5]
 do for [p = 1:NP] {
 	set title PTITLE(p)
 	set xlabel value(sprintf("XLABEL%d", p))

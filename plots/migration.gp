@@ -3,5 +3,5 @@
 # (preempt-storm): rate, share of the readers' context switches, and the
 # readers' cost per acquire for every design (migrate=on vs off: the cost).
 load datadir . "/migration.gpi"
-eval start(NP, "Migrations and their cost vs preemption (median over reps; bars: its 95% CI, min to max below 6 reps)")
+eval start(NP, "Migrations and their cost vs preemption (median over reps; bars: " . WHISKERS . ")")
 load plotdir . "/lib/panels.gp"

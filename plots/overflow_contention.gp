@@ -3,5 +3,5 @@
 # (contended / all acquisitions, module counters) vs nesting
 # (overflow-stress) and vs reader preemption (preempt-storm).
 load datadir . "/overflow_contention.gpi"
-eval start(NP, "Overflow and overflow-lock contention (median over reps; bars: its 95% CI, min to max below 6 reps)")
+eval start(NP, "Overflow and overflow-lock contention (median over reps; bars: " . WHISKERS . ")")
 load plotdir . "/lib/panels.gp"

@@ -2,7 +2,7 @@
 # Reader fast path (reader-fastpath): ns per acquire+release for each design
 # and variant, next to the slot_loop floor measured in the same runs.
 load datadir . "/reader_fastpath.gpi"
-eval start(NP, "Reader fast path: acquire + release (bar: median over reps; whisker: its 95% CI, min to max below 6 reps)")
+eval start(NP, "Reader fast path: acquire + release (bar: median over reps; whisker: " . WHISKERS . ")")
 set logscale y
 set format y "%g"
 set xtics rotate by -25 left nomirror

@@ -2,6 +2,5 @@
 # Retire list vs batch size (mixed): objects left unreclaimed at the end of
 # the run, objects per synchronize call, retire batches per second.
 load datadir . "/retire_backlog.gpi"
-eval start(NP, "Retire list vs batch size (median over reps; bars: its 95% CI, min to max below 6 reps)")
-set xtics 2
+eval start(NP, "Retire list vs batch size (median over reps; bars: " . WHISKERS . ")")
 load plotdir . "/lib/panels.gp"

@@ -4,5 +4,4 @@
 # compare designs at one vCPU count.
 load datadir . "/sync_vs_vcpus.gpi"
 eval start(NP, "Synchronize latency vs vCPUs (point: median of per-rep p50, whisker: up to p99)")
-set xtics 2
 load plotdir . "/lib/panels.gp"

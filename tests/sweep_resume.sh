@@ -13,6 +13,7 @@ name = resume-test
 designs = refcount
 tasks = 1 2 3
 duration = 1s
+reps = 1
 INI
 out=$tmp/out
 "$hzbench" --workload="$tmp/w.ini" --out="$out" --vm --no-bpf > "$tmp/first.log" 2>&1 &

@@ -137,8 +137,16 @@ class Point:
     def summary(self, metric):
         """(median, lo, hi) of a per-rep metric from the JSON summary."""
         s = self.j.get('summary', {}).get(metric) or {}
-        return tuple(float('nan') if s.get(k) is None else float(s[k])
-                     for k in ('median', 'ci95_lo', 'ci95_hi'))
+        # lo/hi since the summary says its coverage; ci95_* in older results.
+        keys = ('median', 'lo', 'hi') if 'lo' in s else ('median', 'ci95_lo', 'ci95_hi')
+        return tuple(float('nan') if s.get(k) is None else float(s[k]) for k in keys)
+
+    def coverage_pct(self, metric='sync_p50_ns'):
+        """Exact coverage of summary()'s interval: 1 - 2^(1-n) below 6 reps."""
+        s = self.j.get('summary', {}).get(metric) or {}
+        if s.get('coverage_pct') is not None:
+            return float(s['coverage_pct'])
+        return 100 * coverage(self.nreps())
 
     def nreps(self):
         return len(self.j.get('reps', []))

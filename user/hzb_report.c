@@ -62,6 +62,7 @@ static void json_summary_probes(struct hzb_json *j, const char *key,
 	hzb_json_dbl(j, "p50_ns", s->p50);
 	hzb_json_dbl(j, "p90_ns", s->p90);
 	hzb_json_dbl(j, "p99_ns", s->p99);
+	hzb_json_dbl(j, "p999_ns", s->p999);
 	hzb_json_dbl(j, "max_ns", s->max);
 	hzb_json_obj_end(j);
 }
@@ -106,10 +107,12 @@ static void json_bpf(struct hzb_json *j, const struct hzb_point *p, const struct
 	hzb_json_arr_end(j);
 }
 
-/* Per-repetition figures that the summary reports as median + 95% CI. */
-enum rep_metric { M_SYNC_P50, M_SYNC_P99, M_SYNC_AVG, M_NS_PER_ACQ, M_BPF_P50, M_NR };
+/* Per-repetition figures that the summary reports as median + interval. */
+enum rep_metric { M_SYNC_P50, M_SYNC_P99, M_SYNC_AVG, M_NS_PER_ACQ, M_BPF_P50, M_SYNC_P999,
+		  M_SYNC_MAX, M_NR };
 static const char * const rep_metric_names[M_NR] = {
 	"sync_p50_ns", "sync_p99_ns", "sync_avg_ns", "ns_per_acquire", "bpf_sync_p50_ns",
+	"sync_p999_ns", "sync_max_ns",
 };
 
 static double rep_metric(const struct hzb_point *p, const struct hzb_rep *r, enum rep_metric m)
@@ -121,6 +124,10 @@ static double rep_metric(const struct hzb_point *p, const struct hzb_rep *r, enu
 		return r->sync.n ? r->sync.p99 : NAN;
 	case M_SYNC_AVG:
 		return r->sync.n ? r->sync.avg : NAN;
+	case M_SYNC_P999:
+		return r->sync.n ? r->sync.p999 : NAN;
+	case M_SYNC_MAX:
+		return r->sync.n ? r->sync.max : NAN;
 	case M_NS_PER_ACQ:
 		return hzb_ns_per_acquire(&r->rsum);
 	case M_BPF_P50:
@@ -132,9 +139,13 @@ static double rep_metric(const struct hzb_point *p, const struct hzb_rep *r, enu
 	}
 }
 
-/* Median and 95% CI of metric @m over the repetitions; NaN if none. */
-static void rep_median(const struct hzb_point *p, enum rep_metric m, double *med, double *lo,
-		       double *hi)
+/*
+ * Median of metric @m over the repetitions and its order-statistic interval
+ * (95% or more from 6 repetitions on, the range below); NaN if none.
+ * @cov: how many values went in, for hzb_median_ci_coverage().
+ */
+static void rep_median_n(const struct hzb_point *p, enum rep_metric m, double *med, double *lo,
+			 double *hi, size_t *cov)
 {
 	double *v = calloc(p->reps + 1, sizeof(*v));
 	size_t n = 0;
@@ -150,7 +161,15 @@ static void rep_median(const struct hzb_point *p, enum rep_metric m, double *med
 			v[n++] = x;
 	}
 	hzb_median_ci(v, n, med, lo, hi);
+	if (cov)
+		*cov = n;
 	free(v);
+}
+
+static void rep_median(const struct hzb_point *p, enum rep_metric m, double *med, double *lo,
+		       double *hi)
+{
+	rep_median_n(p, m, med, lo, hi, NULL);
 }
 
 static void json_counters(struct hzb_json *j, const char *key, const uint64_t *cnt)
@@ -378,13 +397,20 @@ int hzb_write_json(const char *path, const struct hzb_point *p)
 
 	hzb_json_obj_begin(&j, "summary");
 	hzb_json_u64(&j, "reps", p->reps);
-	hzb_json_str(&j, "method", "median of repetitions, 95% CI by binomial order statistics");
+	hzb_json_str(&j, "method", "median of repetitions; [lo, hi] the interval of order "
+		     "statistics that covers the median with probability coverage_pct "
+		     "(distribution-free: >= 95% from 6 repetitions, the min-max range below, "
+		     "e.g. 75% for 3)");
 	for (m = 0; m < M_NR; m++) {
-		rep_median(p, m, &med, &lo, &hi);
+		size_t nv = 0;
+
+		rep_median_n(p, m, &med, &lo, &hi, &nv);
 		hzb_json_obj_begin(&j, rep_metric_names[m]);
 		hzb_json_dbl(&j, "median", med);
-		hzb_json_dbl(&j, "ci95_lo", lo);
-		hzb_json_dbl(&j, "ci95_hi", hi);
+		hzb_json_dbl(&j, "lo", lo);
+		hzb_json_dbl(&j, "hi", hi);
+		hzb_json_dbl(&j, "coverage_pct", 100 * hzb_median_ci_coverage(nv));
+		hzb_json_u64(&j, "n", nv);
 		hzb_json_obj_end(&j);
 	}
 	hzb_json_obj_end(&j);
@@ -504,6 +530,7 @@ void hzb_write_text(FILE *f, const struct hzb_point *p)
 	fprintf(f, "50th percentile synchronize duration: %.3f microseconds\n", s->p50 / 1e3);
 	fprintf(f, "90th percentile synchronize duration: %.3f microseconds\n", s->p90 / 1e3);
 	fprintf(f, "99th percentile synchronize duration: %.3f microseconds\n", s->p99 / 1e3);
+	fprintf(f, "99.9th percentile synchronize duration: %.3f microseconds\n", s->p999 / 1e3);
 	fprintf(f, "Maximum synchronize duration: %.3f microseconds\n", s->max / 1e3);
 	fprintf(f, "Reader acquire+release: %.2f ns/op, %" PRIu64 " acquires, %" PRIu64
 		" violations\n", hzb_ns_per_acquire(&p->rsum), (uint64_t)p->rsum.acquires,

@@ -8,7 +8,7 @@
 
 struct hzb_summary {
 	uint64_t n;
-	double avg, min, p50, p90, p99, max;
+	double avg, min, p50, p90, p99, p999, max;
 };
 
 /* Sorts @v in place; nearest-rank percentiles. */
@@ -22,5 +22,11 @@ double hzb_percentile_sorted(const uint64_t *v, size_t n, double pct);
  * With fewer than 6 values the interval is the full range.
  */
 void hzb_median_ci(double *v, size_t n, double *median, double *lo, double *hi);
+/*
+ * The exact coverage (0..1) of the interval hzb_median_ci() gives for @n
+ * values: at least 0.95 from 6 values on, 1 - 2^(1-n) below (the range:
+ * 0.75 for 3 values); NaN for none.
+ */
+double hzb_median_ci_coverage(size_t n);
 
 #endif

@@ -65,6 +65,7 @@ static struct param params[] = {
 };
 
 #define NR_PARAMS (sizeof(params) / sizeof(params[0]))
+#define HZB_SWEEP_REPS	10
 
 struct workload {
 	const char *path;
@@ -365,6 +366,10 @@ static int run_point(const struct point *pt, const char *dir, const char *id,
 	}
 	if (!param_find("vcpus")->n &&
 	    asprintf(&argv[argc++], "--vcpus=%d", opt.vm.vcpus) < 0)
+		return -1;
+	/* A sweep's intervals need repetitions: 10 unless the file says. */
+	if (!param_find("reps")->n &&
+	    asprintf(&argv[argc++], "--reps=%d", HZB_SWEEP_REPS) < 0)
 		return -1;
 	if (opt.vm.mode == VM_FORCE)
 		argv[argc++] = "--vm";

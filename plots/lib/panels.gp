@@ -23,8 +23,13 @@ do for [p = 1:NP] {
 		set xrange [*:*]; set xtics autofreq
 	} else {
 		set offsets graph 0.04, graph 0.04, graph 0.05, 0
+		# Ticks at the x values that have data (prepare.py), when few.
+		if (strlen(value(sprintf("XTICS%d", p))) > 2) {
+			eval "set xtics " . value(sprintf("XTICS%d", p))
+		}
 		plot for [i = 1:NSER(p)] F(p, i) using 1:2:3:4 with yerrorlines \
 			lc rgb C(p, i) dt D(p, i) pt PT(p, i) ps 1.4 lw 1.5 title T(p, i)
+		set xtics autofreq
 	}
 }
 unset multiplot

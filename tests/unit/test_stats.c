@@ -24,7 +24,7 @@ static int near(double a, double b)
 
 int main(void)
 {
-	uint64_t v[100];
+	uint64_t v[100], w[1000];
 	double d[20], med, lo, hi;
 	struct hzb_summary s;
 	char buf[512];
@@ -53,6 +53,18 @@ int main(void)
 	d[0] = 3, d[1] = 1, d[2] = 2;
 	hzb_median_ci(d, 3, &med, &lo, &hi);
 	CHECK(near(med, 2) && near(lo, 1) && near(hi, 3));
+	/* Their real coverage: the range of 3 misses the median 1 time in 4. */
+	CHECK(fabs(hzb_median_ci_coverage(3) - 0.75) < 1e-9);
+	CHECK(fabs(hzb_median_ci_coverage(5) - 0.9375) < 1e-9);
+	/* 20 values, [v(6), v(15)]: 1 - 2 P(X <= 5), X ~ B(20, 1/2) = 0.9586. */
+	CHECK(fabs(hzb_median_ci_coverage(20) - 0.958610535) < 1e-6);
+	CHECK(hzb_median_ci_coverage(10) >= 0.95);
+	CHECK(isnan(hzb_median_ci_coverage(0)));
+	/* p99.9 by nearest rank: 1..1000 gives 999. */
+	for (i = 0; i < 1000; i++)
+		w[i] = (uint64_t)(1000 - i);
+	hzb_summarize(w, 1000, &s);
+	CHECK(near(s.p999, 999) && near(s.max, 1000));
 
 	f = fmemopen(buf, sizeof(buf), "w");
 	hzb_json_init(&j, f);
