@@ -19,7 +19,10 @@
  * scheduler preempts the poller anyway).
  *
  * Include from the design's core file only: the knob storage is static.
- * Put HZB_WAIT_KNOBS in hzb_design_knobs[]; call hzb_wait_begin() once
+ * Put these two entries in hzb_design_knobs[]:
+ *	{ "wait", hzb_wait_values, HZB_WAIT_SPIN_SLEEP, &hzb_wait_knob_policy },
+ *	{ "spin", hzb_wait_spin_values, HZB_WAIT_SPIN_DEFAULT, &hzb_wait_knob_spin },
+ * and call hzb_wait_begin() once
  * per wait and hzb_wait_pause() between polls, in preemptible context
  * with no lock held.
  */
@@ -44,10 +47,6 @@ static const unsigned int hzb_wait_spin_us[] = { 0, 5, 20, 100, 1000 };
 
 static unsigned int hzb_wait_knob_policy;
 static unsigned int hzb_wait_knob_spin;
-
-#define HZB_WAIT_KNOBS							\
-	{ "wait", hzb_wait_values, HZB_WAIT_SPIN_SLEEP, &hzb_wait_knob_policy }, \
-	{ "spin", hzb_wait_spin_values, HZB_WAIT_SPIN_DEFAULT, &hzb_wait_knob_spin }
 
 struct hzb_wait {
 	u64 start;

@@ -175,7 +175,8 @@ const struct hzb_knob hzb_design_knobs[] = {
 	{ "threshold", pertask_hazptr_threshold_values, 3,
 	  &pertask_hazptr_knob_threshold },
 	{ "delay", pertask_hazptr_delay_values, 2, &pertask_hazptr_knob_delay },
-	HZB_WAIT_KNOBS,
+	{ "wait", hzb_wait_values, HZB_WAIT_SPIN_SLEEP, &hzb_wait_knob_policy },
+	{ "spin", hzb_wait_spin_values, HZB_WAIT_SPIN_DEFAULT, &hzb_wait_knob_spin },
 	{ }
 };
 
