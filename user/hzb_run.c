@@ -729,7 +729,7 @@ int hzb_cmd_run(void)
 	       " ok=%d\n", p->design->name, p->design->name, p->sync.n,
 	       (uint64_t)p->rsum.acquires, (uint64_t)p->rsum.violations,
 	       p->cnt[HZB_CNT_SYNCS], bpf_syncs, p->seg_cnt[HZB_CNT_SYNCS],
-	       p->probes_on_headline,
+	       p->bpf_attached && p->probes_on_headline,
 	       p->tasks_seen, p->cnt[HZB_CNT_OVERFLOWS], p->cnt[HZB_CNT_MIGRATIONS],
 	       !p->failed);
 	if (opt.json) {

@@ -77,7 +77,9 @@
 #define HZB_DESIGN_FEATURES	(HZB_FEAT_SLEEP_IN_READER | HZB_FEAT_OVERFLOW | \
 				 HZB_FEAT_MIGRATION | PERCPU_HAZPTR_FEAT_BROKEN)
 
+#define HZB_HAVE_SYNC_BATCH
 #define hzb_synchronize		percpu_hazptr_synchronize
+#define hzb_synchronize_batch	percpu_hazptr_synchronize_batch
 
 #define PERCPU_HAZPTR_MAX_SLOTS	8
 
@@ -149,6 +151,7 @@ void *percpu_hazptr_acquire_null(struct hzb_ctx *ctx,
 void percpu_hazptr_release_backup(struct hzb_ctx *ctx);
 void percpu_hazptr_release_foreign(struct hzb_ctx *ctx);
 void percpu_hazptr_synchronize(void *addr);
+void percpu_hazptr_synchronize_batch(void **ptrs, unsigned int n);
 /* The scan's two phases, out of line so that BPF can time each. */
 struct percpu_hazptr_scan;
 void percpu_hazptr_scan_slots(struct percpu_hazptr_cpu *pc, unsigned int n,

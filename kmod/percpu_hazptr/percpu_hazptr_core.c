@@ -36,6 +36,7 @@
  * (load-acquire) before its overflow lists, so a slot in flight is seen in
  * one place or the other.
  */
+#include <linux/bsearch.h>
 #include <linux/cpumask.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
@@ -45,6 +46,7 @@
 #include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -120,7 +122,8 @@ const struct hzb_knob hzb_design_knobs[] = {
 	{ "migrate", percpu_hazptr_migrate_values, PERCPU_HAZPTR_MIGRATE_ON,
 	  &knob_migrate },
 	{ "skip", percpu_hazptr_skip_values, PERCPU_HAZPTR_SKIP_NONE, &knob_skip },
-	HZB_WAIT_KNOBS,
+	{ "wait", hzb_wait_values, HZB_WAIT_SPIN_SLEEP, &hzb_wait_knob_policy },
+	{ "spin", hzb_wait_spin_values, HZB_WAIT_SPIN_DEFAULT, &hzb_wait_knob_spin },
 	{ }
 };
 
@@ -374,18 +377,45 @@ noinline void percpu_hazptr_release_backup(struct hzb_ctx *ctx)
 /* ------------------------------------------------------------------ */
 
 struct percpu_hazptr_scan {
-	void *addr;
+	void *addr;		/* one address, or the first of a batch */
+	void **set;		/* a batch: @n addresses, sorted when large */
+	unsigned int n;		/* 0: @addr alone */
 	unsigned int waits;
 	unsigned int restarts;
 	unsigned int cpus_skipped;
 };
 
+/* Up to this many addresses a batch is searched linearly, unsorted. */
+#define PERCPU_HAZPTR_BATCH_LINEAR	16
+
+static int percpu_hazptr_addr_cmp(const void *a, const void *b)
+{
+	unsigned long x = (unsigned long)*(void * const *)a;
+	unsigned long y = (unsigned long)*(void * const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Is @v (non-NULL) one of the batch's addresses? */
+static bool percpu_hazptr_in_batch(const struct percpu_hazptr_scan *scan, void *v)
+{
+	unsigned int i;
+
+	if (scan->n > PERCPU_HAZPTR_BATCH_LINEAR)
+		return bsearch(&v, scan->set, scan->n, sizeof(v), percpu_hazptr_addr_cmp);
+	for (i = 0; i < scan->n; i++)
+		if (scan->set[i] == v)
+			return true;
+	return false;
+}
+
 /*
- * Does @slot protect the scanned address?  The wildcard protects every
+ * Does @slot protect a scanned address?  The wildcard protects every
  * address (acquire=wildcard between its Store B and Store C; it never
  * appears otherwise, so checking it always costs one compare).
  */
-static bool percpu_hazptr_protects(struct percpu_hazptr_slot *slot, void *addr)
+static bool percpu_hazptr_protects(struct percpu_hazptr_slot *slot,
+				   const struct percpu_hazptr_scan *scan)
 {
 	void *v;
 
@@ -394,7 +424,11 @@ static bool percpu_hazptr_protects(struct percpu_hazptr_slot *slot, void *addr)
 	 * (release, migration): what the holder did happens before we go on.
 	 */
 	v = smp_load_acquire(&slot->addr);
-	return v == addr || v == PERCPU_HAZPTR_WILDCARD;
+	if (v == PERCPU_HAZPTR_WILDCARD)
+		return true;
+	if (!scan->n || !v)
+		return v == scan->addr;
+	return percpu_hazptr_in_batch(scan, v);
 }
 
 /* Wait on a per-CPU slot.  Preemptible: the holder may need this CPU. */
@@ -403,14 +437,14 @@ static void percpu_hazptr_wait_slot(struct percpu_hazptr_slot *slot,
 {
 	struct hzb_wait w;
 
-	if (!percpu_hazptr_protects(slot, scan->addr))
+	if (!percpu_hazptr_protects(slot, scan))
 		return;
 	scan->waits++;
 	hzb_count(HZB_CNT_SYNC_WAITS);
 	hzb_wait_begin(&w);
 	do {
 		hzb_wait_pause(&w);
-	} while (percpu_hazptr_protects(slot, scan->addr));
+	} while (percpu_hazptr_protects(slot, scan));
 }
 
 /* Can this CPU's per-CPU slots be skipped? */
@@ -482,7 +516,7 @@ restart:
 	gen = ovf->gen;
 	ctx = list_first_entry(&ovf->head, struct hzb_ctx, ovf_node);
 	while (!list_entry_is_head(ctx, &ovf->head, ovf_node)) {
-		if (percpu_hazptr_protects(&ctx->backup, scan->addr)) {
+		if (percpu_hazptr_protects(&ctx->backup, scan)) {
 			struct hzb_wait w;
 
 			scan->waits++;
@@ -494,7 +528,7 @@ restart:
 				flags = percpu_hazptr_lock_overflow(ovf);
 				if (ovf->gen != gen)
 					goto changed;
-			} while (percpu_hazptr_protects(&ctx->backup, scan->addr));
+			} while (percpu_hazptr_protects(&ctx->backup, scan));
 		}
 		percpu_hazptr_unlock_overflow(ovf, flags);
 		flags = percpu_hazptr_lock_overflow(ovf);
@@ -540,23 +574,16 @@ static void percpu_hazptr_scan_lists(int cpu, struct percpu_hazptr_scan *scan)
 	mutex_unlock(&l->flip_mutex);
 }
 
-/**
- * percpu_hazptr_synchronize - wait until no hazard pointer protects @addr
- * @addr: an object the caller has already unpublished (Store A)
- *
- * Must be called from a context that may sleep.  On return, every reader
- * that could have loaded @addr before it was unpublished has released it.
+/*
+ * One scan of every CPU's slots and overflow lists for @scan's addresses.
+ * Inlined into both synchronize functions, so each stays one call level.
  */
-noinline void percpu_hazptr_synchronize(void *addr)
+static __always_inline void percpu_hazptr_scan_all(struct percpu_hazptr_scan *scan)
 {
-	struct percpu_hazptr_scan scan = { .addr = addr };
 	struct percpu_hazptr_cpu *pc;
 	unsigned int n;
 	int cpu;
 
-	might_sleep();
-	if (!addr)
-		return;
 	/*
 	 * Store A (the caller's unpublication) before Load B (the scan).
 	 * Pairs with the smp_mb() between Store B and Load A in the acquire
@@ -567,16 +594,63 @@ noinline void percpu_hazptr_synchronize(void *addr)
 	for_each_possible_cpu(cpu) {
 		pc = per_cpu_ptr(&percpu_hazptr_cpu, cpu);
 		if (percpu_hazptr_cpu_skippable(pc)) {
-			scan.cpus_skipped++;
+			scan->cpus_skipped++;
 			hzb_count(HZB_CNT_CPUS_SKIPPED);
 		} else {
-			percpu_hazptr_scan_slots(pc, n, &scan);
+			percpu_hazptr_scan_slots(pc, n, scan);
 		}
 		/* After the slots: migration fills the backup first. */
-		percpu_hazptr_scan_lists(cpu, &scan);
+		percpu_hazptr_scan_lists(cpu, scan);
 	}
-	trace_percpu_hazptr_synchronize_done(addr, scan.waits, scan.restarts,
-					     scan.cpus_skipped);
+	trace_percpu_hazptr_synchronize_done(scan->addr, scan->waits, scan->restarts,
+					     scan->cpus_skipped);
+}
+
+/**
+ * percpu_hazptr_synchronize - wait until no hazard pointer protects @addr
+ * @addr: an object the caller has already unpublished (Store A)
+ *
+ * Must be called from a context that may sleep.  On return, every reader
+ * that could have loaded @addr before it was unpublished has released it.
+ */
+noinline void percpu_hazptr_synchronize(void *addr)
+{
+	struct percpu_hazptr_scan scan = { .addr = addr };
+
+	might_sleep();
+	if (!addr)
+		return;
+	percpu_hazptr_scan_all(&scan);
+}
+
+/**
+ * percpu_hazptr_synchronize_batch - one scan for a batch of addresses
+ * @ptrs: objects the caller has already unpublished; sorted in place when
+ *        there are many (NULL entries are ignored)
+ * @n: how many
+ *
+ * Like percpu_hazptr_synchronize() for each of them, with one pass over
+ * the per-CPU slots and overflow lists, every slot checked against the
+ * whole batch.  A batch of one goes through percpu_hazptr_synchronize(),
+ * the function BPF times.
+ */
+noinline void percpu_hazptr_synchronize_batch(void **ptrs, unsigned int n)
+{
+	struct percpu_hazptr_scan scan = { .set = ptrs, .n = n };
+	unsigned int i;
+
+	might_sleep();
+	if (n == 1) {
+		percpu_hazptr_synchronize(ptrs[0]);
+		return;
+	}
+	if (n > PERCPU_HAZPTR_BATCH_LINEAR)
+		sort(ptrs, n, sizeof(*ptrs), percpu_hazptr_addr_cmp, NULL);
+	for (i = 0; i < n && !scan.addr; i++)
+		scan.addr = ptrs[i];
+	if (!scan.addr)
+		return;		/* nothing but NULLs */
+	percpu_hazptr_scan_all(&scan);
 }
 
 /* ------------------------------------------------------------------ */
