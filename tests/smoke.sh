@@ -23,6 +23,10 @@ def check(cond, what):
         bad.append(what)
 check(r["schema"] == "hzbench-result/1", "schema version")
 check(r["system"]["mode"] == "vm" and r["system"]["vm"]["accel"] == "tcg", "VM facts recorded")
+k = r["system"].get("kernel", {})
+check(k.get("flavour") == "cloud" and k.get("preempt") == "full" and (k.get("hz") or 0) > 0
+      and k.get("debug_list") is not None and k.get("list_hardened") is not None,
+      "kernel facts recorded: %s" % k)
 check(r["synchronize"]["count"] > 0, "synchronize count %d > 0" % r["synchronize"]["count"])
 check(r["readers"]["acquires"] > 0, "reader acquires %d > 0" % r["readers"]["acquires"])
 check(r["readers"]["violations"] == 0, "no violations")

@@ -95,6 +95,11 @@ int hzb_vm_option(struct hzb_vm_opts *vm, int c, const char *arg)
 	case HZB_OPT_VM_CPU:
 		vm->cpu = arg;
 		return 1;
+	case HZB_OPT_KERNEL:
+		if (strcmp(arg, "cloud") && strcmp(arg, "rt"))
+			hzb_usage_error("--kernel=%s: expected cloud or rt", arg);
+		vm->kernel = arg;
+		return 1;
 	}
 	return 0;
 }

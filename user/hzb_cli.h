@@ -30,23 +30,32 @@ unsigned long hzb_parse_ulong(const char *name, const char *s,
 uint64_t hzb_parse_time(const char *name, const char *s, uint64_t unit_ns,
 			uint64_t max_ns);
 
-/* --vm, --no-vm, --vcpus=N, --mem=MB, --vm-cpu=MODEL */
+/* --vm, --no-vm, --vcpus=N, --mem=MB, --vm-cpu=MODEL, --kernel=FLAVOUR */
 enum hzb_vm_mode { VM_AUTO, VM_FORCE, VM_NEVER };
 struct hzb_vm_opts {
 	enum hzb_vm_mode mode;
 	int vcpus;
 	int mem_mb;
 	const char *cpu;	/* qemu -cpu */
+	/*
+	 * The guest kernel's flavour: "cloud" (Debian's 6.12 cloud kernel,
+	 * the default) or "rt" (its PREEMPT_RT kernel, with modules built
+	 * against the rt headers).  "rt" implies --vm.
+	 */
+	const char *kernel;
 };
-#define HZB_VM_OPTS_DEFAULT { .mode = VM_AUTO, .vcpus = 2, .mem_mb = 4096, .cpu = "max" }
+#define HZB_VM_OPTS_DEFAULT { .mode = VM_AUTO, .vcpus = 2, .mem_mb = 4096, .cpu = "max", \
+			      .kernel = "cloud" }
 
-enum { HZB_OPT_VM = 1000, HZB_OPT_NO_VM, HZB_OPT_VCPUS, HZB_OPT_MEM, HZB_OPT_VM_CPU };
+enum { HZB_OPT_VM = 1000, HZB_OPT_NO_VM, HZB_OPT_VCPUS, HZB_OPT_MEM, HZB_OPT_VM_CPU,
+       HZB_OPT_KERNEL };
 #define HZB_VM_LONG_OPTIONS						\
 	{ "vm", no_argument, NULL, HZB_OPT_VM },			\
 	{ "no-vm", no_argument, NULL, HZB_OPT_NO_VM },			\
 	{ "vcpus", required_argument, NULL, HZB_OPT_VCPUS },		\
 	{ "mem", required_argument, NULL, HZB_OPT_MEM },		\
-	{ "vm-cpu", required_argument, NULL, HZB_OPT_VM_CPU }
+	{ "vm-cpu", required_argument, NULL, HZB_OPT_VM_CPU },		\
+	{ "kernel", required_argument, NULL, HZB_OPT_KERNEL }
 
 /* Takes getopt's @c when it is one of the VM options: returns 1, else 0. */
 int hzb_vm_option(struct hzb_vm_opts *vm, int c, const char *arg);

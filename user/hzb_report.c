@@ -16,6 +16,7 @@
 #include "hzb_bpf_report.h"
 #include "hzb_config.h"
 #include "hzb_json.h"
+#include "hzb_kernel.h"
 #include "hzb_opts.h"
 #include "hzb_report.h"
 
@@ -27,6 +28,7 @@ static const char *host_cmdline(void)
 static void json_sysinfo(struct hzb_json *j, const struct hzb_point *p)
 {
 	const char *in_vm = getenv("HZB_IN_VM");
+	struct hzb_kernel_facts k;
 	struct utsname u;
 
 	uname(&u);
@@ -37,11 +39,14 @@ static void json_sysinfo(struct hzb_json *j, const struct hzb_point *p)
 	hzb_json_u64(j, "nr_cpus", (uint64_t)sysconf(_SC_NPROCESSORS_ONLN));
 	hzb_json_u64(j, "nr_cpu_ids", p->info.nr_cpu_ids);
 	hzb_json_str(j, "mode", in_vm ? "vm" : "native");
+	hzb_kernel_facts(&k);
+	hzb_kernel_json(j, &k);
 	if (in_vm) {
 		hzb_json_obj_begin(j, "vm");
 		hzb_json_str(j, "qemu", getenv("HZB_VM_QEMU"));
 		hzb_json_str(j, "accel", getenv("HZB_VM_ACCEL"));
 		hzb_json_str(j, "cpu_model", getenv("HZB_VM_CPU"));
+		hzb_json_str(j, "kernel", getenv("HZB_VM_KERNEL_FLAVOUR") ?: "cloud");
 		hzb_json_u64(j, "vcpus", strtoull(getenv("HZB_VM_VCPUS") ?: "0", NULL, 10));
 		hzb_json_u64(j, "mem_mb", strtoull(getenv("HZB_VM_MEM_MB") ?: "0", NULL, 10));
 		hzb_json_str(j, "note", "TCG-emulated timing: compare ratios within one run, not absolute ns");

@@ -373,6 +373,9 @@ static int run_point(const struct point *pt, const char *dir, const char *id,
 		return -1;
 	if (opt.vm.mode == VM_FORCE)
 		argv[argc++] = "--vm";
+	if (strcmp(opt.vm.kernel, "cloud") &&
+	    asprintf(&argv[argc++], "--kernel=%s", opt.vm.kernel) < 0)
+		return -1;
 	if (opt.vm.mode == VM_NEVER)
 		argv[argc++] = "--no-vm";
 	if (!opt.bpf)

@@ -28,6 +28,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +40,7 @@
 #include "hzb_tasks.h"
 #include "hzb_torture.h"
 #include "hzb_vm.h"
+#include "hzb_kernel.h"
 
 #define WHO		"hzbench torture"
 #define PIPE		(HZB_TORTURE_PIPE_LEN + 1)
@@ -150,7 +152,8 @@ static void usage(void)
 	       "                           the last CPUs, downwards\n"
 	       "      --reader-nice=N      readers' nice value (default 19, as\n"
 	       "                           hazptrtorture's)\n"
-	       "      --vm, --no-vm, --vcpus=N, --mem=MB, --vm-cpu=MODEL  as hzbench\n"
+	       "      --vm, --no-vm, --vcpus=N, --mem=MB, --vm-cpu=MODEL, --kernel=FLAVOUR\n"
+	       "                           as hzbench\n"
 	       "  -q, --quiet              no progress on stderr\n"
 	       "  -h, --help               this text\n"
 	       "\n"
@@ -528,8 +531,10 @@ static int cmd_torture(void)
 	uint64_t base[HZB_NR_COUNTERS], cnt[HZB_NR_COUNTERS];
 	uint64_t last_retired, dur_ns = (uint64_t)(to.duration_s * NS);
 	double t0, now, last_progress, last_print, first_seen = -1;
-	char hold[32], sleep[32], delay[32], irq[32], linger[32];
+	char hold[32], sleep[32], delay[32], irq[32], linger[32], kline[160];
+	struct hzb_kernel_facts kf;
 	struct treader *rd = NULL;
+	struct utsname un;
 	struct twriter *wr = NULL;
 	struct hzb_tasks tasks = { 0 };
 	struct hzb_info info;
@@ -609,6 +614,10 @@ static int cmd_torture(void)
 	       info.features, info.broken, nr, ncpu, to.writers, nest, hold, sleep,
 	       delay, irq, linger, to.preempt ? "on" : "off", to.batch, to.tasks,
 	       to.duration_s, seed, to.pin ? " pinned" : "", getenv("HZB_IN_VM") ? "vm" : "native");
+	hzb_kernel_facts(&kf);
+	hzb_kernel_line(&kf, kline, sizeof(kline));
+	uname(&un);
+	printf("%s-torture: kernel %s %s\n", d->name, un.release, kline);
 
 	if (to.tasks) {
 		tsay("spawning %lu idle threads", to.tasks);

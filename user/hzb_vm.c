@@ -34,6 +34,13 @@ int hzb_vm_needed(const char *design, char *why, size_t len)
 int hzb_vm_wanted(const struct hzb_vm_opts *vm, const char *design, char *why,
 		  size_t len)
 {
+	/* A guest kernel flavour other than the default needs the guest. */
+	if (strcmp(vm->kernel, "cloud") && !getenv("HZB_IN_VM")) {
+		if (vm->mode == VM_NEVER)
+			hzb_usage_error("--kernel=%s boots a guest; it does not go with --no-vm",
+					vm->kernel);
+		return 1;
+	}
 	if (vm->mode == VM_FORCE)
 		return 1;
 	if (vm->mode == VM_NEVER)
@@ -140,11 +147,21 @@ int hzb_vm_run(const struct hzb_vm_req *req)
 	struct hzb_argv a = { .n = 0 };
 	size_t i;
 	int status;
+	const char *kernel = HZB_VM_KERNEL, *initramfs = HZB_VM_INITRAMFS;
 	pid_t pid;
 
-	if (access(HZB_VM_INITRAMFS, R_OK)) {
+	if (!strcmp(req->vm->kernel, "rt")) {
+		kernel = HZB_VM_KERNEL_RT;
+		initramfs = HZB_VM_INITRAMFS_RT;
+		if (!kernel[0]) {
+			fprintf(stderr, "%s: --kernel=rt: this build has no PREEMPT_RT guest (%s)\n",
+				req->who, HZB_VM_RT_WHY);
+			return 2;
+		}
+	}
+	if (access(initramfs, R_OK)) {
 		fprintf(stderr, "%s: no guest image at %s: build it with ninja -C <builddir>\n",
-			req->who, HZB_VM_INITRAMFS);
+			req->who, initramfs);
 		return 1;
 	}
 	if (!mkdtemp(tmp)) {
@@ -153,9 +170,11 @@ int hzb_vm_run(const struct hzb_vm_req *req)
 	}
 	hzb_argv_add(&a, "%s", HZB_VM_RUNNER);
 	hzb_argv_add(&a, "--kernel");
-	hzb_argv_add(&a, "%s", HZB_VM_KERNEL);
+	hzb_argv_add(&a, "%s", kernel);
 	hzb_argv_add(&a, "--initramfs");
-	hzb_argv_add(&a, "%s", HZB_VM_INITRAMFS);
+	hzb_argv_add(&a, "%s", initramfs);
+	hzb_argv_add(&a, "--env");
+	hzb_argv_add(&a, "HZB_VM_KERNEL_FLAVOUR=%s", req->vm->kernel);
 	hzb_argv_add(&a, "--vcpus");
 	hzb_argv_add(&a, "%d", req->vm->vcpus);
 	hzb_argv_add(&a, "--mem");

@@ -174,6 +174,8 @@ static void usage(void)
 	       "      --mem=MB           guest memory (default 4096)\n"
 	       "      --vm-cpu=MODEL     qemu -cpu (default max; max,hypervisor=off\n"
 	       "                         for real qspinlocks)\n"
+	       "      --kernel=FLAVOUR   guest kernel: cloud (Debian 6.12 cloud, default) or\n"
+	       "                         rt (its PREEMPT_RT kernel); rt implies --vm\n"
 	       "  -h, --help             this text\n"
 	       "      --version          version and build facts\n"
 	       "\n"

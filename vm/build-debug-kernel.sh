@@ -11,12 +11,17 @@ set -euo pipefail
 me=${0##*/}
 usage() {
 	cat <<EOT
-usage: $me [--out DIR] [--jobs N] [--source TARBALL] [--force] [--config-only]
+usage: $me [--rt] [--out DIR] [--jobs N] [--source TARBALL] [--force] [--config-only]
 
 Builds DIR/linux-source-6.12 (a kernel build tree, usable as meson
 -Dkdir=) and DIR/bzImage, and writes DIR/hzb-debug.env (KDIR=, VM_KERNEL=,
 BUILD_SECONDS=) for tests/torture_debug.sh.
 
+  --rt             the PREEMPT_RT variant: PREEMPT_RT instead of PREEMPT, so
+                   lockdep runs RT's checks (sleeping locks in atomic
+                   context, raw vs. non-raw nesting: PROVE_RAW_LOCK_NESTING);
+                   default DIR /var/tmp/hzbench-debug-kernel-rt.  Run the
+                   debug suite on it with HZB_DEBUG_KERNEL_DIR=that DIR
   --out DIR        where (default \$HZB_DEBUG_KERNEL_DIR, else
                    /var/tmp/hzbench-debug-kernel)
   --jobs N         make -j (default: nproc)
@@ -39,11 +44,12 @@ EOT
 }
 die() { echo "$me: $*" >&2; exit 2; }
 
-out=${HZB_DEBUG_KERNEL_DIR:-/var/tmp/hzbench-debug-kernel}
+out=${HZB_DEBUG_KERNEL_DIR:-}
 jobs=$(nproc)
-tarball='' force='' config_only=''
+tarball='' force='' config_only='' rt=''
 while [ $# -gt 0 ]; do
 	case $1 in
+	--rt) rt=1; shift ;;
 	--out) [ $# -ge 2 ] || die "--out needs a directory"; out=$2; shift 2 ;;
 	--jobs) [ $# -ge 2 ] || die "--jobs needs a number"; jobs=$2; shift 2 ;;
 	--source) [ $# -ge 2 ] || die "--source needs a tarball"; tarball=$2; shift 2 ;;
@@ -54,6 +60,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || die "--jobs wants a positive integer, not '$jobs'"
+[ -n "$out" ] || out=/var/tmp/hzbench-debug-kernel${rt:+-rt}
 if [ -z "$tarball" ]; then
 	tarball=$(find /usr/src -maxdepth 1 -name "linux-source-6.12*.tar.xz" | sort -V | tail -n 1)
 	[ -n "$tarball" ] || die "no /usr/src/linux-source-6.12*.tar.xz: apt-get install linux-source-6.12"
@@ -100,15 +107,25 @@ enable=(
 )
 disable=(KASAN_OUTLINE DEBUG_INFO_NONE DEBUG_INFO_REDUCED DEBUG_INFO_SPLIT
 	 PREEMPT_NONE PREEMPT_VOLUNTARY MODULE_SIG_FORCE KVM_WERROR WERROR)
+want=(PREEMPT)
+if [ -n "$rt" ]; then
+	# PREEMPT_RT replaces PREEMPT (full); lockdep then checks RT's rules.
+	for i in "${!enable[@]}"; do
+		[ "${enable[i]}" != PREEMPT ] || enable[i]=PREEMPT_RT
+	done
+	enable+=(EXPERT PROVE_RAW_LOCK_NESTING)
+	disable+=(PREEMPT PREEMPT_LAZY)
+	want=(PREEMPT_RT PROVE_RAW_LOCK_NESTING)
+fi
 args=()
 for o in "${enable[@]}"; do args+=(-e "$o"); done
 for o in "${disable[@]}"; do args+=(-d "$o"); done
-scripts/config "${args[@]}" --set-str LOCALVERSION "-hzb-debug" -d LOCALVERSION_AUTO
+scripts/config "${args[@]}" --set-str LOCALVERSION "-hzb-debug${rt:+-rt}" -d LOCALVERSION_AUTO
 make -s olddefconfig
 # What the tests rely on must have survived olddefconfig's dependencies.
 missing=()
 for o in KASAN KASAN_INLINE PROVE_LOCKING PROVE_RCU DEBUG_INFO_BTF DEBUG_INFO_BTF_MODULES \
-	 MODULES MODULE_UNLOAD KVM_INTEL PREEMPT_NOTIFIERS PREEMPT FTRACE \
+	 MODULES MODULE_UNLOAD KVM_INTEL PREEMPT_NOTIFIERS "${want[@]}" FTRACE \
 	 FUNCTION_TRACER KPROBES BPF_SYSCALL BPF_JIT VIRTIO_CONSOLE DEVTMPFS SLUB_DEBUG; do
 	grep -q "^CONFIG_$o=y" .config || missing+=("$o")
 done

@@ -3,7 +3,8 @@
 #
 # Build the hzbench VM initramfs (gzip'd newc cpio):
 #   /init (vm/init), /bin/busybox + applet links, /bin/hzbench,
-#   /lib/hzbench/*.ko (+ load-order), /workloads/, /results, /dev /proc /sys /tmp
+#   /lib/hzbench/*.ko (+ load-order), /workloads/, /results, /dev /proc /sys /tmp,
+#   with --kernel-modules the kernel's own modules vm/init needs (+ kernel-order)
 #   and, with --bin, dynamically linked tools (perf, funclatency) with the
 #   shared libraries and program interpreter they need, at their host paths
 set -euo pipefail
@@ -13,6 +14,7 @@ usage() {
 	cat <<EOT
 usage: $me OUT.cpio.gz [--hzbench PATH] [--kmod FILE.ko ...] [--workloads DIR]
        [--extra HOSTPATH:GUESTPATH ...] [--bin PATH ...] [--busybox PATH] [--init PATH]
+       [--kernel-modules RELEASE]
 
   --hzbench PATH    static hzbench binary, installed as /bin/hzbench
   --kmod FILE.ko    module to insmod at boot (repeatable, loaded in this order)
@@ -23,15 +25,25 @@ usage: $me OUT.cpio.gz [--hzbench PATH] [--kmod FILE.ko ...] [--workloads DIR]
                     interpreter (repeatable; e.g. /usr/bin/perf)
   --busybox PATH    static busybox (default: busybox in PATH)
   --init PATH       init script (default: init beside this script)
+  --kernel-modules RELEASE
+                    the guest kernel's drivers vm/init needs ($guest_drivers)
+                    that RELEASE has as modules (not in its modules.builtin),
+                    with their dependencies, from /lib/modules/RELEASE,
+                    decompressed; vm/init loads them before anything else
 EOT
 }
 die() { echo "$me: $*" >&2; exit 2; }
 
-out='' hzbench='' workloads='' busybox='' init=''
+# What vm/init needs from the kernel: the PCI transport of the virtio
+# devices vm/run gives the guest and the virtio-serial port the results
+# come back on.  Debian's cloud and rt kernels build them in.
+guest_drivers="virtio virtio_ring virtio_pci virtio_console"
+
+out='' hzbench='' workloads='' busybox='' init='' krel=''
 kmods=() extras=() bins=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--hzbench|--kmod|--workloads|--extra|--bin|--busybox|--init)
+	--hzbench|--kmod|--workloads|--extra|--bin|--busybox|--init|--kernel-modules)
 		[ $# -ge 2 ] || die "$1 needs an argument"
 		case $1 in
 		--hzbench) hzbench=$2 ;;
@@ -41,6 +53,7 @@ while [ $# -gt 0 ]; do
 		--bin) bins+=("$2") ;;
 		--busybox) busybox=$2 ;;
 		--init) init=$2 ;;
+		--kernel-modules) krel=$2 ;;
 		esac
 		shift 2 ;;
 	-h|--help) usage; exit 0 ;;
@@ -91,6 +104,45 @@ for ko in ${kmods[@]+"${kmods[@]}"}; do
 	install -m 644 "$ko" "$stage/lib/hzbench/$base"
 	echo "$base" >> "$stage/lib/hzbench/load-order"
 done
+
+# The kernel's own modules, dependencies first (modules.dep lists a
+# module's dependencies, each before what needs it when read backwards).
+: > "$stage/lib/hzbench/kernel-order"
+if [ -n "$krel" ]; then
+	kmd=/lib/modules/$krel
+	[ -r "$kmd/modules.dep" ] || die "--kernel-modules $krel: no $kmd/modules.dep (apt-get install linux-image-$krel)"
+	declare -A kdone=()
+	add_kmod() {	# PATH relative to $kmd
+		local rel=$1 dep
+		[ -z "${kdone[$rel]:-}" ] || return 0
+		kdone[$rel]=1
+		for dep in $(awk -v m="$rel:" '$1 == m { for (i = 2; i <= NF; i++) print $i }' "$kmd/modules.dep"); do
+			add_kmod "$dep"
+		done
+		local base=${rel##*/} dst
+		base=${base%.xz}; base=${base%.zst}; base=${base%.gz}
+		dst=$stage/lib/modules/$krel/$base
+		mkdir -p "${dst%/*}"
+		case $rel in
+		*.xz) xz -dc "$kmd/$rel" > "$dst" ;;
+		*.zst) zstd -qdc "$kmd/$rel" > "$dst" ;;
+		*.gz) gzip -dc "$kmd/$rel" > "$dst" ;;
+		*) cp "$kmd/$rel" "$dst" ;;
+		esac || die "--kernel-modules: cannot unpack $kmd/$rel"
+		echo "/lib/modules/$krel/$base" >> "$stage/lib/hzbench/kernel-order"
+	}
+	for drv in $guest_drivers; do
+		if grep -E -q "/${drv}[.]ko\$" "$kmd/modules.builtin"; then
+			echo "$me: $krel: $drv is built in" >&2
+			continue
+		fi
+		rel=$(awk -F: -v m="$drv" '{ n = $1; sub(/.*\//, "", n); sub(/[.]ko([.].*)?$/, "", n)
+			if (n == m) { print $1; exit } }' "$kmd/modules.dep")
+		[ -n "$rel" ] || die "--kernel-modules $krel: $drv is neither built in nor a module"
+		add_kmod "$rel"
+		echo "$me: $krel: $drv is a module: added with its dependencies" >&2
+	done
+fi
 
 mkdir -p "$stage/workloads"
 [ -z "$workloads" ] || cp -R "$workloads/." "$stage/workloads/"

@@ -36,6 +36,7 @@
  * (designs with HZB_FEAT_IRQ_READER).
  */
 #include <linux/hrtimer.h>
+#include "hzb_compat.h"
 #include <linux/prandom.h>
 #include <linux/random.h>
 
@@ -377,9 +378,8 @@ static long hzb_torture_reader_run(struct hzb_torture_reader *r)
 	if (irq) {
 		hzb_torture_seed(&s->irq.rnd, r->seed ? r->seed + 1 : 0);
 		s->irq.period_ns = (u64)r->irq_period_us * NSEC_PER_USEC;
-		hrtimer_init(&s->irq.timer, CLOCK_MONOTONIC,
-			     HRTIMER_MODE_REL_PINNED_HARD);
-		s->irq.timer.function = hzb_torture_irq_fn;
+		hrtimer_setup(&s->irq.timer, hzb_torture_irq_fn, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL_PINNED_HARD);
 		hrtimer_start(&s->irq.timer, ns_to_ktime(s->irq.period_ns),
 			      HRTIMER_MODE_REL_PINNED_HARD);
 	}

@@ -86,6 +86,7 @@
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 #include <linux/wait.h>
+#include "../common/hzb_compat.h"
 #include "pertask_hazptr.h"
 #include "../common/hzb_wait.h"
 
@@ -640,7 +641,8 @@ static void pertask_hazptr_block_kill(struct pertask_hazptr_block *blk)
 static struct tracepoint *pertask_hazptr_exit_tp;
 
 /* sched_process_exit: runs in the exiting task, preemption disabled. */
-static void pertask_hazptr_exit_probe(void *data, struct task_struct *p)
+static void pertask_hazptr_exit_probe(void *data, struct task_struct *p
+				      HZB_SCHED_EXIT_EXTRA_ARGS)
 {
 	struct pertask_hazptr_block *blk;
 
