@@ -62,13 +62,13 @@ static inline void hrtimer_setup(struct hrtimer *timer,
  * ("exit: move and extend sched_process_exit() tracepoint").  A probe
  * registered with tracepoint_probe_register() must match, or kCFI kernels
  * trap on the call:
- *	static void probe(void *data, struct task_struct *p
- *			  HZB_SCHED_EXIT_EXTRA_ARGS)
+ *	static void probe(HZB_SCHED_EXIT_PROBE_ARGS)
+ * declares the arguments data and p (and group_dead from v6.16).
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
-#define HZB_SCHED_EXIT_EXTRA_ARGS	, bool group_dead
+#define HZB_SCHED_EXIT_PROBE_ARGS	void *data, struct task_struct *p, bool group_dead
 #else
-#define HZB_SCHED_EXIT_EXTRA_ARGS
+#define HZB_SCHED_EXIT_PROBE_ARGS	void *data, struct task_struct *p
 #endif
 
 #endif /* HZB_COMPAT_H */

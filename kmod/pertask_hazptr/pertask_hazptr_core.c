@@ -641,8 +641,7 @@ static void pertask_hazptr_block_kill(struct pertask_hazptr_block *blk)
 static struct tracepoint *pertask_hazptr_exit_tp;
 
 /* sched_process_exit: runs in the exiting task, preemption disabled. */
-static void pertask_hazptr_exit_probe(void *data, struct task_struct *p
-				      HZB_SCHED_EXIT_EXTRA_ARGS)
+static void pertask_hazptr_exit_probe(HZB_SCHED_EXIT_PROBE_ARGS)
 {
 	struct pertask_hazptr_block *blk;
 
