@@ -21,9 +21,11 @@ mkdir -p "$out"
 newest() { ls -d $1 2>/dev/null | sort -V | tail -n 1; }
 
 pass=0 fail=0 skip=0
-# One entry: NAME KDIR; KDIR empty: skipped, $why says why.
+# One entry: NAME KDIR [VAR=VALUE...] (the build's environment, e.g.
+# ARCH=um); KDIR empty: skipped, $why says why.
 check() {
 	local name=$1 kdir=$2 t0 rel vm ko bad=
+	shift 2
 	if [ -z "$kdir" ]; then
 		echo "kernels: SKIP $name: $why"
 		skip=$((skip + 1))
@@ -33,7 +35,7 @@ check() {
 	t0=$(date +%s)
 	rm -rf "${out:?}/$name"
 	mkdir -p "$out/$name"
-	if ! "$src/kmod/build.sh" "$kdir" "$src" "$out/$name/tree" "$out/$name" none \
+	if ! env "$@" "$src/kmod/build.sh" "$kdir" "$src" "$out/$name/tree" "$out/$name" none \
 		"${kos[@]}" > "$out/$name.log" 2>&1; then
 		echo "kernels: FAIL $name ($kdir): the build failed:"
 		tail -n 40 "$out/$name.log" | sed 's/^/    /'
@@ -67,7 +69,7 @@ elif ! uml_kdir=$("$src/scripts/build-uml.sh" --print-kdir 2>"$out/uml.why"); th
 	why="the UML kernel is not built: $(head -n 1 "$out/uml.why") (scripts/build-uml.sh builds it)"
 	uml_kdir=
 fi
-check uml "$uml_kdir"
+check uml "$uml_kdir" ARCH=um SUBARCH=x86_64
 
 echo "kernels: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ] || exit 1
