@@ -68,26 +68,28 @@ bool hzb_engine_busy(void)
 
 static struct hzb_obj *pool_mem;
 static LIST_HEAD(pool_free);
-static DEFINE_SPINLOCK(pool_lock);
+static DEFINE_RAW_SPINLOCK(pool_lock);
 static u64 pool_seq;
 
 /*
  * pool_lock is taken with interrupts off: with HZB_FREE_AT_LAST_PUT a
  * reader in hard irq (torture's hrtimer) may drop an object's last
- * reference and free it.
+ * reference and free it.  A raw lock: on PREEMPT_RT a spinlock_t sleeps,
+ * which hard irq context must not (the hrtimer is _HARD there too).  Its
+ * sections are one list operation, and the end-of-run census walk.
  */
 static struct hzb_obj *hzb_pool_get(void)
 {
 	struct hzb_obj *obj;
 	unsigned long flags;
 
-	spin_lock_irqsave(&pool_lock, flags);
+	raw_spin_lock_irqsave(&pool_lock, flags);
 	obj = list_first_entry_or_null(&pool_free, struct hzb_obj, pool_node);
 	if (obj) {
 		list_del(&obj->pool_node);
 		obj->seq = ++pool_seq;
 	}
-	spin_unlock_irqrestore(&pool_lock, flags);
+	raw_spin_unlock_irqrestore(&pool_lock, flags);
 	if (!obj)
 		return NULL;
 	refcount_set(&obj->ref, 1);
@@ -106,9 +108,9 @@ static void hzb_pool_put(struct hzb_obj *obj)
 	unsigned long flags;
 
 	WRITE_ONCE(obj->magic, HZB_OBJ_POISON);
-	spin_lock_irqsave(&pool_lock, flags);
+	raw_spin_lock_irqsave(&pool_lock, flags);
 	list_add_tail(&obj->pool_node, &pool_free);
-	spin_unlock_irqrestore(&pool_lock, flags);
+	raw_spin_unlock_irqrestore(&pool_lock, flags);
 }
 
 /*
@@ -321,13 +323,13 @@ static void hzb_pool_census(struct hzb_pool_census *c)
 
 	c->free = 0;
 	c->live = 0;
-	spin_lock_irqsave(&pool_lock, flags);
+	raw_spin_lock_irqsave(&pool_lock, flags);
 	list_for_each_entry(obj, &pool_free, pool_node)
 		c->free++;
 	for (i = 0; i < pool_objects; i++)
 		if (READ_ONCE(pool_mem[i].magic) == HZB_OBJ_LIVE)
 			c->live++;
-	spin_unlock_irqrestore(&pool_lock, flags);
+	raw_spin_unlock_irqrestore(&pool_lock, flags);
 }
 
 /*
