@@ -605,6 +605,34 @@ def usecase_section(w, reader_ops):
     return sec
 
 
+def sec_task_counts(ctx):
+    """Where the sweeps' task counts sit, and whether the largest spawned."""
+    rows, used = [], []
+    for w in hr.WORKLOADS:
+        pts = ctx.res.points(w, ok_only=False)
+        if not pts:
+            continue
+        for n in sorted({int(p.cfg('tasks') or 0) for p in pts}):
+            at = [p for p in pts if int(p.cfg('tasks') or 0) == n]
+            ok = [p for p in at if p.ok]
+            spawned = max(int(p.get('tasks', 'spawned') or 0) for p in at)
+            seen = max(int(p.get('tasks', 'seen_by_module') or 0) for p in at)
+            spawn_s = max(float(p.get('tasks', 'spawn_s') or 0) for p in at)
+            mem = sorted({str((p.system.get('vm') or {}).get('mem_mb', '?')) for p in at})
+            rows.append((w, n, '%d of %d' % (len(ok), len(at)), spawned, seen,
+                         '%.1f s' % spawn_s, '/'.join(mem)))
+            used += at
+    if not rows:
+        return no_data(ctx, 'no result files', ctx.regen(['tasks-sweep', 'tasks-100k']))
+    return '\n\n'.join([
+        'Task counts of the committed sweeps (idle threads hzbench spawned; "module saw" '
+        'is the module\'s own for_each_process_thread count, kernel threads included; '
+        'spawn time under TCG on the shared host):',
+        table(['sweep', '--tasks', 'points ok', 'spawned', 'module saw', 'spawn time (max)',
+               'guest MB'], rows),
+        ctx.regen(['tasks-100k'])])
+
+
 def sec_memory(ctx):
     seen = {}
     for p in ctx.res.all_points():
@@ -750,6 +778,7 @@ SECTIONS = {
     'usecase-refcount': usecase_section('usecase-refcount', 'lookups'),
     'usecase-lazy-mm': usecase_section('usecase-lazy-mm', 'switches'),
     'usecase-hash': usecase_section('usecase-hash', 'lookups'),
+    'task-counts': sec_task_counts,
 }
 
 

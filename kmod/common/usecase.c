@@ -12,8 +12,8 @@
  * on a different address at almost every deletion.  The table is filled
  * from the engine's pool when a run needs more entries than it has, and
  * emptied (every object reclaimed through the design) when the last
- * use-case run ends, so the pool's census of a later torture run is not
- * disturbed.
+ * use-case run ends (no synchronize needed then, see hzb_uc_empty()), so
+ * the pool's census of a later torture run is not disturbed.
  */
 #include <linux/prandom.h>
 #include <linux/random.h>
@@ -23,32 +23,32 @@ static DEFINE_MUTEX(hzb_uc_mutex);
 static unsigned int hzb_uc_users;	/* runs in progress, under hzb_uc_mutex */
 static unsigned int hzb_uc_filled;	/* entries [0, filled) hold objects */
 
-/* Unpublish every entry and reclaim its object; hzb_uc_mutex held, no run. */
+/*
+ * Unpublish every entry and free its object; hzb_uc_mutex held.  No
+ * synchronize is needed, and none is made (it would also show up in the
+ * design's synchronize counts): no use-case run is left (users is 0), each
+ * released everything it held before its hzb_uc_exit(), whose mutex
+ * unlock orders those releases before this mutex holder's frees, and
+ * nothing but use-case runs reads the table.
+ */
 static void hzb_uc_empty(void)
 {
-	struct hzb_updater dummy = { };
-	struct hzb_sync_timer t = { .u = &dummy };
-	void **batch;
-	unsigned int i, n = 0;
+	struct hzb_obj *old;
+	unsigned int i;
 
-	if (!hzb_uc_filled)
-		return;
-	batch = kvmalloc_array(hzb_uc_filled, sizeof(*batch), GFP_KERNEL);
 	for (i = 0; i < hzb_uc_filled; i++) {
-		/* Fully ordered, as the updaters' unpublication below. */
-		void *old = xchg(&hzb_uc_table[i], NULL);
-
+		old = xchg(&hzb_uc_table[i], NULL);
 		if (!old)
 			continue;
-		if (batch) {
-			batch[n++] = old;
-			continue;
-		}
-		/* No memory for a batch: one object at a time. */
-		hzb_reclaim(&t, &old, 1);
+#ifdef HZB_FREE_AT_LAST_PUT
+		/* The published reference is the last one. */
+		if (refcount_dec_and_test(&old->ref))
+			hzb_obj_free(old);
+#else
+		hzb_pool_put(old);
+		hzb_count(HZB_CNT_RECLAIMED);
+#endif
 	}
-	hzb_reclaim(&t, batch, n);
-	kvfree(batch);
 	hzb_uc_filled = 0;
 }
 
