@@ -624,13 +624,21 @@ def sec_task_counts(ctx):
             used += at
     if not rows:
         return no_data(ctx, 'no result files', ctx.regen(['tasks-sweep', 'tasks-100k']))
+    big = ctx.res.points('tasks-100k')
+    brows = [(p.label, with_ci(p.summary('sync_p50_ns'), dur),
+              dur(p.floor('task_walk')), ratio_cell(hr.ratio(p.summary('sync_p50_ns'),
+                                                             hr.fixed(p.floor('task_walk')))))
+             for label, sp in hr.series(big).items() for p in sp]
+    extra = ['At the top of the scale (tasks-100k: each design in its own 8 GB guest; VM '
+             'time, loaded host):',
+             table(['design', 'synchronize p50 (VM)', 'task-walk floor p50 (same boot)',
+                    'synchronize ÷ walk floor'], brows)] if brows else []
     return '\n\n'.join([
         'Task counts of the committed sweeps (idle threads hzbench spawned; "module saw" '
         'is the module\'s own for_each_process_thread count, kernel threads included; '
         'spawn time under TCG on the shared host):',
         table(['sweep', '--tasks', 'points ok', 'spawned', 'module saw', 'spawn time (max)',
-               'guest MB'], rows),
-        ctx.regen(['tasks-100k'])])
+               'guest MB'], rows)] + extra + [ctx.regen(['tasks-100k'])])
 
 
 def sec_memory(ctx):
