@@ -27,7 +27,7 @@
 
 /* The modules' types, as far as this program reads them (CO-RE). */
 struct percpu_hazptr_task {
-	struct hlist_head ctx_list;
+	struct list_head ctx_list;
 	struct preempt_notifier notifier;
 } __attribute__((preserve_access_index));
 
@@ -397,6 +397,7 @@ static __always_inline int holding(struct task_struct *p, __u32 pid,
 {
 	struct percpu_hazptr_task *pt;
 	struct pertask_hazptr_block *pb;
+	struct list_head *head;
 	struct preempt_notifier *pn;
 	__s64 *chained;
 	bool pcpu;
@@ -413,7 +414,14 @@ static __always_inline int holding(struct task_struct *p, __u32 pid,
 		if (pn && bpf_core_type_exists(struct percpu_hazptr_task)) {
 			pt = (void *)pn - bpf_core_field_offset(struct percpu_hazptr_task,
 								notifier);
-			pcpu = BPF_CORE_READ(pt, ctx_list.first) != NULL;
+			/*
+			 * v4's list of contexts on per-CPU slots, not empty.
+			 * (scheme=v5 has no such list: its per-CPU holds are
+			 * not seen here, only its backups.)
+			 */
+			head = (void *)pt + bpf_core_field_offset(struct percpu_hazptr_task,
+								  ctx_list);
+			pcpu = BPF_CORE_READ(pt, ctx_list.next) != head;
 		}
 		if (pcpu) {
 			STAT_INC(s, holding_pcpu);

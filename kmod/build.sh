@@ -12,7 +12,10 @@ mkdir -p "$tree"
 cp -a -u "$src/kmod" "$src/include" "$tree/"
 extra=""
 if [ "$broken" != none ]; then
-	extra="-DHZB_BROKEN_$(echo "$broken" | tr a-z A-Z)"
+	# Both spellings: #ifdef HZB_BROKEN_X, and IS_ENABLED(CONFIG_HZB_BROKEN_X)
+	# (checkpatch wants IS_ENABLED() on CONFIG_ names; not a Kconfig symbol).
+	b=$(echo "$broken" | tr a-z A-Z)
+	extra="-DHZB_BROKEN_$b -DCONFIG_HZB_BROKEN_$b"
 fi
 log="$tree/build.log"
 if ! make -C "$kdir" M="$tree/kmod" W=1 KCFLAGS="$extra" modules >"$log" 2>&1; then

@@ -984,6 +984,12 @@ static long hzb_ioctl_hold(struct hzb_file *f, void __user *argp)
 			h.acquired++;
 	}
 	hzb_count_add(HZB_CNT_ACQUIRES, h.nest);
+	/*
+	 * Stop being a reader before returning to user space still holding:
+	 * a design that keeps per-CPU state for running readers moves the
+	 * held pointers out of it, so that any task may release them.
+	 */
+	hzb_design_reader_exit();
 	f->nest = h.nest;
 	f->holder = current;
 	if (copy_to_user(argp, &h, sizeof(h)))
@@ -1001,9 +1007,6 @@ static void hzb_unhold(struct hzb_file *f)
 	for (i = f->nest; i-- > 0;)
 		hzb_release(&f->ctx[i], f->held[i]);
 	hzb_count_add(HZB_CNT_RELEASES, f->nest);
-	/* The per-task hooks only make sense in the task that entered. */
-	if (f->holder == current)
-		hzb_design_reader_exit();
 	f->nest = 0;
 	f->holder = NULL;
 	hzb_run_end();

@@ -2,13 +2,21 @@
 /*
  * percpu_hazptr.h - per-CPU-slot hazard pointers, read side.
  *
- * The scheme of Mathieu Desnoyers' hazard pointer series (RFC v4, December
- * 2025, with CONFIG_PREEMPT_HAZPTR), plus the variants of its v5 and of
- * the thread's review, selectable per run (see hzb_design_knobs[] in
- * percpu_hazptr_core.c):
+ * The schemes of Mathieu Desnoyers' hazard pointer series, selectable per
+ * run (see hzb_design_knobs[] in percpu_hazptr_core.c):
  *
+ *   scheme=v4  RFC v4 (December 2025) with CONFIG_PREEMPT_HAZPTR, the
+ *              default; its other knobs are ablations of v4 (each one
+ *              borrowed from v5 or from the review, alone or combined);
+ *   scheme=v5  RFC v5 (February 2026): 4 slots per CPU, each beside the
+ *              context that holds it, no per-task list, wildcard acquire,
+ *              two overflow lists per CPU.  The v4 knobs stay at their
+ *              defaults or at v5's own values; anything else is refused.
+ *
+ * Both:
  *  - each CPU owns PERCPU_HAZPTR_MAX_SLOTS slots in one cache line, used
- *    8 at a time (v4) or 4 (slots=4, v5);
+ *    8 at a time (v4) or 4 (v4 slots=4, and v5, whose other half of the
+ *    line holds the 4 context pointers);
  *  - each user passes a context (struct hzb_ctx, on its stack) holding a
  *    pointer to the slot in use and a backup slot; when this CPU's slots
  *    are all busy, the backup slot is chained onto this CPU's overflow
@@ -23,15 +31,23 @@
  *    ever belong to the task running on that CPU.
  *
  * This header is the fast path, inlined into the engine's reader loop.
- * Everything out of line (claiming a slot when slot 0 is busy, overflow,
- * retries, synchronize, migration) lives in percpu_hazptr_core.c.
+ * Everything out of line (overflow, retries, synchronize, migration) lives
+ * in percpu_hazptr_core.c.
  *
  * Out of tree, two things the series puts into the kernel are emulated:
  * the per-task list of live contexts (a task_struct field in v4) lives in a
  * per-task block allocated when the task starts reading, and the context
- * switch hook is a preempt notifier embedded in that block.  The fast path
- * reaches the running task's list through a per-CPU pointer maintained by
- * the notifier, which costs one load, as reading current->field would.
+ * switch hook is a preempt notifier embedded in that block.  The v4 fast
+ * path reaches the running task's list through a per-CPU pointer
+ * maintained by the notifier, which costs one load, as reading
+ * current->field would.  v5 needs only the hook: every task that acquires
+ * is a reader that has one (the engine enters every reader first).
+ *
+ * Readers run in task context only (no HZB_FEAT_IRQ_READER: the engine
+ * refuses irq readers).  v5 would allow them, as the series does (an irq
+ * reader releases before it returns); v4 with migrate=on would not: an
+ * irq acquire would link its context onto the interrupted task's list,
+ * possibly in the middle of that task's own list_add() or list_del().
  */
 #ifndef _HZB_PERCPU_HAZPTR_H
 #define _HZB_PERCPU_HAZPTR_H
@@ -40,6 +56,7 @@
 #include <linux/compiler.h>
 #include <linux/jump_label.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include "../common/hzb_common.h"
@@ -99,33 +116,49 @@ struct percpu_hazptr_overflow;
 /*
  * A user's hazard pointer context, zeroed before first use.  While a
  * pointer is held, ->slot is the per-CPU slot or the context's own backup
- * slot holding it.  A context is on at most one list: with migrate=on,
+ * slot holding it.  A context is on at most one list: with v4 migrate=on,
  * its task's list while it holds a per-CPU slot (so that a context switch
  * can find it), and an overflow list while its backup slot is chained.
+ * Both are the kernel's list_head, as in v4: under CONFIG_DEBUG_LIST (or
+ * CONFIG_LIST_HARDENED) every add and delete is checked, as it would be
+ * in the kernel under test.
  */
 struct hzb_ctx {
 	struct percpu_hazptr_slot *slot;
 	struct percpu_hazptr_slot backup;
 	struct percpu_hazptr_overflow *ovf;	/* backup's list, NULL: none */
 	union {
-		struct hlist_node task_node;	/* percpu_hazptr_task.ctx_list */
+		struct list_head task_node;	/* percpu_hazptr_task.ctx_list */
 		struct list_head ovf_node;	/* percpu_hazptr_overflow.head */
 	};
 };
 
+/* v5: a slot and the context holding it, side by side. */
+struct percpu_hazptr_item {
+	struct percpu_hazptr_slot slot;
+	struct hzb_ctx *ctx;
+};
+
+#define PERCPU_HAZPTR_V5_SLOTS	4
+
 /*
  * Per-CPU state.  The slots fill one cache line, written by this CPU's
- * readers and read by scanners.  The second line holds this CPU's reader
- * state: written by this CPU only, read by scanners when they skip CPUs.
+ * readers and read by scanners: 8 slots (v4), or v5's 4 items.  The
+ * second line holds this CPU's reader state: written by this CPU only,
+ * read by scanners when they skip CPUs.
  */
 struct percpu_hazptr_cpu {
-	struct percpu_hazptr_slot slots[PERCPU_HAZPTR_MAX_SLOTS] ____cacheline_aligned;
+	union {
+		struct percpu_hazptr_slot slots[PERCPU_HAZPTR_MAX_SLOTS];
+		struct percpu_hazptr_item items[PERCPU_HAZPTR_V5_SLOTS];
+	} ____cacheline_aligned;
 	/*
-	 * The live-context list of the task running on this CPU if it is a
-	 * reader (it has a block, see percpu_hazptr_core.c), else NULL.
-	 * Set by that task's sched_in notifier, cleared by its sched_out.
+	 * v4: the live-context list of the task running on this CPU if it
+	 * is a reader (it has a block, see percpu_hazptr_core.c), else
+	 * NULL.  Set by that task's sched_in notifier, cleared by its
+	 * sched_out.
 	 */
-	struct hlist_head *running_list ____cacheline_aligned;
+	struct list_head *running_list ____cacheline_aligned;
 	/* Busy per-CPU slots, counted only with skip=used. */
 	unsigned int used;
 };
@@ -133,6 +166,8 @@ struct percpu_hazptr_cpu {
 DECLARE_PER_CPU_ALIGNED(struct percpu_hazptr_cpu, percpu_hazptr_cpu);
 
 /* The fast-path variant knobs, as static branches. */
+DECLARE_STATIC_KEY_FALSE(percpu_hazptr_v5_key);		/* scheme=v5 */
+DECLARE_STATIC_KEY_FALSE(percpu_hazptr_slots4_key);	/* v4 slots=4 */
 DECLARE_STATIC_KEY_TRUE(percpu_hazptr_migrate_key);	/* migrate=on */
 DECLARE_STATIC_KEY_FALSE(percpu_hazptr_wildcard_key);	/* acquire=wildcard */
 DECLARE_STATIC_KEY_FALSE(percpu_hazptr_used_key);	/* skip=used */
@@ -149,7 +184,6 @@ void *percpu_hazptr_acquire_retry(struct hzb_ctx *ctx, void * const *addr_p,
 void *percpu_hazptr_acquire_null(struct hzb_ctx *ctx,
 				 struct percpu_hazptr_slot *slot);
 void percpu_hazptr_release_backup(struct hzb_ctx *ctx);
-void percpu_hazptr_release_foreign(struct hzb_ctx *ctx);
 void percpu_hazptr_synchronize(void *addr);
 void percpu_hazptr_synchronize_batch(void **ptrs, unsigned int n);
 /* The scan's two phases, out of line so that BPF can time each. */
@@ -164,7 +198,8 @@ unsigned long
 percpu_hazptr_lock_overflow_contended(struct percpu_hazptr_overflow *ovf);
 void percpu_hazptr_chain_backup(struct hzb_ctx *ctx, void *addr);
 void percpu_hazptr_unchain_backup(struct hzb_ctx *ctx);
-void percpu_hazptr_migrate(struct hlist_head *ctxs);
+void percpu_hazptr_migrate(struct list_head *ctxs);
+void *percpu_hazptr_v5_acquire_slow(struct hzb_ctx *ctx, void * const *addr_p);
 
 /*
  * The series' ptr_eq(): compare two pointers without letting the compiler
@@ -187,13 +222,12 @@ static __always_inline bool percpu_hazptr_ptr_eq(const void *a, const void *b)
  */
 static __always_inline void percpu_hazptr_acquire_mb(void)
 {
-#ifdef HZB_BROKEN_NO_MB
-	/* Broken on purpose: keeps the compiler honest, not the CPU. */
-	barrier();
-#else
-	/* Store B before Load A; pairs with synchronize's smp_mb(). */
-	smp_mb();
-#endif
+	if (IS_ENABLED(CONFIG_HZB_BROKEN_NO_MB))
+		/* Broken on purpose: keeps the compiler honest, not the CPU. */
+		barrier();
+	else
+		/* Store B before Load A; pairs with synchronize's smp_mb(). */
+		smp_mb();
 }
 
 /*
@@ -222,31 +256,37 @@ static __always_inline void percpu_hazptr_used_dec(struct percpu_hazptr_cpu *pc)
 }
 
 /*
- * Pick the slot to publish in, preemption disabled: slot 0 when it is
- * free, else out of line (the other per-CPU slots, then the backup slot).
- * With migrate=on, a task that is not a reader (no block, hence no
- * context switch hook) must not hold per-CPU slots: it gets its backup.
+ * v4: pick the slot to publish in, preemption disabled: the first free
+ * per-CPU slot, searched inline as v4 does, else out of line (the backup
+ * slot on this CPU's overflow list).  With migrate=on, a task that is not
+ * a reader (no block, hence no context switch hook) must not hold
+ * per-CPU slots: it gets its backup.
  */
 static __always_inline struct percpu_hazptr_slot *
 percpu_hazptr_claim(struct hzb_ctx *ctx, struct percpu_hazptr_cpu *pc)
 {
-	struct percpu_hazptr_slot *slot = &pc->slots[0];
+	unsigned int i, n;
 
+	lockdep_assert_preemption_disabled();
 	if (static_branch_likely(&percpu_hazptr_migrate_key) &&
 	    unlikely(!pc->running_list))
 		return percpu_hazptr_claim_slow(ctx, pc);
-	if (likely(!READ_ONCE(slot->addr))) {
-		percpu_hazptr_used_inc(pc);
-		return slot;
+	n = static_branch_unlikely(&percpu_hazptr_slots4_key) ?
+	    4 : PERCPU_HAZPTR_MAX_SLOTS;
+	for (i = 0; i < n; i++) {
+		if (likely(!READ_ONCE(pc->slots[i].addr))) {
+			percpu_hazptr_used_inc(pc);
+			return &pc->slots[i];
+		}
 	}
 	return percpu_hazptr_claim_slow(ctx, pc);
 }
 
 /*
- * Record the slot that now protects the pointer.  A per-CPU slot goes on
- * the running task's list so that sched_out can move it (migrate=on); the
- * backup slot needs nothing, it already belongs to no CPU.  Preemption
- * is still disabled, so the list cannot be walked under us.
+ * v4: record the slot that now protects the pointer.  A per-CPU slot goes
+ * on the running task's list so that sched_out can move it (migrate=on);
+ * the backup slot needs nothing, it already belongs to no CPU.
+ * Preemption is still disabled, so the list cannot be walked under us.
  */
 static __always_inline void percpu_hazptr_track(struct hzb_ctx *ctx,
 						struct percpu_hazptr_cpu *pc,
@@ -255,7 +295,7 @@ static __always_inline void percpu_hazptr_track(struct hzb_ctx *ctx,
 	ctx->slot = slot;
 	if (static_branch_likely(&percpu_hazptr_migrate_key) &&
 	    slot != &ctx->backup)
-		hlist_add_head(&ctx->task_node, pc->running_list);
+		list_add(&ctx->task_node, pc->running_list);
 }
 
 /*
@@ -318,26 +358,80 @@ static __always_inline void *percpu_hazptr_acquire_wildcard(struct hzb_ctx *ctx,
 	return addr;
 }
 
+/*
+ * v5 acquire.  Slot 0 only, inline; anything else (slot 0 busy) out of
+ * line.  Store B publishes the wildcard, which protects every object, so
+ * that Load A needs no re-load and no compare: Store C then narrows the
+ * slot to what Load A returned (NULL empties it).  Store C needs no
+ * barrier: a scanner that saw the wildcard (or Store C, which comes after
+ * it) polls until the slot holds neither its address nor the wildcard,
+ * so it checks whatever Store C wrote; a scanner that saw neither is one
+ * whose Store A our Load A sees (store buffering: Store B, smp_mb(),
+ * Load A against Store A, smp_mb(), Load B), so we did not load its
+ * address.  The item records the context, for the context-switch hook.
+ */
+static __always_inline void *percpu_hazptr_v5_acquire(struct hzb_ctx *ctx,
+						      void * const *addr_p)
+{
+	struct percpu_hazptr_item *item;
+	void *addr;
+
+	preempt_disable();
+	item = this_cpu_ptr(&percpu_hazptr_cpu.items[0]);
+	if (unlikely(READ_ONCE(item->slot.addr)))
+		return percpu_hazptr_v5_acquire_slow(ctx, addr_p);
+	WRITE_ONCE(item->slot.addr, PERCPU_HAZPTR_WILDCARD);	/* Store B */
+	percpu_hazptr_acquire_mb();
+	addr = READ_ONCE(*addr_p);				/* Load A */
+	WRITE_ONCE(item->slot.addr, addr);			/* Store C */
+	item->ctx = ctx;
+	ctx->slot = &item->slot;
+	preempt_enable();
+	return addr;
+}
+
+/*
+ * v5 release: empty the slot; a backup slot also leaves its list.  The
+ * slot is this CPU's if it is a per-CPU one: the hook moves a task's
+ * per-CPU slots to backups whenever it is switched out, and preemption is
+ * off from our look at ->slot to the store.
+ */
+static __always_inline void percpu_hazptr_v5_release(struct hzb_ctx *ctx)
+{
+	struct percpu_hazptr_slot *slot;
+
+	preempt_disable();
+	slot = ctx->slot;
+	if (unlikely(slot == &ctx->backup)) {
+		percpu_hazptr_release_backup(ctx);
+	} else {
+		/*
+		 * Release: the reader's accesses to the object happen before
+		 * the slot reads as free.  Pairs with the smp_load_acquire()
+		 * of the slot in synchronize's scan.
+		 */
+		smp_store_release(&slot->addr, NULL);
+	}
+	preempt_enable();
+}
+
 static __always_inline void *hzb_acquire(struct hzb_ctx *ctx,
 					 void * const *addr_p)
 {
+	if (static_branch_unlikely(&percpu_hazptr_v5_key))
+		return percpu_hazptr_v5_acquire(ctx, addr_p);
 	if (static_branch_unlikely(&percpu_hazptr_wildcard_key))
 		return percpu_hazptr_acquire_wildcard(ctx, addr_p);
 	return percpu_hazptr_acquire_reload(ctx, addr_p);
 }
 
-/* Is @slot one of this CPU's per-CPU slots? */
-static __always_inline bool percpu_hazptr_slot_is_local(struct percpu_hazptr_slot *slot)
-{
-	struct percpu_hazptr_cpu *pc = this_cpu_ptr(&percpu_hazptr_cpu);
-
-	return (unsigned long)slot - (unsigned long)pc->slots < sizeof(pc->slots);
-}
-
 /*
  * Release: empty the slot.  Preemption stays disabled so that a context
  * switch cannot move the slot to the backup between our look at ->slot
- * and the store.
+ * and the store.  A per-CPU slot here is always this CPU's: only the
+ * running task holds per-CPU slots (migrate=on moves them at sched_out),
+ * and a hold returns to user space only after moving them to backups
+ * (hzb_design_reader_exit()), so no other task can see one in ->slot.
  */
 static __always_inline void hzb_release(struct hzb_ctx *ctx, void *addr)
 {
@@ -345,14 +439,14 @@ static __always_inline void hzb_release(struct hzb_ctx *ctx, void *addr)
 
 	if (!addr)
 		return;
+	if (static_branch_unlikely(&percpu_hazptr_v5_key)) {
+		percpu_hazptr_v5_release(ctx);
+		return;
+	}
 	preempt_disable();
 	slot = ctx->slot;
 	if (unlikely(slot == &ctx->backup)) {
 		percpu_hazptr_release_backup(ctx);
-	} else if (static_branch_likely(&percpu_hazptr_migrate_key) &&
-		   unlikely(!percpu_hazptr_slot_is_local(slot))) {
-		/* Another task's per-CPU slot: only a hold gets here. */
-		percpu_hazptr_release_foreign(ctx);
 	} else {
 		/*
 		 * Release: the reader's accesses to the object happen before
@@ -363,7 +457,7 @@ static __always_inline void hzb_release(struct hzb_ctx *ctx, void *addr)
 		percpu_hazptr_used_dec(this_cpu_ptr(&percpu_hazptr_cpu));
 		/* With migrate=on, percpu_hazptr_track() linked it. */
 		if (static_branch_likely(&percpu_hazptr_migrate_key))
-			__hlist_del(&ctx->task_node);
+			list_del(&ctx->task_node);
 	}
 	preempt_enable();
 }

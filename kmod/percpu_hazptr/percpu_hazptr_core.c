@@ -7,6 +7,11 @@
  *
  * Variants (hzb_design_knobs[] below; the defaults are the v4 series with
  * CONFIG_PREEMPT_HAZPTR=y):
+ *   scheme=v4|v5       the series as of v4, or as of v5 (see
+ *                      percpu_hazptr.h); the knobs below are v4 ablations,
+ *                      and v5 accepts them only at their defaults or at
+ *                      v5's own values (slots=4, acquire=wildcard,
+ *                      overflow=flip, migrate=on, skip=none)
  *   slots=8|4          per-CPU slots in use (v4: 8, v5: 4)
  *   acquire=reload|wildcard
  *                      v4 re-load and compare, or v5 temporary wildcard
@@ -39,11 +44,14 @@
 #include <linux/bsearch.h>
 #include <linux/cpumask.h>
 #include <linux/kernel.h>
+#include <linux/lockdep.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/preempt.h>
+#include <linux/rculist.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -94,16 +102,20 @@ struct percpu_hazptr_lists {
 DEFINE_PER_CPU_ALIGNED(struct percpu_hazptr_cpu, percpu_hazptr_cpu);
 static DEFINE_PER_CPU_SHARED_ALIGNED(struct percpu_hazptr_lists, percpu_hazptr_lists);
 
+DEFINE_STATIC_KEY_FALSE(percpu_hazptr_v5_key);
+DEFINE_STATIC_KEY_FALSE(percpu_hazptr_slots4_key);
 DEFINE_STATIC_KEY_TRUE(percpu_hazptr_migrate_key);
 DEFINE_STATIC_KEY_FALSE(percpu_hazptr_wildcard_key);
 DEFINE_STATIC_KEY_FALSE(percpu_hazptr_used_key);
 
+enum { PERCPU_HAZPTR_SCHEME_V4, PERCPU_HAZPTR_SCHEME_V5 };
 enum { PERCPU_HAZPTR_SLOTS_8, PERCPU_HAZPTR_SLOTS_4 };
 enum { PERCPU_HAZPTR_ACQUIRE_RELOAD, PERCPU_HAZPTR_ACQUIRE_WILDCARD };
 enum { PERCPU_HAZPTR_OVERFLOW_GEN, PERCPU_HAZPTR_OVERFLOW_FLIP };
 enum { PERCPU_HAZPTR_MIGRATE_ON, PERCPU_HAZPTR_MIGRATE_OFF };
 enum { PERCPU_HAZPTR_SKIP_NONE, PERCPU_HAZPTR_SKIP_USED, PERCPU_HAZPTR_SKIP_IDLE };
 
+static const char * const percpu_hazptr_scheme_values[] = { "v4", "v5", NULL };
 static const char * const percpu_hazptr_slots_values[] = { "8", "4", NULL };
 static const char * const percpu_hazptr_acquire_values[] = { "reload", "wildcard", NULL };
 static const char * const percpu_hazptr_overflow_values[] = { "gen", "flip", NULL };
@@ -111,9 +123,11 @@ static const char * const percpu_hazptr_migrate_values[] = { "on", "off", NULL }
 static const char * const percpu_hazptr_skip_values[] = { "none", "used", "idle", NULL };
 
 /* Knob selections as the engine parsed them (value indexes). */
-static unsigned int knob_slots, knob_acquire, knob_overflow, knob_migrate, knob_skip;
+static unsigned int knob_scheme, knob_slots, knob_acquire, knob_overflow,
+		    knob_migrate, knob_skip;
 
 const struct hzb_knob hzb_design_knobs[] = {
+	{ "scheme", percpu_hazptr_scheme_values, PERCPU_HAZPTR_SCHEME_V4, &knob_scheme },
 	{ "slots", percpu_hazptr_slots_values, PERCPU_HAZPTR_SLOTS_8, &knob_slots },
 	{ "acquire", percpu_hazptr_acquire_values, PERCPU_HAZPTR_ACQUIRE_RELOAD,
 	  &knob_acquire },
@@ -129,10 +143,11 @@ const struct hzb_knob hzb_design_knobs[] = {
 
 /* The variant in force, set by hzb_design_apply(), read by slow paths. */
 struct percpu_hazptr_config {
-	unsigned int slots, acquire, overflow, migrate, skip;
+	unsigned int scheme, slots, acquire, overflow, migrate, skip;
 };
 
 static struct percpu_hazptr_config percpu_hazptr_applied = {
+	.scheme = PERCPU_HAZPTR_SCHEME_V4,
 	.slots = PERCPU_HAZPTR_SLOTS_8,
 	.acquire = PERCPU_HAZPTR_ACQUIRE_RELOAD,
 	.overflow = PERCPU_HAZPTR_OVERFLOW_GEN,
@@ -144,24 +159,12 @@ static unsigned int percpu_hazptr_nr_slots = PERCPU_HAZPTR_MAX_SLOTS;
 static bool percpu_hazptr_flip;
 static unsigned int percpu_hazptr_skip;
 
-#ifdef HZB_BROKEN_NO_MB
-#define PERCPU_HAZPTR_BROKEN_NO_MB	PERCPU_HAZPTR_BROKEN_NO_MB_BIT
-#else
-#define PERCPU_HAZPTR_BROKEN_NO_MB	0U
-#endif
-#ifdef HZB_BROKEN_SKIP_OVERFLOW
-#define PERCPU_HAZPTR_BROKEN_SKIP_OVERFLOW PERCPU_HAZPTR_BROKEN_SKIP_OVERFLOW_BIT
-#else
-#define PERCPU_HAZPTR_BROKEN_SKIP_OVERFLOW 0U
-#endif
-#ifdef HZB_BROKEN_EARLY_CLEAR
-#define PERCPU_HAZPTR_BROKEN_EARLY_CLEAR PERCPU_HAZPTR_BROKEN_EARLY_CLEAR_BIT
-#else
-#define PERCPU_HAZPTR_BROKEN_EARLY_CLEAR 0U
-#endif
-#define PERCPU_HAZPTR_BROKEN	(PERCPU_HAZPTR_BROKEN_NO_MB |		\
-				 PERCPU_HAZPTR_BROKEN_SKIP_OVERFLOW |	\
-				 PERCPU_HAZPTR_BROKEN_EARLY_CLEAR)
+#define PERCPU_HAZPTR_BROKEN						\
+	((IS_ENABLED(CONFIG_HZB_BROKEN_NO_MB) ? PERCPU_HAZPTR_BROKEN_NO_MB_BIT : 0U) | \
+	 (IS_ENABLED(CONFIG_HZB_BROKEN_SKIP_OVERFLOW) ?				\
+	  PERCPU_HAZPTR_BROKEN_SKIP_OVERFLOW_BIT : 0U) |			\
+	 (IS_ENABLED(CONFIG_HZB_BROKEN_EARLY_CLEAR) ?					\
+	  PERCPU_HAZPTR_BROKEN_EARLY_CLEAR_BIT : 0U))
 
 /* ------------------------------------------------------------------ */
 /* Overflow lists                                                      */
@@ -225,6 +228,8 @@ noinline void percpu_hazptr_chain_backup(struct hzb_ctx *ctx, void *addr)
 	struct percpu_hazptr_overflow *ovf;
 	unsigned long flags;
 
+	lockdep_assert_preemption_disabled();
+
 	/* flip: a stale add_idx only costs a scanner one restart. */
 	ovf = &l->ovf[READ_ONCE(percpu_hazptr_flip) ? READ_ONCE(l->add_idx) : 0];
 	WRITE_ONCE(ctx->backup.addr, addr);
@@ -266,25 +271,14 @@ noinline void percpu_hazptr_unchain_backup(struct hzb_ctx *ctx)
 /* ------------------------------------------------------------------ */
 
 /*
- * Slot 0 is busy (or, with migrate=on, this task is not a reader): search
- * the other per-CPU slots, else chain the context's backup slot onto this
- * CPU's overflow list.  Preemption disabled.  Plain stores suffice to
- * claim a slot: only this CPU fills its slots, preemption is off, and an
- * interrupt that acquires here releases before we resume.
+ * v4: every per-CPU slot is busy (or, with migrate=on, this task is not a
+ * reader): chain the context's backup slot onto this CPU's overflow list.
+ * Preemption disabled.
  */
 noinline struct percpu_hazptr_slot *
 percpu_hazptr_claim_slow(struct hzb_ctx *ctx, struct percpu_hazptr_cpu *pc)
 {
-	unsigned int i, n = READ_ONCE(percpu_hazptr_nr_slots);
-
-	if (!static_branch_likely(&percpu_hazptr_migrate_key) || pc->running_list) {
-		for (i = 1; i < n; i++) {
-			if (!READ_ONCE(pc->slots[i].addr)) {
-				percpu_hazptr_used_inc(pc);
-				return &pc->slots[i];
-			}
-		}
-	}
+	lockdep_assert_preemption_disabled();
 	hzb_count(HZB_CNT_OVERFLOWS);
 	percpu_hazptr_chain_backup(ctx, NULL);
 	trace_percpu_hazptr_overflow(ctx, NULL, ctx->ovf->cpu, ctx->ovf->idx);
@@ -306,6 +300,7 @@ noinline void *percpu_hazptr_acquire_retry(struct hzb_ctx *ctx,
 	struct percpu_hazptr_cpu *pc;
 	void *addr;
 
+	lockdep_assert_preemption_disabled();
 	for (;;) {
 		/* Nothing was dereferenced through it: no ordering needed. */
 		WRITE_ONCE(slot->addr, NULL);
@@ -343,6 +338,7 @@ noinline void *percpu_hazptr_acquire_retry(struct hzb_ctx *ctx,
 noinline void *percpu_hazptr_acquire_null(struct hzb_ctx *ctx,
 					  struct percpu_hazptr_slot *slot)
 {
+	lockdep_assert_preemption_disabled();
 	if (slot == &ctx->backup)
 		percpu_hazptr_unchain_backup(ctx);
 	else
@@ -352,11 +348,60 @@ noinline void *percpu_hazptr_acquire_null(struct hzb_ctx *ctx,
 }
 
 /*
+ * v5, slot 0 busy: claim one of slots 1..3 (plain stores suffice: only
+ * this CPU fills its slots, preemption is off, and an interrupt reader
+ * would release before we resume), else chain the backup slot onto this
+ * CPU's overflow list (the one receiving additions).  Then the wildcard
+ * sequence of the fast path.  Preemption disabled on entry, enabled on
+ * return.
+ */
+noinline void *percpu_hazptr_v5_acquire_slow(struct hzb_ctx *ctx,
+					     void * const *addr_p)
+{
+	struct percpu_hazptr_cpu *pc = this_cpu_ptr(&percpu_hazptr_cpu);
+	struct percpu_hazptr_item *item = NULL;
+	struct percpu_hazptr_slot *slot;
+	unsigned int i;
+	void *addr;
+
+	lockdep_assert_preemption_disabled();
+	for (i = 1; i < PERCPU_HAZPTR_V5_SLOTS; i++) {
+		if (!READ_ONCE(pc->items[i].slot.addr)) {
+			item = &pc->items[i];
+			break;
+		}
+	}
+	if (item) {
+		slot = &item->slot;
+	} else {
+		hzb_count(HZB_CNT_OVERFLOWS);
+		percpu_hazptr_chain_backup(ctx, NULL);
+		trace_percpu_hazptr_overflow(ctx, NULL, ctx->ovf->cpu,
+					     ctx->ovf->idx);
+		slot = &ctx->backup;
+	}
+	WRITE_ONCE(slot->addr, PERCPU_HAZPTR_WILDCARD);	/* Store B */
+	/* Pairs with synchronize's smp_mb(), as in the fast path. */
+	percpu_hazptr_acquire_mb();
+	addr = READ_ONCE(*addr_p);			/* Load A */
+	/* Store C, unordered: see percpu_hazptr_v5_acquire(). */
+	WRITE_ONCE(slot->addr, addr);
+	if (item)
+		item->ctx = ctx;
+	ctx->slot = slot;
+	if (!addr && !item)
+		percpu_hazptr_unchain_backup(ctx);
+	preempt_enable();
+	return addr;
+}
+
+/*
  * Release of a backup slot (overflowed, migrated or detached), from any
  * CPU and any task: empty it, then take it off its list.
  */
 noinline void percpu_hazptr_release_backup(struct hzb_ctx *ctx)
 {
+	lockdep_assert_preemption_disabled();
 	/*
 	 * Acquire: ->ovf and the chaining were written before a migration
 	 * on another CPU published ->slot; the fast path read ->slot with a
@@ -479,6 +524,11 @@ noinline void percpu_hazptr_scan_slots(struct percpu_hazptr_cpu *pc, unsigned in
 {
 	unsigned int i;
 
+	if (static_branch_unlikely(&percpu_hazptr_v5_key)) {
+		for (i = 0; i < PERCPU_HAZPTR_V5_SLOTS; i++)
+			percpu_hazptr_wait_slot(&pc->items[i].slot, scan);
+		return;
+	}
 	for (i = 0; i < n; i++)
 		percpu_hazptr_wait_slot(&pc->slots[i], scan);
 }
@@ -497,9 +547,8 @@ noinline void percpu_hazptr_scan_list(struct percpu_hazptr_overflow *ovf,
 	unsigned long flags;
 	u64 gen;
 
-#ifdef HZB_BROKEN_SKIP_OVERFLOW
-	return;
-#endif
+	if (IS_ENABLED(CONFIG_HZB_BROKEN_SKIP_OVERFLOW))
+		return;
 	if (READ_ONCE(percpu_hazptr_skip) != PERCPU_HAZPTR_SKIP_NONE) {
 		/*
 		 * Empty lists need no lock (skip=used|idle).  Acquire: pairs
@@ -618,6 +667,7 @@ noinline void percpu_hazptr_synchronize(void *addr)
 	struct percpu_hazptr_scan scan = { .addr = addr };
 
 	might_sleep();
+	lockdep_assert_preemption_enabled();
 	if (!addr)
 		return;
 	percpu_hazptr_scan_all(&scan);
@@ -640,6 +690,7 @@ noinline void percpu_hazptr_synchronize_batch(void **ptrs, unsigned int n)
 	unsigned int i;
 
 	might_sleep();
+	lockdep_assert_preemption_enabled();
 	if (n == 1) {
 		percpu_hazptr_synchronize(ptrs[0]);
 		return;
@@ -664,88 +715,98 @@ noinline void percpu_hazptr_synchronize_batch(void **ptrs, unsigned int n)
  *
  * Lifetime: hzb_design_reader_enter() allocates it, hooks it up and queues
  * a task work that runs when the task next returns to user space (or, at
- * the latest, in do_exit()).  hzb_design_reader_exit() detaches it; the
- * task work detaches it if that did not happen (a hold: the engine's
- * HZB_IOC_HOLD returns to user space still holding), then frees it.  So a
- * task never holds per-CPU slots while in user space, and any task may
- * release its held pointers from then on (they are all on backup slots).
- * Until the task work has run, the block pins the module: its notifier
- * and the task work are module code.
+ * the latest, in do_exit()).  hzb_design_reader_exit() detaches it (the
+ * engine calls it before every return to user space, a hold included, so
+ * a task never holds per-CPU slots there and any task may release its held
+ * pointers: they are all on backup slots); the task work detaches it if
+ * that did not happen and frees it after an RCU grace period: the
+ * per-task design's scan may be reading the notifier on the task's
+ * preempt_notifiers list (both modules loaded), under rcu_read_lock().
+ * Until that RCU callback has run, the block pins the module: its
+ * notifier, task work and callback are module code.  The callback drops
+ * the reference last; module exit waits for it to return (rcu_barrier()),
+ * and for the task work's own tail (synchronize_rcu_tasks()).
  */
 struct percpu_hazptr_task {
-	struct hlist_head ctx_list;	/* hzb_ctx.task_node */
+	struct list_head ctx_list;	/* hzb_ctx.task_node (v4) */
 	struct preempt_notifier notifier;
 	struct callback_head detach_work;
+	struct rcu_head rcu;
 	struct task_struct *task;
 	unsigned int nesting;		/* reader_enter calls not yet exited */
 	bool attached;			/* notifier registered */
 };
 
 /*
- * Move every context of the task running here from its per-CPU slot to
- * its backup slot: at sched_out (v4 patch 4), and when a task stops being
- * a reader while still holding (v5's hazptr_detach()).  Preemption (and
- * at sched_out, interrupts) disabled; the task's per-CPU slots are all on
- * this CPU, since any earlier switch-out moved them.
+ * Move one context from per-CPU slot @slot, holding @addr, to its backup
+ * slot.  Preemption (and at sched_out, interrupts) disabled.
  */
-noinline void percpu_hazptr_migrate(struct hlist_head *ctxs)
+static void percpu_hazptr_move(struct percpu_hazptr_cpu *pc, struct hzb_ctx *ctx,
+			       struct percpu_hazptr_slot *slot, void *addr)
 {
-	struct percpu_hazptr_cpu *pc = this_cpu_ptr(&percpu_hazptr_cpu);
 	struct percpu_hazptr_overflow *ovf;
-	struct percpu_hazptr_slot *slot;
-	struct hlist_node *next;
-	struct hzb_ctx *ctx;
-	void *addr;
 
-	hlist_for_each_entry_safe(ctx, next, ctxs, task_node) {
-		/* Off the task list first: the node is reused for the chain. */
-		__hlist_del(&ctx->task_node);
-		slot = ctx->slot;
-		addr = READ_ONCE(slot->addr);
-#ifdef HZB_BROKEN_EARLY_CLEAR
+	if (IS_ENABLED(CONFIG_HZB_BROKEN_EARLY_CLEAR))
 		/* Broken on purpose: the pointer is briefly in no slot. */
 		WRITE_ONCE(slot->addr, NULL);
-#endif
-		percpu_hazptr_chain_backup(ctx, addr);
-		ovf = ctx->ovf;
-#ifndef HZB_BROKEN_EARLY_CLEAR
-		/*
-		 * Release: the backup holds @addr (and is chained) before the
-		 * per-CPU slot reads as empty.  Pairs with the
-		 * smp_load_acquire() of per-CPU slots in synchronize, which
-		 * walks this CPU's overflow lists afterwards.
-		 */
-		smp_store_release(&slot->addr, NULL);
-#endif
-		percpu_hazptr_used_dec(pc);
-		hzb_count(HZB_CNT_MIGRATIONS);
-		trace_percpu_hazptr_migrate(ctx, addr, ovf->cpu, ovf->idx);
-		/*
-		 * The release must find the backup (v4 missed this, v5 fixed
-		 * it).  Release: a foreign release waiting for this sees the
-		 * chained backup (pairs with percpu_hazptr_release_foreign()),
-		 * and may free @ctx at once: this is our last access to it.
-		 */
-		smp_store_release(&ctx->slot, &ctx->backup);
-	}
+	percpu_hazptr_chain_backup(ctx, addr);
+	ovf = ctx->ovf;
+	/*
+	 * Release: the backup holds @addr (and is chained) before the
+	 * per-CPU slot reads as empty.  Pairs with the smp_load_acquire() of
+	 * per-CPU slots in synchronize, which walks this CPU's overflow lists
+	 * afterwards.  (The early_clear build emptied it above already.)
+	 */
+	smp_store_release(&slot->addr, NULL);
+	percpu_hazptr_used_dec(pc);
+	hzb_count(HZB_CNT_MIGRATIONS);
+	trace_percpu_hazptr_migrate(ctx, addr, ovf->cpu, ovf->idx);
+	/*
+	 * The release must find the backup (v4 missed this, v5 fixed it).
+	 * Release: a release on another CPU after the task migrated, or by
+	 * another task after a hold, sees the chained backup (pairs with the
+	 * smp_load_acquire() of ->slot in percpu_hazptr_release_backup()),
+	 * and may free @ctx at once: this is our last access to it.
+	 */
+	smp_store_release(&ctx->slot, &ctx->backup);
 }
 
 /*
- * Release, with migrate=on, of a context on another CPU's per-CPU slot:
- * it belongs to a task that is running there (else its switch-out would
- * have moved it) and that is on its way back to user space, where its
- * block's task work detaches it.  Wait for that, then release the
- * backup.  Reached only by a hold released from another task (closing a
- * shared file) in that window.  Preemption disabled on entry and return.
+ * Move every context of the task running here from its per-CPU slot to
+ * its backup slot: at sched_out (v4 patch 4, v5), and when a task stops
+ * being a reader while still holding (v5's hazptr_detach()).  Preemption
+ * (and at sched_out, interrupts) disabled.
+ *
+ * v4 walks the task's list of live contexts (@ctxs); their per-CPU slots
+ * are all on this CPU, since any earlier switch-out moved them.  v5 has no
+ * such list: it scans this CPU's 4 items, every busy one of which belongs
+ * to the outgoing task (the others were moved when their task left this
+ * CPU, and an interrupt reader releases before it returns), and finds the
+ * context beside the slot.
  */
-noinline void percpu_hazptr_release_foreign(struct hzb_ctx *ctx)
+noinline void percpu_hazptr_migrate(struct list_head *ctxs)
 {
-	preempt_enable();
-	/* Acquire: pairs with the store-release of ->slot in migration. */
-	while (smp_load_acquire(&ctx->slot) != &ctx->backup)
-		cpu_relax();
-	preempt_disable();
-	percpu_hazptr_release_backup(ctx);
+	struct percpu_hazptr_cpu *pc = this_cpu_ptr(&percpu_hazptr_cpu);
+	struct percpu_hazptr_item *item;
+	struct hzb_ctx *ctx, *next;
+	unsigned int i;
+	void *addr;
+
+	lockdep_assert_preemption_disabled();
+	if (static_branch_unlikely(&percpu_hazptr_v5_key)) {
+		for (i = 0; i < PERCPU_HAZPTR_V5_SLOTS; i++) {
+			item = &pc->items[i];
+			addr = READ_ONCE(item->slot.addr);
+			if (addr)
+				percpu_hazptr_move(pc, item->ctx, &item->slot, addr);
+		}
+		return;
+	}
+	list_for_each_entry_safe(ctx, next, ctxs, task_node) {
+		/* Off the task list first: the node is reused for the chain. */
+		list_del(&ctx->task_node);
+		percpu_hazptr_move(pc, ctx, ctx->slot, READ_ONCE(ctx->slot->addr));
+	}
 }
 
 static void percpu_hazptr_sched_in(struct preempt_notifier *pn, int cpu)
@@ -786,7 +847,7 @@ static struct preempt_ops percpu_hazptr_preempt_ops = {
  */
 static struct percpu_hazptr_task *percpu_hazptr_current_block(void)
 {
-	struct hlist_head *list = __this_cpu_read(percpu_hazptr_cpu.running_list);
+	struct list_head *list = __this_cpu_read(percpu_hazptr_cpu.running_list);
 	struct percpu_hazptr_task *blk;
 
 	if (!list)
@@ -802,11 +863,27 @@ static struct percpu_hazptr_task *percpu_hazptr_current_block(void)
  */
 static void percpu_hazptr_detach(struct percpu_hazptr_task *blk)
 {
+	lockdep_assert_preemption_disabled();
 	percpu_hazptr_migrate(&blk->ctx_list);
 	/* Release: as in percpu_hazptr_sched_out(). */
 	smp_store_release(this_cpu_ptr(&percpu_hazptr_cpu.running_list), NULL);
-	preempt_notifier_unregister(&blk->notifier);
+	/*
+	 * Not preempt_notifier_unregister(): its hlist_del() poisons ->next
+	 * under a per-task scan that may be on this node.  hlist_del_rcu()
+	 * keeps ->next, and the block is freed after a grace period.
+	 */
+	hlist_del_rcu(&blk->notifier.link);
 	blk->attached = false;
+}
+
+static void percpu_hazptr_block_free_rcu(struct rcu_head *rcu)
+{
+	kfree(container_of(rcu, struct percpu_hazptr_task, rcu));
+	/*
+	 * Last: our return is the only module text left to run, and module
+	 * exit waits for it with rcu_barrier().
+	 */
+	module_put(THIS_MODULE);
 }
 
 /* The block's task work: back to user space (or exiting). */
@@ -819,12 +896,8 @@ static void percpu_hazptr_detach_work(struct callback_head *work)
 	if (blk->attached)
 		percpu_hazptr_detach(blk);
 	preempt_enable();
-	kfree(blk);
-	/*
-	 * Last: nothing of the module runs after this but our return, as in
-	 * any module that drops its own reference.
-	 */
-	module_put(THIS_MODULE);
+	/* Keeps the module: the callback drops the block's reference. */
+	call_rcu(&blk->rcu, percpu_hazptr_block_free_rcu);
 }
 
 int hzb_design_reader_enter(void)
@@ -849,7 +922,7 @@ int hzb_design_reader_enter(void)
 		kfree(blk);
 		return -ENODEV;
 	}
-	INIT_HLIST_HEAD(&blk->ctx_list);
+	INIT_LIST_HEAD(&blk->ctx_list);
 	blk->task = current;
 	blk->nesting = 1;
 	preempt_notifier_init(&blk->notifier, &percpu_hazptr_preempt_ops);
@@ -863,7 +936,12 @@ int hzb_design_reader_enter(void)
 	}
 	/* Like KVM: no context switch while the task's notifier list changes. */
 	preempt_disable();
-	preempt_notifier_register(&blk->notifier);
+	/*
+	 * preempt_notifier_register() with a publication: a per-task scan
+	 * may walk this list under rcu_read_lock(), and must see the node
+	 * initialized (pairs with its rcu_dereference() of the links).
+	 */
+	hlist_add_head_rcu(&blk->notifier.link, &current->preempt_notifiers);
 	blk->attached = true;
 	/* We are running: sched_in will only fire at the next switch-in. */
 	__this_cpu_write(percpu_hazptr_cpu.running_list, &blk->ctx_list);
@@ -908,6 +986,12 @@ static unsigned int percpu_hazptr_nr_busy(void)
 
 	for_each_possible_cpu(cpu) {
 		pc = per_cpu_ptr(&percpu_hazptr_cpu, cpu);
+		if (static_branch_unlikely(&percpu_hazptr_v5_key)) {
+			/* The other words are the items' context pointers. */
+			for (i = 0; i < PERCPU_HAZPTR_V5_SLOTS; i++)
+				n += !!READ_ONCE(pc->items[i].slot.addr);
+			continue;
+		}
 		for (i = 0; i < PERCPU_HAZPTR_MAX_SLOTS; i++)
 			n += !!READ_ONCE(pc->slots[i].addr);
 	}
@@ -971,12 +1055,21 @@ int hzb_design_init(void)
 
 void hzb_design_exit(void)
 {
-	/* Every block holds a module reference: none is left. */
+	/*
+	 * Every block holds a module reference until its RCU callback: none
+	 * is left, but module text may still be running.  A detach work may
+	 * have been preempted between queueing that callback and returning:
+	 * tasks RCU waits until every task has switched voluntarily.  Then
+	 * the last callback may not have returned yet: rcu_barrier().
+	 */
+	synchronize_rcu_tasks();
+	rcu_barrier();
 	preempt_notifier_dec();
 }
 
 static void percpu_hazptr_knobs_restore(const struct percpu_hazptr_config *c)
 {
+	knob_scheme = c->scheme;
 	knob_slots = c->slots;
 	knob_acquire = c->acquire;
 	knob_overflow = c->overflow;
@@ -987,11 +1080,30 @@ static void percpu_hazptr_knobs_restore(const struct percpu_hazptr_config *c)
 int hzb_design_apply(void)
 {
 	struct percpu_hazptr_config c = {
-		.slots = knob_slots, .acquire = knob_acquire,
-		.overflow = knob_overflow, .migrate = knob_migrate,
-		.skip = knob_skip,
+		.scheme = knob_scheme, .slots = knob_slots,
+		.acquire = knob_acquire, .overflow = knob_overflow,
+		.migrate = knob_migrate, .skip = knob_skip,
 	};
+	struct percpu_hazptr_cpu *pc;
 	int cpu;
+
+	/*
+	 * v5 is one design, not a mix: it has no migrate=off (its hook is
+	 * always on) and no skipping.  Its other knobs read as what v5 does.
+	 */
+	if (c.scheme == PERCPU_HAZPTR_SCHEME_V5) {
+		if (c.migrate != PERCPU_HAZPTR_MIGRATE_ON ||
+		    c.skip != PERCPU_HAZPTR_SKIP_NONE) {
+			percpu_hazptr_knobs_restore(&percpu_hazptr_applied);
+			return -EINVAL;
+		}
+		c.slots = PERCPU_HAZPTR_SLOTS_4;
+		c.acquire = PERCPU_HAZPTR_ACQUIRE_WILDCARD;
+		c.overflow = PERCPU_HAZPTR_OVERFLOW_FLIP;
+		knob_slots = c.slots;
+		knob_acquire = c.acquire;
+		knob_overflow = c.overflow;
+	}
 
 	/*
 	 * Skipping needs migration: without it a preempted task keeps its
@@ -1026,9 +1138,24 @@ int hzb_design_apply(void)
 		static_branch_enable(&percpu_hazptr_migrate_key);
 	else
 		static_branch_disable(&percpu_hazptr_migrate_key);
-	/* Nothing is held: every count starts from zero. */
-	for_each_possible_cpu(cpu)
-		WRITE_ONCE(per_cpu_ptr(&percpu_hazptr_cpu, cpu)->used, 0);
+	/*
+	 * Nothing is held: every count starts from zero, and v5's context
+	 * pointers (the odd words of the line) must not read as busy v4
+	 * slots.
+	 */
+	for_each_possible_cpu(cpu) {
+		pc = per_cpu_ptr(&percpu_hazptr_cpu, cpu);
+		WRITE_ONCE(pc->used, 0);
+		memset(pc->slots, 0, sizeof(pc->slots));
+	}
+	if (c.slots == PERCPU_HAZPTR_SLOTS_4)
+		static_branch_enable(&percpu_hazptr_slots4_key);
+	else
+		static_branch_disable(&percpu_hazptr_slots4_key);
+	if (c.scheme == PERCPU_HAZPTR_SCHEME_V5)
+		static_branch_enable(&percpu_hazptr_v5_key);
+	else
+		static_branch_disable(&percpu_hazptr_v5_key);
 	if (c.skip == PERCPU_HAZPTR_SKIP_USED)
 		static_branch_enable(&percpu_hazptr_used_key);
 	else
