@@ -50,6 +50,9 @@ const char * const hzb_counter_names[] = {
 	[HZB_CNT_LOCK_CONTENDED] = "lock_contended",
 	[HZB_CNT_LOCK_WAIT_NS] = "lock_wait_ns",
 	[HZB_CNT_POOL_EMPTY] = "pool_empty",
+	[HZB_CNT_SYNC_SELF] = "sync_self",
+	[HZB_CNT_BLOCKS_VISITED] = "blocks_visited",
+	[HZB_CNT_NOTIFIER_HOPS] = "notifier_hops",
 };
 
 _Static_assert(sizeof(hzb_counter_names) / sizeof(hzb_counter_names[0]) ==

@@ -148,6 +148,9 @@ enum hzb_counter {
 	HZB_CNT_LOCK_CONTENDED,
 	HZB_CNT_LOCK_WAIT_NS,
 	HZB_CNT_POOL_EMPTY,
+	HZB_CNT_SYNC_SELF,	/* synchronize refused: the caller holds it */
+	HZB_CNT_BLOCKS_VISITED,	/* per-task walk: blocks found */
+	HZB_CNT_NOTIFIER_HOPS,	/* per-task walk: other notifiers stepped over */
 	HZB_NR_COUNTERS
 };
 
@@ -167,6 +170,7 @@ enum hzb_cal_op {
 	HZB_CAL_SYNC_RCU,	/* synchronize_rcu() */
 	HZB_CAL_SYNC_RCU_EXP,	/* synchronize_rcu_expedited() */
 	HZB_CAL_DESIGN_LOOP,	/* the design's acquire + release, slot loop's shape */
+	HZB_CAL_TASK_WALK_FIELD,	/* task walk reading t->preempt_notifiers */
 	HZB_CAL_NR_OPS
 };
 

@@ -11,7 +11,10 @@
  * A design may #define HZB_HAVE_SYNC_BATCH and provide
  * hzb_synchronize_batch(void **ptrs, unsigned int n) to reclaim a batch of
  * retired objects with one call of its synchronize function; otherwise
- * batches are synchronized one object at a time.
+ * batches are synchronized one object at a time.  A design whose
+ * synchronize functions return an int (0, or a negative errno when they
+ * refuse, e.g. the caller holds the object itself) #defines
+ * HZB_SYNC_CAN_FAIL; the objects of a refused call are not freed.
  *
  * A design that #defines HZB_FREE_AT_LAST_PUT (the refcount baseline)
  * frees objects itself: its hzb_synchronize() drops the reference the
@@ -518,29 +521,43 @@ static void hzb_sync_record(struct hzb_sync_timer *t, u64 ns)
 	}
 }
 
+#ifdef HZB_SYNC_CAN_FAIL
+#define hzb_sync_call(call)	(call)
+#else
+#define hzb_sync_call(call)	({ call; 0; })
+#endif
+
 /*
  * Reclaim the retired objects in @batch, then free them.  A design with a
  * batch synchronize reclaims them all with one call (one scan, one timing
  * sample); otherwise each object gets its own synchronize.  Either way one
  * timing sample and one HZB_CNT_SYNCS per call of the design's function.
+ * If the design refuses (HZB_SYNC_CAN_FAIL), the batch is not freed: its
+ * objects stay live and out of the pool for the module's lifetime, since
+ * someone may still read them, and the error is returned.
  */
-static void hzb_reclaim(struct hzb_sync_timer *t, void **batch,
-			unsigned int n)
+static int hzb_reclaim(struct hzb_sync_timer *t, void **batch,
+		       unsigned int n)
 {
 	unsigned int i;
+	int err = 0;
 	u64 t0;
 
 	if (!n)
-		return;
+		return 0;
 #ifdef HZB_HAVE_SYNC_BATCH
 	t0 = ktime_get_ns();
-	hzb_synchronize_batch(batch, n);
+	err = hzb_sync_call(hzb_synchronize_batch(batch, n));
+	if (err)
+		return err;
 	hzb_sync_record(t, ktime_get_ns() - t0);
 	hzb_count(HZB_CNT_SYNCS);
 #else
 	for (i = 0; i < n; i++) {
 		t0 = ktime_get_ns();
-		hzb_synchronize(batch[i]);
+		err = hzb_sync_call(hzb_synchronize(batch[i]));
+		if (err)
+			return err;
 		hzb_sync_record(t, ktime_get_ns() - t0);
 		hzb_count(HZB_CNT_SYNCS);
 	}
@@ -553,6 +570,7 @@ static void hzb_reclaim(struct hzb_sync_timer *t, void **batch,
 #endif
 	if (n > 1)
 		hzb_count(HZB_CNT_RETIRE_BATCHES);
+	return 0;
 }
 
 static int hzb_updater_check(const struct hzb_updater *u)
@@ -576,7 +594,7 @@ static long hzb_updater_run(struct hzb_updater *u)
 	u64 start, deadline;
 	struct hzb_obj *obj;
 	void **retired;
-	int ret;
+	int ret, err;
 
 	ret = hzb_updater_check(u);
 	if (ret)
@@ -594,8 +612,10 @@ static long hzb_updater_run(struct hzb_updater *u)
 		if (!obj) {
 			/* Everything is retired: reclaim before going on. */
 			hzb_count(HZB_CNT_POOL_EMPTY);
-			hzb_reclaim(&t, retired, n);
+			ret = hzb_reclaim(&t, retired, n);
 			n = 0;
+			if (ret)
+				break;
 			obj = hzb_pool_get();
 			if (!obj) {
 				ret = -ENOMEM;
@@ -613,8 +633,10 @@ static long hzb_updater_run(struct hzb_updater *u)
 		u->updates++;
 		hzb_count(HZB_CNT_RETIRED);
 		if (n == batch) {
-			hzb_reclaim(&t, retired, n);
+			ret = hzb_reclaim(&t, retired, n);
 			n = 0;
+			if (ret)
+				break;
 		}
 		if (u->interval_ns)
 			usleep_range(u->interval_ns / NSEC_PER_USEC,
@@ -627,7 +649,9 @@ static long hzb_updater_run(struct hzb_updater *u)
 		}
 		cond_resched();
 	}
-	hzb_reclaim(&t, retired, n);
+	err = hzb_reclaim(&t, retired, n);
+	if (!ret)
+		ret = err;
 	u->elapsed_ns = ktime_get_ns() - start;
 	if (!u->syncs)
 		u->sync_ns_min = 0;
@@ -704,6 +728,34 @@ static noinline u64 hzb_cal_task_walk(void)
 	return tasks;
 }
 
+/*
+ * The same walk reading, instead of t->flags, the task_struct field the
+ * per-task design's walk reads first: t->preempt_notifiers, where its
+ * block hangs.  That is where an in-tree design's field would be read, so
+ * this floor is what the walk would cost with the block's state in
+ * task_struct itself (t->flags sits on another cache line).
+ */
+static noinline u64 hzb_cal_task_walk_field(void)
+{
+	struct task_struct *g, *t;
+	unsigned long sum = 0;
+	u64 tasks = 0;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+#ifdef CONFIG_PREEMPT_NOTIFIERS
+		sum += (unsigned long)READ_ONCE(t->preempt_notifiers.first);
+#else
+		sum += READ_ONCE(t->flags);
+#endif
+		tasks++;
+	}
+	rcu_read_unlock();
+	/* Keep the loads from being optimized away. */
+	WRITE_ONCE(hzb_cal_sink, sum);
+	return tasks;
+}
+
 static long hzb_calibrate(struct hzb_calibrate *c)
 {
 	u64 __user *samples = u64_to_user_ptr(c->samples);
@@ -736,6 +788,9 @@ static long hzb_calibrate(struct hzb_calibrate *c)
 		switch (c->op) {
 		case HZB_CAL_TASK_WALK:
 			c->tasks = hzb_cal_task_walk();
+			break;
+		case HZB_CAL_TASK_WALK_FIELD:
+			c->tasks = hzb_cal_task_walk_field();
 			break;
 		case HZB_CAL_SLOT_LOOP:
 			hzb_cal_slot_loop(c->loops);

@@ -16,7 +16,8 @@
  *            number of hazard pointers it holds (track=count) or a bitmap
  *            of its used slots plus an "overflow list in use" bit
  *            (track=bitmap).  Synchronize skips tasks whose word is zero.
- *   slots[]  8 or 16 fixed slots (slots=8|16), one pointer each.
+ *   slots[]  16 fixed slots as in Joel's tree, or 8 (slots=16|8), one
+ *            pointer each.
  *   overflow a list of caller-provided backup slots (the hzb_ctx itself,
  *            which the caller keeps alive while it holds the pointer),
  *            used when every fixed slot is taken.  Protected by a per-task
@@ -89,6 +90,8 @@
 				 PERTASK_HAZPTR_FEAT_BROKEN)
 
 #define HZB_HAVE_SYNC_BATCH
+/* Synchronize on a pointer the caller holds itself fails (-EDEADLK). */
+#define HZB_SYNC_CAN_FAIL
 #define hzb_synchronize		pertask_hazptr_synchronize
 #define hzb_synchronize_batch	pertask_hazptr_synchronize_batch
 
@@ -96,10 +99,24 @@
 /* track=bitmap: this bit of ->active says "the overflow list is in use". */
 #define PERTASK_HAZPTR_OVERFLOW_BIT	PERTASK_HAZPTR_MAX_SLOTS
 
-/* One task's hazard pointers; see the top of this file. */
+/*
+ * One task's hazard pointers; see the top of this file.  Hot fields first:
+ * a walk reads the notifier's link and ops (to find the block) and
+ * ->active (to skip it when idle), all in the first 32 bytes, so an idle
+ * block costs the walk one cache line (kmalloc objects of this size are
+ * at least 64-byte aligned).  The slots, read only for a busy block, come
+ * last because their number varies with the variant.
+ */
 struct pertask_hazptr_block {
 	/* Links the block on its task's preempt_notifiers list. */
 	struct preempt_notifier notifier;
+	/* The fast path's words. */
+	unsigned long active;		/* single writer: the owning task */
+	unsigned long slot_mask;	/* track=bitmap: all fixed slots used */
+	unsigned int nslots;
+	/* The variant generation the block was sized for. */
+	unsigned int gen;
+	/* Cold: overflow, remote release, exit, freeing. */
 	/* Protects overflow, nr_overflow, dead and outstanding. */
 	raw_spinlock_t lock;
 	unsigned int nr_overflow;
@@ -111,14 +128,9 @@ struct pertask_hazptr_block {
 	bool dead;
 	/* A remote release left ->active too high: the owner recounts. */
 	bool stale;
-	/* The variant generation the block was sized for. */
-	unsigned int gen;
 	pid_t pid;			/* owner, for tracing */
 	struct rcu_head rcu;
-	/* The fast path's words, next to the slots. */
-	unsigned long active;		/* single writer: the owning task */
-	unsigned long slot_mask;	/* track=bitmap: all fixed slots used */
-	unsigned int nslots;
+	struct callback_head exit_work;	/* the owner's exit, see _core.c */
 	void *slots[];
 };
 
@@ -150,11 +162,11 @@ DECLARE_STATIC_KEY_FALSE(pertask_hazptr_track_bitmap);
 void *pertask_hazptr_acquire_slow(struct hzb_ctx *ctx, void * const *addr_p,
 				  void *ptr);
 void pertask_hazptr_release_slow(struct hzb_ctx *ctx);
-void pertask_hazptr_synchronize(void *ptr);
+int pertask_hazptr_synchronize(void *ptr);
 /* The overflow-list lock, out of line for BPF; never on the fast path. */
 void pertask_hazptr_lock(raw_spinlock_t *lock);
 void pertask_hazptr_lock_contended(raw_spinlock_t *lock);
-void pertask_hazptr_synchronize_batch(void **ptrs, unsigned int n);
+int pertask_hazptr_synchronize_batch(void **ptrs, unsigned int n);
 
 /*
  * Current's block, at the cost of a task_struct field.  this_cpu_read() is

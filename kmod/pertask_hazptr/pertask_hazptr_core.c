@@ -38,17 +38,18 @@
  * restart only happens when a pinned task was reaped meanwhile.
  *
  * Task exit.  A sched_process_exit probe runs in every exiting task; for a
- * task with a block it unlinks the block from the task, force-clears its
+ * task with a block it queues the exit work, which runs after the task's
+ * files are closed (see pertask_hazptr_exit_work()), unlinks the block
+ * from the task, force-clears its
  * slots and overflow entries (synchronize never waits for a dead task: a
  * hazard pointer does not outlive the task that owns it) and drops the
  * block, which is freed after an RCU grace period.  If contexts still point
  * into the block (the task exited while holding, counted in EXIT_HOLDING),
  * the block stays allocated until the last of them is released, by
- * whichever task releases it.  A block holds a module reference while it
- * is linked on its task, so no notifier outlives the module; after that,
- * only open files (which pin the module) and the RCU callback that frees
- * the block use it, and module exit waits for those callbacks with
- * rcu_barrier().
+ * whichever task releases it.  A block holds a module reference until the
+ * RCU callback that frees it, so no notifier, exit work or callback
+ * outlives the module; module exit waits for the tail of the last exit
+ * work (synchronize_rcu_tasks()) and of the last callback (rcu_barrier()).
  *
  * Release by another task.  A context may be released by a task other than
  * the one that acquired it (the engine's file close).  Only the owner ever
@@ -60,9 +61,15 @@
  * Limits of the emulation.  Another preempt-notifier user (KVM) removes its
  * notifiers with hlist_del(), which is not safe against our lockless walk
  * of the task's list: the walk restarts on the poison it leaves, but could
- * still read a freed notifier; run without KVM guests.  Readers in hard irq
- * are not supported (->active is a plain single-writer word, no
- * HZB_FEAT_IRQ_READER).  The in-kernel design has neither limit.
+ * still read a freed notifier; run without KVM guests.  Readers in hard or
+ * soft irq are refused (no HZB_FEAT_IRQ_READER, so the engine never reads
+ * from either): ->active is a plain read-modify-write by the task, and an
+ * interrupt or softirq reader landing between its load and store would be
+ * lost (a softirq runs on the interrupted task's stack with its current,
+ * so it would use the task's block).  Supporting them would take a
+ * separate per-CPU slot set for interrupt context, as the per-CPU design
+ * has.  Joel's tree keeps the same plain counter, hence the same limit;
+ * the KVM one is the emulation's alone.
  */
 #include <linux/bitops.h>
 #include <linux/bsearch.h>
@@ -84,6 +91,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/task_work.h>
 #include <linux/tracepoint.h>
 #include <linux/wait.h>
 #include "../common/hzb_compat.h"
@@ -126,6 +134,7 @@ enum pertask_hazptr_retire_mode {
 	PERTASK_HAZPTR_RETIRE_ASYNC,	/* the reclaim worker merges requests */
 };
 
+/* Joel's tree has 16 fixed slots per task; 8 is the smaller variant. */
 static const char * const pertask_hazptr_slots_values[] = { "8", "16", NULL };
 
 static const unsigned int pertask_hazptr_slots_nums[] = { 8, 16 };
@@ -169,7 +178,7 @@ static unsigned int pertask_hazptr_knob_delay;
  * delay:     how long the worker waits for a partial batch to fill.
  */
 const struct hzb_knob hzb_design_knobs[] = {
-	{ "slots", pertask_hazptr_slots_values, 0, &pertask_hazptr_knob_slots },
+	{ "slots", pertask_hazptr_slots_values, 1, &pertask_hazptr_knob_slots },
 	{ "track", pertask_hazptr_track_values, 0, &pertask_hazptr_knob_track },
 	{ "retire", pertask_hazptr_retire_values, PERTASK_HAZPTR_RETIRE_SYNC,
 	  &pertask_hazptr_knob_retire },
@@ -182,7 +191,7 @@ const struct hzb_knob hzb_design_knobs[] = {
 };
 
 /* The applied variant, read locklessly by the paths below. */
-static unsigned int pertask_hazptr_nslots = 8;
+static unsigned int pertask_hazptr_nslots = 16;
 static unsigned int pertask_hazptr_gen;
 static unsigned int pertask_hazptr_retire_mode = PERTASK_HAZPTR_RETIRE_SYNC;
 static unsigned int pertask_hazptr_threshold = 64;
@@ -303,6 +312,11 @@ static void pertask_hazptr_block_free_rcu(struct rcu_head *rcu)
 
 	kfree(blk);
 	atomic_long_dec(&pertask_hazptr_live_blocks);
+	/*
+	 * The block's module reference, last: only our return is left to
+	 * run, and module exit waits for it (rcu_barrier()).
+	 */
+	module_put(THIS_MODULE);
 }
 
 /*
@@ -378,12 +392,12 @@ static void pertask_hazptr_detach(struct pertask_hazptr_block *blk)
 	this_cpu_write(pertask_hazptr_running, NULL);
 	preempt_enable();
 	/*
-	 * The scheduler no longer calls our notifier for this task.  What is
-	 * left runs under an open file (a scan, a release) or is the RCU
-	 * callback that frees the block, which module exit waits for with
-	 * rcu_barrier(): the module may go now.
+	 * The scheduler no longer calls our notifier for this task.  The
+	 * block keeps its module reference until the RCU callback that
+	 * frees it: what runs meanwhile runs under an open file (a scan, a
+	 * release) or is the exit work, whose tail module exit waits for
+	 * with synchronize_rcu_tasks().
 	 */
-	module_put(THIS_MODULE);
 }
 
 /*
@@ -580,8 +594,13 @@ noinline void *pertask_hazptr_acquire_slow(struct hzb_ctx *ctx,
 	void **slot;
 	int i;
 
-	if (!blk && !pertask_hazptr_attach(GFP_NOWAIT | __GFP_NOWARN))
-		blk = pertask_hazptr_current_block();
+	/*
+	 * No block: never allocate here (a reader may hold a raw spinlock or
+	 * run with preemption off, where allocating is not allowed on
+	 * PREEMPT_RT).  Blocks are allocated where sleeping is allowed, at
+	 * reader start (hzb_design_reader_enter()); a task without one uses
+	 * the fallback list.
+	 */
 	if (!blk)
 		return pertask_hazptr_acquire_fallback(ctx, addr_p, ptr);
 	/* Remote releases may have freed slots that ->active still counts. */
@@ -640,7 +659,28 @@ static void pertask_hazptr_block_kill(struct pertask_hazptr_block *blk)
 
 static struct tracepoint *pertask_hazptr_exit_tp;
 
-/* sched_process_exit: runs in the exiting task, preemption disabled. */
+/*
+ * The exiting task's last task work (queued by the exit probe below, so
+ * it runs after every task work queued later in do_exit(): task works run
+ * newest first).  By then exit_files() has dropped the task's files and
+ * the final fput()s have run as task works: a hold released by closing
+ * its file is released, and what the kill finds still held are real holds
+ * (files shared with another task, contexts handed to one), counted in
+ * EXIT_HOLDING.  Where Joel's tree clears a dying task's slots.
+ */
+static void pertask_hazptr_exit_work(struct callback_head *work)
+{
+	struct pertask_hazptr_block *blk =
+		container_of(work, struct pertask_hazptr_block, exit_work);
+
+	pertask_hazptr_detach(blk);
+	pertask_hazptr_block_kill(blk);
+}
+
+/*
+ * sched_process_exit: runs in the exiting task, preemption disabled,
+ * before exit_files() and exit_task_work().
+ */
 static void pertask_hazptr_exit_probe(HZB_SCHED_EXIT_PROBE_ARGS)
 {
 	struct pertask_hazptr_block *blk;
@@ -650,8 +690,11 @@ static void pertask_hazptr_exit_probe(HZB_SCHED_EXIT_PROBE_ARGS)
 	blk = pertask_hazptr_current_block();
 	if (!blk)
 		return;
-	pertask_hazptr_detach(blk);
-	pertask_hazptr_block_kill(blk);
+	init_task_work(&blk->exit_work, pertask_hazptr_exit_work);
+	if (!task_work_add(current, &blk->exit_work, TWA_NONE))
+		return;
+	/* Task works already ran (not expected here): kill it now. */
+	pertask_hazptr_exit_work(&blk->exit_work);
 }
 
 static void pertask_hazptr_find_exit_tp(struct tracepoint *tp, void *priv)
@@ -714,7 +757,7 @@ static bool pertask_hazptr_set_has(const struct pertask_hazptr_set *set,
  * such a removal, so walk that task's list again.
  */
 static struct pertask_hazptr_block *
-pertask_hazptr_task_block(struct task_struct *t, u64 *restarts)
+pertask_hazptr_task_block(struct task_struct *t, u64 *restarts, u64 *hops)
 {
 	struct preempt_notifier *pn;
 	struct hlist_node *node;
@@ -731,6 +774,8 @@ again:
 		if (READ_ONCE(pn->ops) == &pertask_hazptr_preempt_ops)
 			return container_of(pn, struct pertask_hazptr_block,
 					    notifier);
+		/* Another user's notifier (percpu_hazptr's, KVM's). */
+		(*hops)++;
 	}
 	return NULL;
 }
@@ -827,18 +872,61 @@ static bool pertask_hazptr_fallback_has(const struct pertask_hazptr_set *set)
 	return found;
 }
 
+/* Tasks walked between two breaks of the RCU read-side section. */
+#define PERTASK_HAZPTR_WALK_BREAK	1024
+
+/*
+ * Leave the walk's RCU read-side section at @g/@t, and come back: to wait
+ * for @blk to let go of @set (the holder may sleep: never wait inside the
+ * section), or, with @blk NULL, to let a grace period and other tasks in
+ * (a walk of 100000 tasks would otherwise hold one section for tens of
+ * milliseconds, under TCG for seconds).  Returns true if the walk can
+ * resume from @t: it and its leader were pinned and are still hashed, so
+ * the list pointers from them are valid again under the new section (the
+ * test of the hung-task detector's rcu_lock_break()).  False: start over.
+ */
+static bool pertask_hazptr_walk_break(struct task_struct *g,
+				      struct task_struct *t,
+				      struct pertask_hazptr_block *blk,
+				      const struct pertask_hazptr_set *set)
+	__releases(RCU) __acquires(RCU)
+{
+	bool resume;
+
+	get_task_struct(g);
+	get_task_struct(t);
+	rcu_read_unlock();
+	if (blk) {
+		pertask_hazptr_wait_task(blk, t, set);
+		pertask_hazptr_block_put(blk);
+	} else {
+		cond_resched();
+	}
+	rcu_read_lock();
+	resume = pid_alive(g) && pid_alive(t);
+	put_task_struct(t);
+	put_task_struct(g);
+	return resume;
+}
+
 /*
  * One walk of every task of the system: return once no task holds a
  * pointer of @set.  The caller unpublished all of them (Store A) before.
  * Inlined into its callers: under TCG a call level costs more than the
  * walk of a hundred tasks.
+ *
+ * Counted per walk: tasks (TASKS_SCANNED), tasks with no block or an idle
+ * one (TASKS_SKIPPED), blocks found (BLOCKS_VISITED) and other users'
+ * notifiers stepped over to find them (NOTIFIER_HOPS): the last two are
+ * the emulation's cost, which an in-tree task_struct field would not have.
  */
 static __always_inline void pertask_hazptr_scan_all(const struct pertask_hazptr_set *set)
 {
 	u64 scanned = 0, busy = 0, waits = 0, restarts = 0, t0 = 0;
+	u64 visited = 0, hops = 0;
 	struct pertask_hazptr_block *blk, *self;
 	struct task_struct *g, *t;
-	bool resume;
+	unsigned int since_break;
 
 	if (trace_pertask_hazptr_scan_enabled())
 		t0 = ktime_get_ns();
@@ -853,40 +941,39 @@ static __always_inline void pertask_hazptr_scan_all(const struct pertask_hazptr_
 	smp_mb();
 	self = pertask_hazptr_current_block();
 restart:
+	since_break = 0;
 	rcu_read_lock();
 	for_each_process_thread(g, t) {
+		/* A safe point: @t not looked at yet, resume from it. */
+		if (unlikely(++since_break > PERTASK_HAZPTR_WALK_BREAK)) {
+			since_break = 0;
+			if (!pertask_hazptr_walk_break(g, t, NULL, set)) {
+				rcu_read_unlock();
+				restarts++;
+				goto restart;
+			}
+		}
 		scanned++;
-		blk = pertask_hazptr_task_block(t, &restarts);
-		if (!blk || pertask_hazptr_idle(blk))
+		blk = pertask_hazptr_task_block(t, &restarts, &hops);
+		if (!blk)
+			continue;
+		visited++;
+		if (pertask_hazptr_idle(blk))
 			continue;
 		busy++;
 		if (!pertask_hazptr_scan_task(blk, set))
 			continue;
-		if (unlikely(blk == self)) {
-			/* We hold it ourselves: waiting would never end. */
-			pr_warn_once("pertask_hazptr: synchronize on a pointer its caller holds; not waiting for itself\n");
+		/*
+		 * Our own block holds none of @set: the caller checked
+		 * (pertask_hazptr_check_self()), and only we fill it.
+		 */
+		if (unlikely(blk == self))
 			continue;
-		}
 		if (!refcount_inc_not_zero(&blk->refs))
 			continue;	/* being freed: dead, force-cleared */
-		/*
-		 * The holder may sleep: never wait inside the read-side
-		 * section.  Pin, leave, wait, come back, and resume from @t
-		 * if it and its leader are still hashed (then the list
-		 * pointers from them are valid again under the new
-		 * read-side section); else start over.
-		 */
-		get_task_struct(g);
-		get_task_struct(t);
-		rcu_read_unlock();
 		waits++;
-		pertask_hazptr_wait_task(blk, t, set);
-		pertask_hazptr_block_put(blk);
-		rcu_read_lock();
-		resume = pid_alive(g) && pid_alive(t);
-		put_task_struct(t);
-		put_task_struct(g);
-		if (!resume) {
+		since_break = 0;
+		if (!pertask_hazptr_walk_break(g, t, blk, set)) {
 			rcu_read_unlock();
 			restarts++;
 			goto restart;
@@ -912,6 +999,9 @@ restart:
 	smp_mb();
 	hzb_count_add(HZB_CNT_TASKS_SCANNED, scanned);
 	hzb_count_add(HZB_CNT_TASKS_SKIPPED, scanned - busy);
+	hzb_count_add(HZB_CNT_BLOCKS_VISITED, visited);
+	if (hops)
+		hzb_count_add(HZB_CNT_NOTIFIER_HOPS, hops);
 	if (waits)
 		hzb_count_add(HZB_CNT_SYNC_WAITS, waits);
 	if (restarts)
@@ -923,20 +1013,46 @@ restart:
 
 static void pertask_hazptr_retire_wait(void **ptrs, unsigned int n);
 
-/* Wait until no task holds @ptr, which the caller has unpublished. */
-noinline void pertask_hazptr_synchronize(void *ptr)
+/*
+ * Does the caller itself hold a pointer of @set?  Then waiting would never
+ * end (retire=sync|off: it waits for itself) or never be woken (async: the
+ * worker waits for the caller, which waits for the worker), so synchronize
+ * fails with -EDEADLK and the caller must not free the objects.  Only the
+ * caller fills its own slots and overflow list, so this look needs no
+ * barrier; a release by another task can only empty them.  (A context on
+ * the global fallback list has no owner and is not seen here.)
+ */
+static int pertask_hazptr_check_self(const struct pertask_hazptr_set *set)
+{
+	struct pertask_hazptr_block *self = pertask_hazptr_current_block();
+
+	if (!self || !pertask_hazptr_scan_task(self, set))
+		return 0;
+	hzb_count(HZB_CNT_SYNC_SELF);
+	return -EDEADLK;
+}
+
+/*
+ * Wait until no task holds @ptr, which the caller has unpublished.
+ * Returns 0, or -EDEADLK if the caller holds @ptr itself.
+ */
+noinline int pertask_hazptr_synchronize(void *ptr)
 {
 	struct pertask_hazptr_set set;
+	int ret;
 
 	might_sleep();
 	if (!ptr)
-		return;
-	if (READ_ONCE(pertask_hazptr_retire_mode) == PERTASK_HAZPTR_RETIRE_ASYNC) {
-		pertask_hazptr_retire_wait(&ptr, 1);
-		return;
-	}
+		return 0;
 	pertask_hazptr_set_init(&set, &ptr, 1);
-	pertask_hazptr_scan_all(&set);
+	ret = pertask_hazptr_check_self(&set);
+	if (ret)
+		return ret;
+	if (READ_ONCE(pertask_hazptr_retire_mode) == PERTASK_HAZPTR_RETIRE_ASYNC)
+		pertask_hazptr_retire_wait(&ptr, 1);
+	else
+		pertask_hazptr_scan_all(&set);
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1077,15 +1193,20 @@ static int pertask_hazptr_worker_fn(void *unused)
 	return 0;
 }
 
-noinline void pertask_hazptr_synchronize_batch(void **ptrs, unsigned int n)
+/* As pertask_hazptr_synchronize(), for @n objects (the engine's batch). */
+noinline int pertask_hazptr_synchronize_batch(void **ptrs, unsigned int n)
 {
 	struct pertask_hazptr_set set;
 	unsigned int i;
+	int ret;
 
-	if (n == 1) {
-		pertask_hazptr_synchronize(ptrs[0]);
-		return;
-	}
+	if (n == 1)
+		return pertask_hazptr_synchronize(ptrs[0]);
+	might_sleep();
+	pertask_hazptr_set_init(&set, ptrs, n);
+	ret = pertask_hazptr_check_self(&set);
+	if (ret)
+		return ret;
 	switch (READ_ONCE(pertask_hazptr_retire_mode)) {
 	case PERTASK_HAZPTR_RETIRE_OFF:
 		for (i = 0; i < n; i++)
@@ -1095,11 +1216,10 @@ noinline void pertask_hazptr_synchronize_batch(void **ptrs, unsigned int n)
 		pertask_hazptr_retire_wait(ptrs, n);
 		break;
 	default:
-		might_sleep();
-		pertask_hazptr_set_init(&set, ptrs, n);
 		pertask_hazptr_scan_all(&set);
 		break;
 	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1153,10 +1273,14 @@ void hzb_design_exit(void)
 				    pertask_hazptr_exit_probe, NULL);
 	tracepoint_synchronize_unregister();
 	/*
-	 * No block is linked on a task (each linked one holds a module
-	 * reference) and no file is open (no context points into a block):
-	 * wait for the RCU callbacks that free the last blocks.
+	 * No block is left (each holds a module reference until its RCU
+	 * callback) and no file is open (no context points into a block).
+	 * Wait for the tail of the last exit work (it may have been preempted
+	 * after queueing the callback that dropped the last reference: tasks
+	 * RCU waits for every task to switch voluntarily), then for the last
+	 * callbacks to return.
 	 */
+	synchronize_rcu_tasks();
 	rcu_barrier();
 	preempt_notifier_dec();
 }
@@ -1230,7 +1354,7 @@ u32 hzb_design_lock_addrs(u64 *addrs, u32 cap)
 {
 	struct pertask_hazptr_block *blk;
 	struct task_struct *g, *t;
-	u64 restarts = 0;
+	u64 restarts = 0, hops = 0;
 	u32 n = 0;
 
 	if (n < cap)
@@ -1238,7 +1362,7 @@ u32 hzb_design_lock_addrs(u64 *addrs, u32 cap)
 	n++;
 	rcu_read_lock();
 	for_each_process_thread(g, t) {
-		blk = pertask_hazptr_task_block(t, &restarts);
+		blk = pertask_hazptr_task_block(t, &restarts, &hops);
 		if (!blk)
 			continue;
 		if (n < cap)

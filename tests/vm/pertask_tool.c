@@ -13,6 +13,8 @@
  *     exithold  -n nest -m thread|process
  *     remote    -n nest
  *     longhold  -n nest -D hold_ms (an updater waits on the hold meanwhile)
+ *     selfsync  -n nest -b batch (hold, then update in the same task: the
+ *               synchronize must fail with EDEADLK, not wait or free)
  *     cal       -N samples (slot-loop and smp_mb floors, ns/op)
  *     pingpong  -N round trips (context-switch cost with/without blocks)
  *     info      INFO as key=value
@@ -43,7 +45,8 @@ static const char * const cnt_names[HZB_NR_COUNTERS] = {
 	"overflow_releases", "migrations", "scan_restarts", "cpus_skipped",
 	"tasks_scanned", "tasks_skipped", "retired", "reclaimed",
 	"retire_batches", "exit_holding", "violations", "lock_acquires",
-	"lock_contended", "lock_wait_ns", "pool_empty",
+	"lock_contended", "lock_wait_ns", "pool_empty", "sync_self",
+	"blocks_visited", "notifier_hops",
 };
 
 static void die(const char *what)
@@ -339,6 +342,7 @@ static void cmd_syncbench(int fd, struct opts *o)
 	uint64_t c0[HZB_NR_COUNTERS], c1[HZB_NR_COUNTERS], tasks = 0, syncs = 0;
 	long n = o->samples ? o->samples : 51, i;
 	uint64_t *s = calloc(n, sizeof(*s)), *f = calloc(n, sizeof(*f));
+	uint64_t *ff = calloc(n, sizeof(*ff));
 	struct opts u = *o;
 	struct worker w = { .fd = fd, .o = &u };
 
@@ -349,6 +353,7 @@ static void cmd_syncbench(int fd, struct opts *o)
 	counters(fd, c0);
 	for (i = 0; i < n; i++) {
 		calibrate(fd, HZB_CAL_TASK_WALK, 1, 1, f + i, &tasks);
+		calibrate(fd, HZB_CAL_TASK_WALK_FIELD, 1, 1, ff + i, NULL);
 		w.samples = s + i;
 		updater_fn(&w);
 		if (w.err) {
@@ -360,9 +365,14 @@ static void cmd_syncbench(int fd, struct opts *o)
 	counters(fd, c1);
 	qsort(s, n, sizeof(*s), cmp_u64);
 	qsort(f, n, sizeof(*f), cmp_u64);
+	qsort(ff, n, sizeof(*ff), cmp_u64);
 	printf("tasks_walked=%llu\nwalk_p50_ns=%llu\nwalk_min_ns=%llu\n",
 	       (unsigned long long)tasks, (unsigned long long)f[n / 2],
 	       (unsigned long long)f[0]);
+	/* The walk reading the field the design reads (in-tree proxy). */
+	printf("walk_field_p50_ns=%llu\nwalk_field_min_ns=%llu\n"
+	       "ratio_field_p50=%.3f\n", (unsigned long long)ff[n / 2],
+	       (unsigned long long)ff[0], (double)s[n / 2] / ff[n / 2]);
 	printf("sync_p50_ns=%llu\nsync_min_ns=%llu\nratio_p50=%.3f\n"
 	       "ratio_min=%.3f\n",
 	       (unsigned long long)s[n / 2], (unsigned long long)s[0],
@@ -373,6 +383,7 @@ static void cmd_syncbench(int fd, struct opts *o)
 		(syncs ? syncs : 1)));
 	free(s);
 	free(f);
+	free(ff);
 }
 
 /* The per-op floors: slot loop and smp_mb, best and median of N samples. */
@@ -577,6 +588,35 @@ static void cmd_remote(int fd, struct opts *o)
 	print_deltas(c0, c1);
 }
 
+/*
+ * Synchronize on an object the caller holds itself: HOLD, then an update
+ * in the same task retires the held object.  Prints the UPDATER errno
+ * (0: it returned), the counter deltas, and whether the held objects
+ * still read live (an UNHOLD then a reader run must see no violation).
+ */
+static void cmd_selfsync(int fd, struct opts *o)
+{
+	uint64_t c0[HZB_NR_COUNTERS], c1[HZB_NR_COUNTERS];
+	struct hzb_updater u = { .size = sizeof(u), .iterations = o->batch,
+				 .batch = o->batch };
+	struct hzb_reader r = { .size = sizeof(r), .iterations = 1000,
+				.nest = 1 };
+	int acquired, err = 0;
+
+	counters(fd, c0);
+	acquired = hold(fd, o->nest);
+	if (ioctl(fd, HZB_IOC_UPDATER, &u))
+		err = errno;
+	if (ioctl(fd, HZB_IOC_UNHOLD, 0))
+		die("UNHOLD");
+	if (ioctl(fd, HZB_IOC_READER, &r))
+		die("READER");
+	counters(fd, c1);
+	printf("acquired=%d\nupdater_errno=%d\nedeadlk=%d\n", acquired, err,
+	       EDEADLK);
+	print_deltas(c0, c1);
+}
+
 /* ---- pingpong: context-switch cost of the notifier ---------------- */
 
 struct pp {
@@ -717,6 +757,8 @@ int main(int argc, char **argv)
 		cmd_longhold(fd, &o);
 	} else if (!strcmp(cmd, "remote")) {
 		cmd_remote(fd, &o);
+	} else if (!strcmp(cmd, "selfsync")) {
+		cmd_selfsync(fd, &o);
 	} else if (!strcmp(cmd, "info")) {
 		struct hzb_info in = { .size = sizeof(in) };
 
