@@ -641,6 +641,26 @@ def sec_task_counts(ctx):
                'guest MB'], rows)] + extra + [ctx.regen(['tasks-100k'])])
 
 
+# What the in-tree designs would take, by reading their structures (x86-64,
+# no lock debugging; see ../shared/research/seed-algorithms.md for the
+# sources), next to what the out-of-tree modules measure (INFO).  Per CPU:
+# v4 8 slots (one 64 B line) + one overflow list (raw lock, list head, u64
+# generation: 32 B); v5 4 {slot, context} items (64 B) + two hlist overflow
+# lists (2 x 24 B) + a mutex (32 B) + the add index, about 148 B.  Per task:
+# v4's list_head in task_struct (16 B, CONFIG_PREEMPT_HAZPTR; 0 without),
+# none for v5; Joel's tree: count, 16 slots and a chunk pointer (144 B).
+# Per context: v4 and v5 56 B (slot pointer, backup slot with its list node
+# and list, task node); Joel's 8 B (a slot pointer).
+def in_tree_bytes(design, variant):
+    if design == 'percpu':
+        v5 = variant.get('scheme') == 'v5'
+        migrate = variant.get('migrate', 'on') == 'on'
+        return (148 if v5 else 96, 0 if v5 or not migrate else 16, 56)
+    if design == 'pertask':
+        return (0, 144, 8)
+    return None
+
+
 def sec_memory(ctx):
     seen = {}
     for p in ctx.res.all_points():
@@ -649,22 +669,36 @@ def sec_memory(ctx):
             continue
         key = (hr.design_rank(p.design), p.design, p.variant_str, p.nr_cpu_ids())
         seen.setdefault(key, (info['bytes_per_cpu'], info['bytes_per_task'],
-                              info['bytes_per_ctx']))
+                              info['bytes_per_ctx'], in_tree_bytes(p.design, p.variant)))
     if not seen:
         return no_data(ctx, 'no result file carries INFO sizes', ctx.regen(['reader-fastpath']))
     rows = []
-    for (_, d, v, ncpu), (bpc, bpt, bpx) in sorted(seen.items()):
-        rows.append([d, '`%s`' % (v or 'default'), ncpu, '%d B' % bpc, '%d B' % bpt,
-                     '%d B' % bpx] + [fmt_bytes(ncpu * bpc + t * bpt) for t in MEM_TASKS])
+    for (_, d, v, ncpu), (bpc, bpt, bpx, it) in sorted(seen.items()):
+        rows.append([d, '`%s`' % (v or 'default'), ncpu,
+                     '%d B' % bpc, '%d B' % it[0] if it else '—',
+                     '%d B' % bpt, '%d B' % it[1] if it else '—',
+                     '%d B' % bpx, '%d B' % it[2] if it else '—'] +
+                    [fmt_bytes(ncpu * bpc + t * bpt) for t in MEM_TASKS] +
+                    [fmt_bytes(ncpu * it[0] + 10000 * it[1]) if it else '—'])
     return '\n\n'.join([
-        table(['design', 'variant', 'CPUs', 'per CPU', 'per task', 'per context (stack)'] +
-              ['total at %d task%s' % (t, '' if t == 1 else 's') for t in MEM_TASKS], rows),
-        'total = CPUs x per CPU + tasks x per task (INFO figures of the result files; the CPU '
-        'count is the guest\'s nr_cpu_ids), plus one context per hazard pointer held, on the '
-        'holder\'s stack.  Per task is what the out-of-tree emulation allocates per reading '
-        'task (per-CPU design: the migration list and preempt notifier, 0 with migrate=off; '
-        'per-task design: the slot block): the in-tree series would put these fields in every '
-        'task_struct.',
+        table(['design', 'variant', 'CPUs', 'per CPU', 'in-tree', 'per task', 'in-tree',
+               'per context (stack)', 'in-tree'] +
+              ['total at %d task%s' % (t, '' if t == 1 else 's') for t in MEM_TASKS] +
+              ['in-tree at 10000 tasks'], rows),
+        'Measured: INFO figures of the result files (sizeof of the modules\' structures); the '
+        'CPU count is the guest\'s nr_cpu_ids.  total = CPUs x per CPU + tasks x per task, '
+        'plus one context per hazard pointer held, on the holder\'s stack; it assumes every '
+        'task reads (the modules allocate per-task state only for tasks that do, while the '
+        'in-tree designs put theirs in every task_struct).  In-tree: what the series\' and '
+        'Joel\'s structures take, by reading them, not measured (tools/report.py, '
+        'in_tree_bytes()).  The difference is the emulation\'s: per CPU, the per-CPU '
+        'design\'s second cache line (the running task\'s list pointer, the used count) and '
+        'both overflow lists with their mutex whatever the variant; per task, the preempt '
+        'notifier, task work, RCU head and bookkeeping around the per-CPU design\'s list '
+        'and the per-task design\'s slots; per context, the per-CPU design\'s context is '
+        'smaller than the series\' (one list node shared by the task and overflow lists), '
+        'the per-task design\'s larger than Joel\'s (it carries its own overflow slot '
+        'instead of allocating chunks).',
         ctx.regen(['reader-fastpath'])])
 
 

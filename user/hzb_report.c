@@ -270,7 +270,7 @@ int hzb_write_json(const char *path, const struct hzb_point *p)
 
 	hzb_json_obj_begin(&j, "config");
 	hzb_json_u64(&j, "tasks", opt.tasks);
-	hzb_json_str(&j, "task_kind", opt.task_kind == HZB_TASK_THREAD ? "thread" : "process");
+	hzb_json_str(&j, "task_kind", hzb_task_kind_name(opt.task_kind));
 	hzb_json_u64(&j, "readers", (uint64_t)p->nr_readers);
 	hzb_json_u64(&j, "updaters", (uint64_t)p->nr_updaters);
 	hzb_json_dbl(&j, "duration_s", opt.duration_s);

@@ -32,6 +32,8 @@ struct hzb_floor hzb_floors[] = {
 	{ "design_loop", HZB_CAL_DESIGN_LOOP, 100000, 11 },
 	{ "smp_mb", HZB_CAL_SMP_MB, 100000, 11 },
 	{ "task_walk", HZB_CAL_TASK_WALK, 1, 11 },
+	/* The walk reading the field the per-task design reads (in-tree proxy). */
+	{ "task_walk_field", HZB_CAL_TASK_WALK_FIELD, 1, 11 },
 	{ "synchronize_rcu", HZB_CAL_SYNC_RCU, 1, 5 },
 	{ "synchronize_rcu_expedited", HZB_CAL_SYNC_RCU_EXP, 1, 11 },
 };
@@ -557,8 +559,9 @@ int hzb_cmd_run(void)
 
 	memset(&tasks, 0, sizeof(tasks));
 	if (opt.tasks) {
-		say("spawning %lu idle %s", opt.tasks,
-		    opt.task_kind == HZB_TASK_THREAD ? "threads" : "processes");
+		say("spawning %lu idle tasks (%s)", opt.tasks,
+		    hzb_task_kind_name(opt.task_kind));
+		hzb_tasks_dev_fd = fd;
 		if (hzb_tasks_spawn(&tasks, opt.tasks, opt.task_kind, !opt.quiet))
 			return 1;
 		say("spawned %zu tasks in %.2f s", tasks.n, tasks.spawn_s);

@@ -38,7 +38,7 @@ struct param {
 	char val[MAX_VALUES][VALUE_LEN];
 };
 
-static const char * const task_kinds[] = { "thread", "process", NULL };
+static const char * const task_kinds[] = { "thread", "process", "thread-block", NULL };
 static const char * const bpf_probe_sets[] = { "phase", "lock", "hold", "all", "none", NULL };
 
 /* Everything a workload file may set.  Order = nesting of the loops. */

@@ -9,7 +9,24 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include "hzb_tasks.h"
+#include "../include/uapi/hzbench.h"
+
+int hzb_tasks_dev_fd = -1;
+
+const char *hzb_task_kind_name(enum hzb_task_kind kind)
+{
+	switch (kind) {
+	case HZB_TASK_THREAD:
+		return "thread";
+	case HZB_TASK_PROCESS:
+		return "process";
+	case HZB_TASK_THREAD_BLOCK:
+		return "thread-block";
+	}
+	return "?";
+}
 
 static double now_s(void)
 {
@@ -20,7 +37,7 @@ static double now_s(void)
 }
 
 /* Blocks until the write end closes, then the task ends. */
-static void *idle_task(void *arg)
+static void *idle_task_wait(void *arg)
 {
 	int fd = (int)(long)arg;
 	char c;
@@ -28,6 +45,17 @@ static void *idle_task(void *arg)
 	while (read(fd, &c, 1) < 0 && errno == EINTR)
 		;
 	return NULL;
+}
+
+/* One section read: the task gets the design's per-task block. */
+static void *idle_block_task(void *arg)
+{
+	struct hzb_reader r = { .size = sizeof(r), .iterations = 1, .nest = 1 };
+
+	/* Best effort: a failed read only leaves this task without one. */
+	if (hzb_tasks_dev_fd >= 0)
+		(void)ioctl(hzb_tasks_dev_fd, HZB_IOC_READER, &r);
+	return idle_task_wait(arg);
 }
 
 /* Best effort: let root spawn tens of thousands of tasks. */
@@ -63,7 +91,7 @@ int hzb_tasks_spawn(struct hzb_tasks *t, size_t n, enum hzb_task_kind kind,
 	raise_limit("/proc/sys/vm/max_map_count", (long)(4 * n + 65536));
 	if (pipe(t->pipe))
 		return -errno;
-	if (kind == HZB_TASK_THREAD) {
+	if (kind != HZB_TASK_PROCESS) {
 		t->threads = calloc(n, sizeof(*t->threads));
 		if (!t->threads)
 			return -ENOMEM;
@@ -77,15 +105,17 @@ int hzb_tasks_spawn(struct hzb_tasks *t, size_t n, enum hzb_task_kind kind,
 			return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
-		if (kind == HZB_TASK_THREAD) {
-			err = -pthread_create(&t->threads[i], &attr, idle_task,
+		if (kind != HZB_TASK_PROCESS) {
+			err = -pthread_create(&t->threads[i], &attr,
+					      kind == HZB_TASK_THREAD ?
+					      idle_task_wait : idle_block_task,
 					      (void *)(long)t->pipe[0]);
 		} else {
 			pid_t pid = fork();
 
 			if (pid == 0) {
 				close(t->pipe[1]);
-				idle_task((void *)(long)t->pipe[0]);
+				idle_task_wait((void *)(long)t->pipe[0]);
 				_exit(0);
 			}
 			if (pid < 0)
@@ -101,7 +131,7 @@ int hzb_tasks_spawn(struct hzb_tasks *t, size_t n, enum hzb_task_kind kind,
 			fprintf(stderr, "hzbench: spawned %zu/%zu tasks\n", t->n, n);
 		}
 	}
-	if (kind == HZB_TASK_THREAD)
+	if (kind != HZB_TASK_PROCESS)
 		pthread_attr_destroy(&attr);
 	t->spawn_s = now_s() - t0;
 	if (err) {
@@ -119,7 +149,7 @@ void hzb_tasks_stop(struct hzb_tasks *t)
 	if (t->pipe[1] >= 0)
 		close(t->pipe[1]);
 	for (i = 0; i < t->n; i++) {
-		if (t->kind == HZB_TASK_THREAD)
+		if (t->kind != HZB_TASK_PROCESS)
 			pthread_join(t->threads[i], NULL);
 		else
 			waitpid(t->pids[i], NULL, 0);

@@ -10,7 +10,19 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-enum hzb_task_kind { HZB_TASK_THREAD, HZB_TASK_PROCESS };
+/*
+ * HZB_TASK_THREAD_BLOCK: idle threads that each first run one one-section
+ * read on hzb_tasks_dev_fd, so that each owns the design's per-task block
+ * (the per-task design keeps it attached while the task lives: the worst
+ * case of its walk, every task a block owner; plain threads are its best
+ * case, none).
+ */
+enum hzb_task_kind { HZB_TASK_THREAD, HZB_TASK_PROCESS, HZB_TASK_THREAD_BLOCK };
+
+/* The design's device, for HZB_TASK_THREAD_BLOCK; -1: none. */
+extern int hzb_tasks_dev_fd;
+
+const char *hzb_task_kind_name(enum hzb_task_kind kind);
 
 struct hzb_tasks {
 	enum hzb_task_kind kind;

@@ -114,7 +114,8 @@ static void usage(void)
 	       "  -d, --design=NAME      design to run (required)\n"
 	       "  -V, --variant=K=V,...  design variant knobs (see 'hzbench info')\n"
 	       "  -t, --tasks=N          idle tasks alive during the run (default 0)\n"
-	       "      --task-kind=KIND   thread (default) or process\n"
+	       "      --task-kind=KIND   thread (default), process, or thread-block (each\n"
+	       "                         idle thread first reads once: owns a per-task block)\n"
 	       "  -r, --readers=N        reader threads (default: one per CPU the updaters\n"
 	       "                         leave free, at least 1; more is recorded as\n"
 	       "                         config.oversubscribed)\n"
@@ -273,8 +274,11 @@ static void parse_args(int argc, char **argv)
 				opt.task_kind = HZB_TASK_THREAD;
 			else if (!strcmp(optarg, "process"))
 				opt.task_kind = HZB_TASK_PROCESS;
+			else if (!strcmp(optarg, "thread-block"))
+				opt.task_kind = HZB_TASK_THREAD_BLOCK;
 			else
-				hzb_usage_error("--task-kind=%s: expected thread or process", optarg);
+				hzb_usage_error("--task-kind=%s: expected thread, process or thread-block",
+						optarg);
 			break;
 		case 'r':
 			opt.readers = (int)hzb_parse_ulong("readers", optarg, 0, 4096);
@@ -479,7 +483,7 @@ static int run_in_vm(void)
 		hzb_argv_add(&a, "--design=%s", opt.design);
 	hzb_argv_add(&a, "--variant=%s", opt.variant);
 	hzb_argv_add(&a, "--tasks=%lu", opt.tasks);
-	hzb_argv_add(&a, "--task-kind=%s", opt.task_kind == HZB_TASK_THREAD ? "thread" : "process");
+	hzb_argv_add(&a, "--task-kind=%s", hzb_task_kind_name(opt.task_kind));
 	/* Unset: the guest picks it from its own CPU count. */
 	if (opt.readers >= 0)
 		hzb_argv_add(&a, "--readers=%d", opt.readers);
@@ -574,6 +578,7 @@ static int cmd_calibrate(void)
 	fd = hzb_open_design(d);
 	if (fd < 0)
 		return 1;
+	hzb_tasks_dev_fd = fd;
 	if (opt.tasks && hzb_tasks_spawn(&tasks, opt.tasks, opt.task_kind, !opt.quiet))
 		return 1;
 	printf("calibrate: %lu extra tasks, %s\n", opt.tasks,
