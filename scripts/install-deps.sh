@@ -9,7 +9,7 @@
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 pkgs="
-	build-essential pkg-config meson ninja-build git python3
+	build-essential pkg-config meson ninja-build git python3 flex bison bc
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
 	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
 	linux-headers-cloud-amd64

@@ -204,7 +204,7 @@ static void test_device(const char *path)
 	u.samples = 0;
 	expect("updater samples NULL with cap", ioctl(fd, HZB_IOC_UPDATER, &u), EINVAL);
 	u.samples_cap = 0;
-	u.flags = 1;
+	u.flags = 1U << 30;
 	expect("updater flags", ioctl(fd, HZB_IOC_UPDATER, &u), EINVAL);
 	u.flags = 0;
 	u.batch = HZB_MAX_BATCH + 1;
@@ -240,7 +240,17 @@ static void test_device(const char *path)
 		failures++;
 	}
 	cal.loops = 2;
-	expect("calibrate walk loops 2", ioctl(fd, HZB_IOC_CALIBRATE, &cal), EINVAL);
+	expect("calibrate walk loops 2", ioctl(fd, HZB_IOC_CALIBRATE, &cal), 0);
+	cal.op = HZB_CAL_TASK_WALK_COLD;
+	expect("calibrate cold walk loops 2", ioctl(fd, HZB_IOC_CALIBRATE, &cal), EINVAL);
+	cal.loops = 1;
+	expect("calibrate cold walk", ioctl(fd, HZB_IOC_CALIBRATE, &cal), 0);
+	cal.op = HZB_CAL_PCPU_SCAN;
+	cal.loops = 1000;
+	expect("calibrate per-CPU scan", ioctl(fd, HZB_IOC_CALIBRATE, &cal), 0);
+	cal.op = HZB_CAL_SYNC_RCU;
+	cal.loops = 2;
+	expect("calibrate sync_rcu loops 2", ioctl(fd, HZB_IOC_CALIBRATE, &cal), EINVAL);
 	cal.loops = 1;
 	cal.op = HZB_CAL_NR_OPS;
 	expect("calibrate bad op", ioctl(fd, HZB_IOC_CALIBRATE, &cal), EINVAL);

@@ -305,6 +305,9 @@ static void template(int k, void *buf)
 
 		c->size = sizeof(*c);
 		c->op = 1 + rnd(HZB_CAL_NR_OPS - 1);
+		/* The cold walk streams evict_kb first: rarely, or minutes. */
+		if (c->op == HZB_CAL_TASK_WALK_COLD && rnd(16))
+			c->op = HZB_CAL_TASK_WALK;
 		c->loops = (c->op == HZB_CAL_SLOT_LOOP || c->op == HZB_CAL_SMP_MB) ?
 			   1 + rnd(1000) : 1;
 		c->samples_cap = 1 + rnd(3);

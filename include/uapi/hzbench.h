@@ -47,7 +47,19 @@ struct hzb_info {
 	char knobs[HZB_KNOBS_LEN];	/* accepted knobs, "k=a|b k2=c|d" */
 	char sync_func[2 * HZB_NAME_LEN]; /* noinline synchronize, for BPF */
 	__u32 features;			/* HZB_FEAT_* */
-	__u32 nr_cpu_ids;
+	/*
+	 * The kernel's nr_cpu_ids.  That name is a macro in uniprocessor
+	 * kernels (and with CONFIG_FORCE_NR_CPUS), so the kernel spells the
+	 * field cpu_id_limit; userspace may use either name.
+	 */
+#ifdef __KERNEL__
+	__u32 cpu_id_limit;
+#else
+	union {
+		__u32 cpu_id_limit;
+		__u32 nr_cpu_ids;
+	};
+#endif
 	__u32 nr_online_cpus;
 	__u32 slots_per_cpu;		/* 0 when the design has none */
 	__u32 slots_per_task;		/* 0 when the design has none */
@@ -92,18 +104,25 @@ struct hzb_reader {
 	__u64 reserved[4];
 };
 
+/* hzb_updater.flags */
+#define HZB_UPD_COLD		(1U << 0) /* evict the caches before each synchronize */
+#define HZB_UPD_FLAGS		HZB_UPD_COLD
+
 /*
  * Replace the shared object with a fresh one from the pool, synchronize on
  * the old one, poison it and give it back to the pool; repeat until
  * duration_ns or iterations (at least one non-zero).  interval_ns paces
  * the updates.  With batch > 1 retired objects are collected and reclaimed
  * batch at a time (one scan for all of them where the design can).
- * Each synchronize is timed with the module's clock (ktime_get_ns); the
- * first samples_cap timings are written to the user array at samples.
+ * Each synchronize is timed with the module's clock (ktime_get_ns, or the
+ * TSC in user-mode Linux: its clock parameter); the first samples_cap
+ * timings are written to the user array at samples.  HZB_UPD_COLD
+ * streams a buffer larger than the caches before each synchronize
+ * (untimed; the module's evict_kb parameter sizes it).
  */
 struct hzb_updater {
 	__u32 size;
-	__u32 flags;			/* none defined, must be 0 */
+	__u32 flags;			/* HZB_UPD_* */
 	__u64 duration_ns;
 	__u64 iterations;
 	__u64 interval_ns;		/* <= 1 s */
@@ -171,14 +190,19 @@ enum hzb_cal_op {
 	HZB_CAL_SYNC_RCU_EXP,	/* synchronize_rcu_expedited() */
 	HZB_CAL_DESIGN_LOOP,	/* the design's acquire + release, slot loop's shape */
 	HZB_CAL_TASK_WALK_FIELD,	/* task walk reading t->preempt_notifiers */
+	HZB_CAL_TASK_WALK_COLD,	/* the task walk after evicting the caches (untimed) */
+	HZB_CAL_PCPU_SCAN,	/* read a cache line of slots of every possible CPU */
 	HZB_CAL_NR_OPS
 };
 
 /*
  * Take samples_cap samples of op; each sample times loops back-to-back
- * executions (loops is 1 for the walk and the RCU ops) and is written to
- * the user array at samples, in ns.  HZB_CAL_DESIGN_LOOP runs as a
- * reader run does (the design's per-task setup around it).
+ * executions (loops is 1 for the cold walk and the RCU ops) and is
+ * written to the user array at samples, in ns, by the module's clock (its
+ * clock parameter: ktime, or the TSC in user-mode Linux).  The cold walk
+ * evicts the caches before each sample, outside the timed part.
+ * HZB_CAL_DESIGN_LOOP runs as a reader run does (the design's per-task
+ * setup around it).
  */
 struct hzb_calibrate {
 	__u32 size;

@@ -62,6 +62,7 @@ static __always_inline void hzb_refcount_put(struct hzb_obj *obj)
 	 * other holder's decrement before the free (acquire on success):
 	 * the pair that makes the last holder's free safe.
 	 */
+	hzb_up_rmw();	/* UP: the fence this atomic's lock prefix was */
 	if (refcount_dec_and_test(&obj->ref))
 		hzb_obj_free(obj);
 }
@@ -77,6 +78,7 @@ static __always_inline void *hzb_acquire(struct hzb_ctx *ctx,
 			return NULL;
 		if (!refcount_inc_not_zero(&obj->ref))
 			continue;	/* being freed: reload */
+		hzb_up_rmw();	/* UP: the fence this atomic's lock prefix was */
 		/*
 		 * Order the increment before the re-load of the shared
 		 * pointer; pairs with the updater's xchg() (fully ordered)

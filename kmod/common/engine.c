@@ -65,6 +65,8 @@ bool hzb_engine_busy(void)
 	return atomic_read(&hzb_active) != 0;
 }
 
+#include "native.c"
+
 /* ------------------------------------------------------------------ */
 /* Object pool                                                         */
 /* ------------------------------------------------------------------ */
@@ -205,7 +207,7 @@ static void hzb_fill_info(struct hzb_info *info)
 	hzb_format_knobs(info->variant, sizeof(info->variant), true);
 	hzb_format_knobs(info->knobs, sizeof(info->knobs), false);
 	info->features = HZB_DESIGN_FEATURES;
-	info->nr_cpu_ids = nr_cpu_ids;
+	info->cpu_id_limit = nr_cpu_ids;
 	info->nr_online_cpus = num_online_cpus();
 	info->bytes_per_ctx = sizeof(struct hzb_ctx);
 	info->max_nest = HZB_MAX_NEST;
@@ -503,6 +505,7 @@ struct hzb_sync_timer {
 	struct hzb_updater *u;
 	u64 __user *samples;
 	int err;
+	bool cold;		/* HZB_UPD_COLD: evict before each synchronize */
 };
 
 static void hzb_sync_record(struct hzb_sync_timer *t, u64 ns)
@@ -546,19 +549,23 @@ static int hzb_reclaim(struct hzb_sync_timer *t, void **batch,
 	if (!n)
 		return 0;
 #ifdef HZB_HAVE_SYNC_BATCH
-	t0 = ktime_get_ns();
+	if (t->cold)
+		hzb_evict();
+	t0 = hzb_clock_ns();
 	err = hzb_sync_call(hzb_synchronize_batch(batch, n));
 	if (err)
 		return err;
-	hzb_sync_record(t, ktime_get_ns() - t0);
+	hzb_sync_record(t, hzb_clock_ns() - t0);
 	hzb_count(HZB_CNT_SYNCS);
 #else
 	for (i = 0; i < n; i++) {
-		t0 = ktime_get_ns();
+		if (t->cold)
+			hzb_evict();
+		t0 = hzb_clock_ns();
 		err = hzb_sync_call(hzb_synchronize(batch[i]));
 		if (err)
 			return err;
-		hzb_sync_record(t, ktime_get_ns() - t0);
+		hzb_sync_record(t, hzb_clock_ns() - t0);
 		hzb_count(HZB_CNT_SYNCS);
 	}
 #endif
@@ -575,7 +582,7 @@ static int hzb_reclaim(struct hzb_sync_timer *t, void **batch,
 
 static int hzb_updater_check(const struct hzb_updater *u)
 {
-	if (u->flags || (!u->duration_ns && !u->iterations))
+	if ((u->flags & ~HZB_UPD_FLAGS) || (!u->duration_ns && !u->iterations))
 		return -EINVAL;
 	if (u->interval_ns > NSEC_PER_SEC || u->batch > HZB_MAX_BATCH)
 		return -EINVAL;
@@ -599,6 +606,12 @@ static long hzb_updater_run(struct hzb_updater *u)
 	ret = hzb_updater_check(u);
 	if (ret)
 		return ret;
+	t.cold = u->flags & HZB_UPD_COLD;
+	if (t.cold) {
+		ret = hzb_evict_prepare();
+		if (ret)
+			return ret;
+	}
 	t.samples = u64_to_user_ptr(u->samples);
 	retired = kvmalloc_array(batch, sizeof(*retired), GFP_KERNEL);
 	if (!retired)
@@ -760,7 +773,7 @@ static long hzb_calibrate(struct hzb_calibrate *c)
 {
 	u64 __user *samples = u64_to_user_ptr(c->samples);
 	long ret = 0;
-	u64 t0, ns;
+	u64 t0, ns, n;
 	u32 i;
 
 	if (c->op < HZB_CAL_TASK_WALK || c->op >= HZB_CAL_NR_OPS)
@@ -771,8 +784,14 @@ static long hzb_calibrate(struct hzb_calibrate *c)
 	if (memchr_inv(c->reserved, 0, sizeof(c->reserved)))
 		return -EINVAL;
 	if (c->op != HZB_CAL_SLOT_LOOP && c->op != HZB_CAL_SMP_MB &&
-	    c->op != HZB_CAL_DESIGN_LOOP && c->loops != 1)
+	    c->op != HZB_CAL_DESIGN_LOOP && c->op != HZB_CAL_TASK_WALK &&
+	    c->op != HZB_CAL_PCPU_SCAN && c->loops != 1)
 		return -EINVAL;
+	if (c->op == HZB_CAL_TASK_WALK_COLD) {
+		ret = hzb_evict_prepare();
+		if (ret)
+			return ret;
+	}
 	/* The design loop is timed like the others, set up like a reader run. */
 	if (c->op == HZB_CAL_DESIGN_LOOP) {
 		hzb_run_begin();
@@ -784,13 +803,22 @@ static long hzb_calibrate(struct hzb_calibrate *c)
 	}
 
 	for (i = 0; i < c->samples_cap; i++) {
-		t0 = ktime_get_ns();
+		if (c->op == HZB_CAL_TASK_WALK_COLD)
+			hzb_evict();
+		t0 = hzb_clock_ns();
 		switch (c->op) {
 		case HZB_CAL_TASK_WALK:
+			for (n = c->loops; n; n--)
+				c->tasks = hzb_cal_task_walk();
+			break;
+		case HZB_CAL_TASK_WALK_COLD:
 			c->tasks = hzb_cal_task_walk();
 			break;
 		case HZB_CAL_TASK_WALK_FIELD:
 			c->tasks = hzb_cal_task_walk_field();
+			break;
+		case HZB_CAL_PCPU_SCAN:
+			hzb_cal_pcpu_scan(c->loops, &hzb_cal_sink);
 			break;
 		case HZB_CAL_SLOT_LOOP:
 			hzb_cal_slot_loop(c->loops);
@@ -808,7 +836,7 @@ static long hzb_calibrate(struct hzb_calibrate *c)
 			hzb_cal_design_loop(c->loops);
 			break;
 		}
-		ns = ktime_get_ns() - t0;
+		ns = hzb_clock_ns() - t0;
 		if (put_user(ns, samples + i)) {
 			ret = -EFAULT;
 			break;
@@ -1172,6 +1200,7 @@ static int __init hzb_engine_init(void)
 {
 	int ret;
 
+	hzb_tsc_calibrate();
 	ret = hzb_design_init();
 	if (ret)
 		return ret;
@@ -1206,6 +1235,7 @@ static void __exit hzb_engine_exit(void)
 	misc_deregister(&hzb_misc);
 	hzb_design_exit();
 	hzb_pool_exit();
+	hzb_evict_exit();
 }
 
 module_init(hzb_engine_init);

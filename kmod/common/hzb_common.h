@@ -29,6 +29,54 @@
 #include <linux/list.h>
 #include "../../include/uapi/hzbench.h"
 
+/*
+ * Full barriers on a uniprocessor kernel (user-mode Linux, --target=uml).
+ *
+ * On !SMP, smp_mb() is only a compiler barrier and the x86 atomics lose
+ * their lock prefix: a fast path costs less than on any SMP machine.  The
+ * engine's up_fence module parameter makes every smp_mb() in these
+ * modules (the designs', the engine's, the calibration loops') a real
+ * fence again: "lock" (default) is the lock-prefixed add that an x86-64
+ * SMP kernel's smp_mb() executes, "mfence" the instruction of its mb(),
+ * "off" the compiler barrier an unmodified UP kernel has.  Each smp_mb()
+ * then costs one load and one predictable branch more than the kernel's
+ * own (UML has no jump labels, a static key is a load).  hzb_up_rmw()
+ * stands in for the lock prefix a fully ordered atomic read-modify-write
+ * loses on UP (the refcount baseline calls it next to its atomics).
+ * SMP kernels are untouched: smp_mb() is the kernel's, hzb_up_rmw() is
+ * nothing, and up_fence reads "smp".
+ */
+#ifndef CONFIG_SMP
+#include <linux/jump_label.h>
+
+DECLARE_STATIC_KEY_TRUE(hzb_up_fence_on);
+DECLARE_STATIC_KEY_FALSE(hzb_up_fence_mfence);
+
+static __always_inline void hzb_up_fence(void)
+{
+	if (!static_branch_likely(&hzb_up_fence_on)) {
+		barrier();
+		return;
+	}
+#ifdef CONFIG_X86_64
+	if (!static_branch_unlikely(&hzb_up_fence_mfence)) {
+		/* A locked no-op on the stack, as x86-64 SMP smp_mb(). */
+		asm volatile("lock addl $0, -4(%%rsp)" ::: "memory", "cc");
+		return;
+	}
+#endif
+	/* mfence: pairs with whatever the smp_mb() it stands for pairs with. */
+	mb();
+}
+
+#undef smp_mb
+/* Each smp_mb() below keeps its own pairing comment at its call site. */
+#define smp_mb()	hzb_up_fence()
+#define hzb_up_rmw()	hzb_up_fence()
+#else
+#define hzb_up_rmw()	do { } while (0)
+#endif
+
 #define HZB_OBJ_LIVE	0x4c495645UL	/* "LIVE" */
 #define HZB_OBJ_POISON	0x6b6b6b6bUL	/* slab's POISON_FREE, four times */
 
