@@ -35,4 +35,9 @@ expect 2 'unexpected argument' --design=rcu extra
 expect 2 'nothing to run' --design=rcu --readers=0 --updaters=0
 expect 2 'bpf-mode=often: expected segments or always' --design=rcu --bpf-mode=often
 expect 2 'bpf-duration=0: expected seconds > 0' --design=rcu --bpf-duration=0
+expect 2 'target=vmware: expected qemu, uml or native' --design=rcu --target=vmware
+expect 2 'up-fence=full: expected lock, mfence or off' --design=rcu --target=uml --up-fence=full
+expect 2 'clock=hpet: expected tsc or ktime' --design=rcu --target=uml --clock=hpet
+expect 2 'up-fence and --clock go with --target=uml' --design=rcu --target=qemu --up-fence=off
+expect 2 'cache=hot: expected warm or cold' --design=rcu --cache=hot
 exit $fail

@@ -109,8 +109,9 @@ class Ctx:
             return cmds.pop()
         quick = ' --quick' if (self.res.dir_for(w) or '').endswith('-quick') or \
             any(is_quick(p, w) for p in pts) else ''
-        return 'build/user/hzbench --workload=workloads/%s.ini --design=all%s --out=%s' % (
-            w, quick, self.sweep_dir(w))
+        target = ' --target=uml' if w in NATIVE else ''
+        return 'build/user/hzbench --workload=workloads/%s.ini --design=all%s%s --out=%s' % (
+            w, quick, target, self.sweep_dir(w))
 
     def regen(self, sweeps):
         lines = [self.command(w) for w in sweeps]
@@ -187,7 +188,7 @@ def sec_provenance(ctx):
     res = ctx.res
     rows = []
     repeats = sorted(d for d in res.sweeps if re.fullmatch(r'repeat-\d+', d))
-    for w in hr.WORKLOADS + repeats:
+    for w in hr.WORKLOADS + repeats + NATIVE:
         pts = res.points(w, ok_only=False)
         if not pts:
             rows.append((w, '—', '0', '—', '—', '—', '—'))
@@ -212,7 +213,7 @@ def sec_provenance(ctx):
         out.append('Unreadable result files, left out: ' +
                    ', '.join('`%s/%s` (%s)' % (ctx.root, p, why) for p, why in res.bad) + '.')
     out.append('Commands that regenerate the result files, then this report and the plots:\n\n'
-               '```sh\n' + '\n'.join(ctx.command(w) for w in hr.WORKLOADS + repeats) +
+               '```sh\n' + '\n'.join(ctx.command(w) for w in hr.WORKLOADS + repeats + NATIVE) +
                '\ntools/report.py --results %s\nplots/plot.sh %s plots/out\n```' %
                (ctx.root, ctx.root))
     return '\n\n'.join(out)
@@ -804,6 +805,100 @@ def sec_repeat(ctx):
                                'task-walk floor, pertask run (VM)'], raw), fix])
 
 
+
+# ---- native (user-mode Linux) ---------------------------------------------------
+
+NATIVE = ['native', 'native-fastpath']
+
+
+def uml_where(pts):
+    """'UML <kernel> on <host CPU>, up_fence=..., clock=...; host load a-b' for @pts."""
+    kern = sorted({(p.system.get('uml') or {}).get('kernel') or '?' for p in pts})
+    cpu = sorted({(p.system.get('uml') or {}).get('host_cpu') or '?' for p in pts})
+    fence = sorted({p.system.get('up_fence', '?') for p in pts})
+    clock = sorted({p.system.get('clock', '?') for p in pts})
+    loads = [float(((p.system.get('uml') or {}).get('host_loadavg') or 'nan').split()[0])
+             for p in pts]
+    loads = [x for x in loads if not math.isnan(x)]
+    load = ', host 1-min load average %s-%s at boot (2 cores, shared)' % (
+        num(min(loads)), num(max(loads))) if loads else ''
+    return 'UML %s on %s, up_fence=%s, clock=%s%s' % (
+        ', '.join(kern), ', '.join(cpu), ','.join(fence), ','.join(clock), load)
+
+
+def sec_native_scan(ctx):
+    pts = ctx.res.points('native')
+    if not pts:
+        return no_data(ctx, 'no native (UML) results', ctx.regen(['native']))
+    rows, notes = [], []
+    for cache in ('warm', 'cold'):
+        at = [p for p in pts if ('cold' if p.cfg('cold') else 'warm') == cache]
+        for t in sorted({p.cfg('tasks') for p in at}):
+            for p in sorted((p for p in at if p.cfg('tasks') == t),
+                            key=lambda p: hr.design_rank(p.design)):
+                base = match(p, defaults(at, 'percpu'), 'percpu')
+                walked = p.j.get('tasks', {}).get('seen_by_module') or 0
+                warm = p.floor('task_walk', 'min_ns')
+                cold = p.floor('task_walk_cold')
+                sync = p.summary('sync_p50_ns')
+                rows.append((cache, t, walked, p.label, with_ci(sync, dur),
+                             ratio_cell(hr.ratio(sync, base.summary('sync_p50_ns')))
+                             if base and base is not p else '—',
+                             '%s (%s/task)' % (dur(warm), dur(warm / walked)) if walked else
+                             dur(warm),
+                             '%s (%s/task)' % (dur(cold), dur(cold / walked)) if walked else
+                             dur(cold),
+                             ratio_cell(hr.ratio(sync, hr.fixed(warm))),
+                             ratio_cell(hr.ratio(sync, hr.fixed(cold)))))
+        per = [p for p in at if p.design == 'pertask' and p.default_variant]
+        if per:
+            xy = [(p.cfg('tasks'), p.summary('sync_p50_ns')[0]) for p in per]
+            wxy = [(p.cfg('tasks'), p.floor('task_walk', 'min_ns')) for p in per]
+            notes.append('- %s caches, pertask: synchronize p50 grows by %s per task '
+                         '(least-squares slope over tasks=%s); the warm task-walk floor '
+                         'by %s per task.' % (cache, dur(slope(xy)),
+                                              ','.join(str(x) for x, _ in sorted(xy)),
+                                              dur(slope(wxy))))
+        for p in per:
+            if p.cfg('tasks') != 10000:
+                continue
+            floor = p.floor('task_walk', 'min_ns') if cache == 'warm' else \
+                p.floor('task_walk_cold')
+            r = p.summary('sync_p50_ns')[0] / floor if floor else math.nan
+            notes.append('- Target (issue 17): per-task synchronize with no holder at 10000 '
+                         'tasks <= 1.2x the %s walk floor: %s x, %s.' %
+                         (cache, num(r), 'met' if r <= 1.2 else 'NOT met'))
+    out = [uml_where(pts) + '.',
+           table(['caches', 'tasks', 'tasks walked', 'series', 'sync p50 (UML)', '÷ percpu',
+                  'warm walk floor (best of 11)', 'cold walk floor (p50 of 5)',
+                  '÷ warm walk', '÷ cold walk'], rows),
+           '\n'.join(notes), reps_note(pts), ctx.regen(['native'])]
+    return '\n\n'.join(x for x in out if x)
+
+
+def sec_native_fastpath(ctx):
+    pts = ctx.res.points('native-fastpath')
+    if not pts:
+        return no_data(ctx, 'no native-fastpath (UML) results', ctx.regen(['native-fastpath']))
+    rows, notes = [], []
+    for label, sp in hr.series(pts).items():
+        for p in sp:
+            dl, sl = p.floor('design_loop'), p.floor('slot_loop')
+            r = dl / sl if sl else math.nan
+            rows.append((label, p.system.get('up_fence', '?'),
+                         num(p.summary('ns_per_acquire')[0]), num(dl), num(sl), num(r),
+                         num(p.floor('smp_mb')), num(p.floor('percpu_scan'))))
+            if p.default_variant and p.design in ('percpu', 'pertask'):
+                notes.append('- Target (issue 17): %s design loop <= 1.5x the slot loop with '
+                             'real fences: %s x, %s.' % (label, num(r),
+                                                         'met' if r <= 1.5 else 'NOT met'))
+    out = [uml_where(pts) + '.',
+           table(['series', 'up_fence', 'reader ns/acquire (UML)', 'design loop ns/op',
+                  'slot loop ns/op', 'design ÷ slot', 'smp_mb ns', 'per-CPU scan ns'], rows),
+           '\n'.join(notes), reps_note(pts), ctx.regen(['native-fastpath'])]
+    return '\n\n'.join(x for x in out if x)
+
+
 SECTIONS = {
     'provenance': sec_provenance,
     'plots': sec_plots,
@@ -821,6 +916,8 @@ SECTIONS = {
     'usecase-lazy-mm': usecase_section('usecase-lazy-mm', 'switches'),
     'usecase-hash': usecase_section('usecase-hash', 'lookups'),
     'task-counts': sec_task_counts,
+    'native-scan': sec_native_scan,
+    'native-fastpath': sec_native_fastpath,
 }
 
 

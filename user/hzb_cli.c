@@ -100,6 +100,32 @@ int hzb_vm_option(struct hzb_vm_opts *vm, int c, const char *arg)
 			hzb_usage_error("--kernel=%s: expected cloud or rt", arg);
 		vm->kernel = arg;
 		return 1;
+	case HZB_OPT_TARGET:
+		if (!strcmp(arg, "qemu") || !strcmp(arg, "vm"))
+			vm->mode = VM_FORCE;
+		else if (!strcmp(arg, "uml"))
+			vm->mode = VM_UML;
+		else if (!strcmp(arg, "native"))
+			vm->mode = VM_NEVER;
+		else
+			hzb_usage_error("--target=%s: expected qemu, uml or native", arg);
+		return 1;
+	case HZB_OPT_UP_FENCE:
+		if (strcmp(arg, "lock") && strcmp(arg, "mfence") && strcmp(arg, "off"))
+			hzb_usage_error("--up-fence=%s: expected lock, mfence or off", arg);
+		vm->up_fence = arg;
+		return 1;
+	case HZB_OPT_CLOCK:
+		if (strcmp(arg, "tsc") && strcmp(arg, "ktime"))
+			hzb_usage_error("--clock=%s: expected tsc or ktime", arg);
+		vm->clock = arg;
+		return 1;
 	}
 	return 0;
+}
+
+void hzb_vm_opts_check(const struct hzb_vm_opts *vm)
+{
+	if (vm->mode != VM_UML && (vm->up_fence || vm->clock) && !getenv("HZB_IN_VM"))
+		hzb_usage_error("--up-fence and --clock go with --target=uml");
 }

@@ -30,8 +30,12 @@ unsigned long hzb_parse_ulong(const char *name, const char *s,
 uint64_t hzb_parse_time(const char *name, const char *s, uint64_t unit_ns,
 			uint64_t max_ns);
 
-/* --vm, --no-vm, --vcpus=N, --mem=MB, --vm-cpu=MODEL, --kernel=FLAVOUR */
-enum hzb_vm_mode { VM_AUTO, VM_FORCE, VM_NEVER };
+/*
+ * --target=qemu|uml|native (--vm = --target=qemu, --no-vm = --target=native),
+ * --vcpus=N, --mem=MB, --vm-cpu=MODEL, --kernel=FLAVOUR; for --target=uml --up-fence=MODE
+ * and --clock=CLOCK (the modules' up_fence and clock parameters).
+ */
+enum hzb_vm_mode { VM_AUTO, VM_FORCE, VM_NEVER, VM_UML };
 struct hzb_vm_opts {
 	enum hzb_vm_mode mode;
 	int vcpus;
@@ -43,19 +47,37 @@ struct hzb_vm_opts {
 	 * against the rt headers).  "rt" implies --vm.
 	 */
 	const char *kernel;
+	const char *up_fence;	/* uml: lock, mfence, off (NULL: lock) */
+	const char *clock;	/* uml: tsc, ktime (NULL: tsc) */
 };
 #define HZB_VM_OPTS_DEFAULT { .mode = VM_AUTO, .vcpus = 2, .mem_mb = 4096, .cpu = "max", \
 			      .kernel = "cloud" }
 
 enum { HZB_OPT_VM = 1000, HZB_OPT_NO_VM, HZB_OPT_VCPUS, HZB_OPT_MEM, HZB_OPT_VM_CPU,
-       HZB_OPT_KERNEL };
+       HZB_OPT_KERNEL, HZB_OPT_TARGET, HZB_OPT_UP_FENCE, HZB_OPT_CLOCK };
 #define HZB_VM_LONG_OPTIONS						\
 	{ "vm", no_argument, NULL, HZB_OPT_VM },			\
 	{ "no-vm", no_argument, NULL, HZB_OPT_NO_VM },			\
 	{ "vcpus", required_argument, NULL, HZB_OPT_VCPUS },		\
 	{ "mem", required_argument, NULL, HZB_OPT_MEM },		\
 	{ "vm-cpu", required_argument, NULL, HZB_OPT_VM_CPU },		\
-	{ "kernel", required_argument, NULL, HZB_OPT_KERNEL }
+	{ "kernel", required_argument, NULL, HZB_OPT_KERNEL },		\
+	{ "target", required_argument, NULL, HZB_OPT_TARGET },		\
+	{ "up-fence", required_argument, NULL, HZB_OPT_UP_FENCE },	\
+	{ "clock", required_argument, NULL, HZB_OPT_CLOCK }
+
+/* The help lines of the target options, for the usage texts. */
+#define HZB_TARGET_HELP							\
+	"      --target=T         where to run: qemu (TCG guest, several CPUs, BPF),\n" \
+	"                         uml (user-mode Linux: native timing on one CPU),\n" \
+	"                         native (this kernel); default: native when the\n" \
+	"                         modules load here, else qemu\n"		\
+	"      --up-fence=MODE    uml: smp_mb() is lock (default: as on SMP x86-64),\n" \
+	"                         mfence, or off (the UP kernel's compiler barrier)\n" \
+	"      --clock=CLOCK      uml: tsc (default) or ktime (256-512 ns steps there)\n"
+
+/* After the options: usage errors for combinations that make no sense. */
+void hzb_vm_opts_check(const struct hzb_vm_opts *vm);
 
 /* Takes getopt's @c when it is one of the VM options: returns 1, else 0. */
 int hzb_vm_option(struct hzb_vm_opts *vm, int c, const char *arg);

@@ -81,6 +81,49 @@ const char *hzb_design_list(void)
 	return buf;
 }
 
+static void param_path(const struct hzb_design *d, const char *name, char *buf, size_t len)
+{
+	int n = (int)(strchr(d->module, '.') ? strchr(d->module, '.') - d->module :
+		      (long)strlen(d->module));
+
+	snprintf(buf, len, "/sys/module/%.*s/parameters/%s", n, d->module, name);
+}
+
+int hzb_module_param_get(const struct hzb_design *d, const char *name, char *buf, size_t len)
+{
+	char path[256];
+	FILE *f;
+	int ret = 0;
+
+	param_path(d, name, path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f))
+		ret = -EIO;
+	fclose(f);
+	if (!ret)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ret;
+}
+
+int hzb_module_param_set(const struct hzb_design *d, const char *name, const char *val)
+{
+	char path[256];
+	FILE *f;
+	int ret = 0;
+
+	param_path(d, name, path, sizeof(path));
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	if (fputs(val, f) < 0)
+		ret = -EIO;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}
+
 static void dev_path(const struct hzb_design *d, char *buf, size_t len)
 {
 	snprintf(buf, len, "/dev/%s", d->device);

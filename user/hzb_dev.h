@@ -35,6 +35,14 @@ int hzb_can_load_modules(char *why, size_t len);
 /* finit_module() the design's module from the build dir; -errno. */
 int hzb_load_module(const struct hzb_design *d, char *why, size_t len);
 
+/*
+ * The design module's parameter @name (/sys/module/<module>/parameters/),
+ * without the newline; -errno (e.g. -ENOENT: the module has no such
+ * parameter).
+ */
+int hzb_module_param_get(const struct hzb_design *d, const char *name, char *buf, size_t len);
+int hzb_module_param_set(const struct hzb_design *d, const char *name, const char *val);
+
 int hzb_info(int fd, struct hzb_info *info);
 int hzb_set_variant(int fd, const char *spec);
 int hzb_counters(int fd, struct hzb_counters *c);

@@ -38,6 +38,7 @@ struct hzb_opts {
 	double bpf_seg_s;		/* each BPF segment; 0: --duration */
 	const char *bpf_probes;		/* --bpf=LIST, see hzb_bpf.h */
 	int floors;
+	int cold;			/* evict the caches before each synchronize */
 	const char *json, *csv, *text;
 	struct hzb_vm_opts vm;
 	int quiet;

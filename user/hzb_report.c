@@ -19,15 +19,28 @@
 #include "hzb_kernel.h"
 #include "hzb_opts.h"
 #include "hzb_report.h"
+#include "hzb_vm.h"
 
 static const char *host_cmdline(void)
 {
 	return getenv("HZB_HOST_CMDLINE") ?: hzb_cmdline;
 }
 
+/* The module's up_fence and clock parameters ("?" when it has none). */
+static void module_params(const struct hzb_point *p, char *fence, char *clock, char *evict)
+{
+	if (hzb_module_param_get(p->design, "up_fence", fence, 16))
+		strcpy(fence, "?");
+	if (hzb_module_param_get(p->design, "clock", clock, 16))
+		strcpy(clock, "?");
+	if (hzb_module_param_get(p->design, "evict_kb", evict, 16))
+		strcpy(evict, "0");
+}
+
 static void json_sysinfo(struct hzb_json *j, const struct hzb_point *p)
 {
-	const char *in_vm = getenv("HZB_IN_VM");
+	const char *in_vm = hzb_in_uml() ? NULL : getenv("HZB_IN_VM");
+	char fence[16], clock[16], evict[16];
 	struct hzb_kernel_facts k;
 	struct utsname u;
 
@@ -38,7 +51,21 @@ static void json_sysinfo(struct hzb_json *j, const struct hzb_point *p)
 	hzb_json_str(j, "machine", u.machine);
 	hzb_json_u64(j, "nr_cpus", (uint64_t)sysconf(_SC_NPROCESSORS_ONLN));
 	hzb_json_u64(j, "nr_cpu_ids", p->info.nr_cpu_ids);
-	hzb_json_str(j, "mode", in_vm ? "vm" : "native");
+	hzb_json_str(j, "mode", hzb_target_kind());
+	module_params(p, fence, clock, evict);
+	/* smp: the kernel's smp_mb(); lock/mfence: real fences on UP; off: none */
+	hzb_json_str(j, "up_fence", fence);
+	hzb_json_str(j, "clock", clock);
+	hzb_json_u64(j, "evict_kb", strtoull(evict, NULL, 10));
+	if (hzb_in_uml()) {
+		hzb_json_obj_begin(j, "uml");
+		hzb_json_str(j, "kernel", getenv("HZB_UML_KERNEL"));
+		hzb_json_str(j, "host_cpu", getenv("HZB_HOST_CPU"));
+		hzb_json_str(j, "host_loadavg", getenv("HZB_HOST_LOADAVG"));
+		hzb_json_str(j, "note", "user-mode Linux: kernel code runs natively on the host CPU; "
+			     "uniprocessor, so no SMP contention, no remote caches, no BPF");
+		hzb_json_obj_end(j);
+	}
 	hzb_kernel_facts(&k);
 	hzb_kernel_json(j, &k);
 	if (in_vm) {
@@ -284,6 +311,7 @@ int hzb_write_json(const char *path, const struct hzb_point *p)
 	hzb_json_u64(&j, "batch", opt.batch);
 	hzb_json_bool(&j, "pin", opt.pin);
 	hzb_json_bool(&j, "bpf", opt.bpf);
+	hzb_json_bool(&j, "cold", opt.cold);
 	hzb_json_u64(&j, "hogs", (uint64_t)p->nr_hogs);
 	/* readers + updaters + hogs > online CPUs: threads share CPUs. */
 	hzb_json_bool(&j, "oversubscribed", hzb_oversubscribed(p));
@@ -342,6 +370,8 @@ int hzb_write_json(const char *path, const struct hzb_point *p)
 	hzb_json_obj_begin(&j, "bpf");
 	hzb_json_bool(&j, "enabled", opt.bpf);
 	hzb_json_bool(&j, "attached", p->bpf_attached);
+	if (p->bpf_unavailable)
+		hzb_json_str(&j, "unavailable", p->bpf_unavailable);
 	hzb_json_str(&j, "mode", p->nr_segs ? "segments" : "always");
 	if (p->nr_segs) {
 		/* Where the BPF figures (and the cross-checks) come from. */
@@ -507,13 +537,16 @@ void hzb_write_text(FILE *f, const struct hzb_point *p)
 	const struct hzb_summary *s = &p->sync;
 	const char *name = p->design->name;
 	const char *vm = getenv("HZB_IN_VM");
+	char fence[16], clock[16], evict[16];
 
+	module_params(p, fence, clock, evict);
 	fprintf(f, "%s-hzbench: %s\n", name, host_cmdline());
 	fprintf(f, "%s-hzbench: variant %s, %lu idle tasks, %d readers, %d updaters%s, %u x %g s, %s\n",
 		name, p->info.variant[0] ? p->info.variant : "default", opt.tasks,
 		p->nr_readers, p->nr_updaters,
 		hzb_oversubscribed(p) ? " (oversubscribed: more threads than CPUs)" : "",
 		p->reps, opt.duration_s,
+		hzb_in_uml() ? "user-mode Linux (native CPU, one CPU)" :
 		vm ? "qemu TCG guest (emulated timing: compare ratios only)" : "native");
 	if (p->nr_segs)
 		fprintf(f, "%s-hzbench: synchronize and reader figures: probe-free repetitions; BPF "
@@ -529,6 +562,10 @@ void hzb_write_text(FILE *f, const struct hzb_point *p)
 			(uint64_t)p->rsum.sections,
 			opt.usecase == HZB_UC_LAZY_MM ? "switches" : "lookups", p->updates,
 			p->uc_not_held ? "; pointer NOT held across switches (readers may not sleep)" : "");
+	if (hzb_in_uml())
+		fprintf(f, "%s-hzbench: UML kernel %s on %s, up_fence=%s, clock=%s%s\n", name,
+			getenv("HZB_UML_KERNEL") ?: "?", getenv("HZB_HOST_CPU") ?: "?", fence,
+			clock, opt.cold ? ", caches evicted before each synchronize" : "");
 	fprintf(f, "Synchronize calls: %" PRIu64 "\n", s->n);
 	fprintf(f, "Average synchronize duration: %.3f microseconds\n", s->avg / 1e3);
 	fprintf(f, "Minimum synchronize duration: %.3f microseconds\n", s->min / 1e3);
@@ -552,5 +589,7 @@ void hzb_write_text(FILE *f, const struct hzb_point *p)
 			hzb_bpf_calls(&p->bpf), p->bpf.count,
 			hzb_hist_percentile(p->bpf.hist, 50) / 1e3,
 			p->nr_segs ? " (BPF segments)" : "");
+	if (p->bpf_unavailable)
+		fprintf(f, "BPF and perf: unavailable (%s)\n", p->bpf_unavailable);
 	hzb_bpf_point_text(f, p);
 }

@@ -23,6 +23,7 @@
 #include "hzb_report.h"
 #include "hzb_run.h"
 #include "hzb_tasks.h"
+#include "hzb_vm.h"
 
 #define HZB_SAMPLES_CAP		(1U << 20)
 
@@ -34,6 +35,11 @@ struct hzb_floor hzb_floors[] = {
 	{ "task_walk", HZB_CAL_TASK_WALK, 1, 11 },
 	/* The walk reading the field the per-task design reads (in-tree proxy). */
 	{ "task_walk_field", HZB_CAL_TASK_WALK_FIELD, 1, 11 },
+	/* Caches evicted (untimed) before each walk: evict_kb streamed. */
+	{ "task_walk_cold", HZB_CAL_TASK_WALK_COLD, 1, 5 },
+	/* UML only: 64 walks per sample timed by ktime, against the TSC's one. */
+	{ "task_walk_ktime_batch", HZB_CAL_TASK_WALK, 64, 5, .clock = "ktime" },
+	{ "percpu_scan", HZB_CAL_PCPU_SCAN, 100000, 11 },
 	{ "synchronize_rcu", HZB_CAL_SYNC_RCU, 1, 5 },
 	{ "synchronize_rcu_expedited", HZB_CAL_SYNC_RCU_EXP, 1, 11 },
 };
@@ -135,17 +141,34 @@ int hzb_open_design(const struct hzb_design *d)
 
 int hzb_measure_floor(int fd, struct hzb_floor *f)
 {
+	const struct hzb_design *d = hzb_design_find(opt.design && hzb_design_find(opt.design) ?
+						     opt.design : "rcu");
 	uint64_t *v = calloc(f->samples, sizeof(*v));
 	struct hzb_calibrate c = {
 		.size = sizeof(c), .op = f->op, .loops = f->loops,
 		.samples_cap = f->samples, .samples = (uintptr_t)v,
 	};
 	double per = (double)f->loops;
+	char clock[16] = "";
+	int ret;
 
 	if (!v)
 		return -ENOMEM;
-	if (ioctl(fd, HZB_IOC_CALIBRATE, &c)) {
-		f->err = errno;
+	f->skipped = 0;
+	if (f->clock) {
+		if (hzb_module_param_get(d, "clock", clock, sizeof(clock)) ||
+		    strcmp(clock, "tsc") || hzb_module_param_set(d, "clock", f->clock)) {
+			f->skipped = 1;
+			f->err = EOPNOTSUPP;
+			free(v);
+			return -f->err;
+		}
+	}
+	ret = ioctl(fd, HZB_IOC_CALIBRATE, &c) ? errno : 0;
+	if (f->clock && hzb_module_param_set(d, "clock", clock))
+		fprintf(stderr, "hzbench: could not set the module clock back to %s\n", clock);
+	if (ret) {
+		f->err = ret;
 		free(v);
 		return -f->err;
 	}
@@ -403,6 +426,7 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 		t->samples = samples + (size_t)i * HZB_SAMPLES_CAP;
 		t->u = (struct hzb_updater){
 			.size = sizeof(t->u), .duration_ns = dur_ns,
+			.flags = opt.cold ? HZB_UPD_COLD : 0,
 			.interval_ns = opt.interval_ns, .batch = opt.batch,
 			.samples_cap = HZB_SAMPLES_CAP, .samples = (uintptr_t)t->samples,
 		};
@@ -568,6 +592,12 @@ int hzb_cmd_run(void)
 	}
 	p->tasks_spawned = tasks.n;
 	p->spawn_s = tasks.spawn_s;
+	if (opt.bpf && hzb_in_uml()) {
+		/* UML has no BPF trampolines or kprobes: not a failure. */
+		say("BPF: unavailable (uml)");
+		opt.bpf = 0;
+		p->bpf_unavailable = "uml";
+	}
 	if (opt.bpf) {
 		ret = hzb_bpf_sync_open(&bpf, p->info.sync_func, p->bpf_error,
 					sizeof(p->bpf_error));
@@ -703,7 +733,7 @@ int hzb_cmd_run(void)
 	for (k = 0; k < hzb_nr_floors; k++) {
 		struct hzb_floor *f = &hzb_floors[k];
 
-		if (!opt.floors && f->op != HZB_CAL_TASK_WALK)
+		if (!opt.floors && (f->op != HZB_CAL_TASK_WALK || f->clock))
 			continue;
 		hzb_measure_floor(fd, f);
 		if (f->op == HZB_CAL_TASK_WALK)

@@ -21,6 +21,13 @@ struct hzb_floor {
 	struct hzb_summary s;		/* per operation */
 	uint64_t tasks;
 	int err;
+	/*
+	 * Timed with this module clock (the clock parameter) instead of
+	 * the default, only when the default is the TSC (user-mode Linux):
+	 * the same floor batch-timed with ktime, proving the TSC timing.
+	 */
+	const char *clock;
+	int skipped;			/* not measured on this target */
 };
 
 extern struct hzb_floor hzb_floors[];
@@ -67,6 +74,7 @@ struct hzb_point {
 	uint64_t updates, syncs;
 	uint64_t cnt[HZB_NR_COUNTERS];
 	int bpf_attached;
+	const char *bpf_unavailable;	/* why BPF could not run here ("uml") */
 	char bpf_error[256];
 	struct hzb_bpf_report *bpfx;	/* the other BPF probes (hzb_bpf.h) */
 	struct hzb_lat_stats bpf;	/* summed over the BPF segments */

@@ -40,6 +40,7 @@ struct param {
 
 static const char * const task_kinds[] = { "thread", "process", "thread-block", NULL };
 static const char * const bpf_probe_sets[] = { "phase", "lock", "hold", "all", "none", NULL };
+static const char * const cache_states[] = { "warm", "cold", NULL };
 
 /* Everything a workload file may set.  Order = nesting of the loops. */
 static struct param params[] = {
@@ -62,6 +63,7 @@ static struct param params[] = {
 	{ "bpf", P_WORD, bpf_probe_sets },	/* hzbench --bpf=, one set per point */
 	{ "usecase", P_WORD, hzb_usecase_names },	/* hzbench --usecase= */
 	{ "objects", P_UINT },
+	{ "cache", P_WORD, cache_states },	/* hzbench --cache=warm|cold */
 };
 
 #define NR_PARAMS (sizeof(params) / sizeof(params[0]))
@@ -378,6 +380,15 @@ static int run_point(const struct point *pt, const char *dir, const char *id,
 		return -1;
 	if (opt.vm.mode == VM_NEVER)
 		argv[argc++] = "--no-vm";
+	if (opt.vm.mode == VM_UML) {
+		argv[argc++] = "--target=uml";
+		if ((opt.vm.up_fence &&
+		     asprintf(&argv[argc++], "--up-fence=%s", opt.vm.up_fence) < 0) ||
+		    (opt.vm.clock && asprintf(&argv[argc++], "--clock=%s", opt.vm.clock) < 0))
+			return -1;
+	}
+	if (opt.cold && !param_find("cache")->n)
+		argv[argc++] = "--cold";
 	if (!opt.bpf)
 		argv[argc++] = "--no-bpf";
 	if (asprintf(&argv[argc++], "--bpf=%s", opt.bpf_probes) < 0 ||

@@ -154,6 +154,7 @@ static void usage(void)
 	       "                           hazptrtorture's)\n"
 	       "      --vm, --no-vm, --vcpus=N, --mem=MB, --vm-cpu=MODEL, --kernel=FLAVOUR\n"
 	       "                           as hzbench\n"
+	       "      --target=qemu|uml|native, --up-fence=MODE, --clock=CLOCK  as hzbench\n"
 	       "  -q, --quiet              no progress on stderr\n"
 	       "  -h, --help               this text\n"
 	       "\n"
@@ -310,6 +311,7 @@ static void parse_args(int argc, char **argv)
 			    hzb_design_list());
 	if (!to.readers && !to.writers)
 		hzb_usage_error("nothing to run: --readers=0 and --writers=0");
+	hzb_vm_opts_check(&to.vm);
 	if (getenv("HZB_IN_VM"))
 		to.vm.mode = VM_NEVER;
 }
@@ -364,8 +366,11 @@ static int torture_in_vm(void)
 	/* Boot, spawning, the stall allowance and a hung run's grace. */
 	req.timeout_s = (long)(to.duration_s + 2 * to.stall_s) + 180 +
 			(long)(to.tasks / 500);
-	tsay("no /dev/%s here and this host cannot load modules: running in a %d-vCPU qemu guest",
-	     hzb_design_find(to.design)->device, to.vm.vcpus);
+	if (to.vm.mode == VM_UML)
+		tsay("running in user-mode Linux (one CPU, up_fence=%s)", to.vm.up_fence ?: "lock");
+	else
+		tsay("no /dev/%s here and this host cannot load modules: running in a %d-vCPU qemu guest",
+		     hzb_design_find(to.design)->device, to.vm.vcpus);
 	status = hzb_vm_run(&req);
 	hzb_argv_free(&a);
 	return status;

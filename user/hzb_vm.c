@@ -41,7 +41,7 @@ int hzb_vm_wanted(const struct hzb_vm_opts *vm, const char *design, char *why,
 					vm->kernel);
 		return 1;
 	}
-	if (vm->mode == VM_FORCE)
+	if (vm->mode == VM_FORCE || vm->mode == VM_UML)
 		return 1;
 	if (vm->mode == VM_NEVER)
 		return 0;
@@ -141,10 +141,107 @@ void hzb_argv_free(struct hzb_argv *a)
 	a->v[0] = NULL;
 }
 
+const char *hzb_target_kind(void)
+{
+	const char *kind = getenv("HZB_VM_KIND");
+
+	if (!getenv("HZB_IN_VM"))
+		return "native";
+	return kind && !strcmp(kind, "uml") ? "uml" : "vm";
+}
+
+int hzb_in_uml(void)
+{
+	return !strcmp(hzb_target_kind(), "uml");
+}
+
+/*
+ * The host's last-level cache in KiB, 0 if unknown: glibc's (CPUID), else
+ * the largest of CPU 0's caches in sysfs.
+ */
+static unsigned long host_llc_kb(void)
+{
+	unsigned long best = 0, kb;
+	char path[128], unit;
+	long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);
+	long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+	FILE *f;
+	int i;
+
+	if (l3 > 0 || l2 > 0)
+		return (unsigned long)(l3 > l2 ? l3 : l2) >> 10;
+
+	for (i = 0; i < 8; i++) {
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		unit = 'K';
+		if (fscanf(f, "%lu%c", &kb, &unit) >= 1) {
+			if (unit == 'M')
+				kb <<= 10;
+			if (kb > best)
+				best = kb;
+		}
+		fclose(f);
+	}
+	return best;
+}
+
+/* The uml/run part of the command line, up to --out. */
+static int uml_args(struct hzb_argv *a, const struct hzb_vm_req *req)
+{
+	unsigned long llc = host_llc_kb();
+	char self[PATH_MAX], ko[PATH_MAX];
+	size_t i, nko = 0;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0) {
+		fprintf(stderr, "%s: cannot find my own executable: %s\n", req->who, strerror(errno));
+		return -1;
+	}
+	self[n] = '\0';
+	hzb_argv_add(a, "%s", HZB_UML_RUNNER);
+	hzb_argv_add(a, "--hzbench");
+	hzb_argv_add(a, "%s", self);
+	for (i = 0; i < hzb_nr_designs; i++) {
+		snprintf(ko, sizeof(ko), "%s/%s", HZB_UML_KMOD_DIR, hzb_designs[i].module);
+		/* tasks-trace has no module for UML (no TASKS_TRACE_RCU there) */
+		if (access(ko, R_OK))
+			continue;
+		hzb_argv_add(a, "--kmod");
+		hzb_argv_add(a, "%s", ko);
+		nko++;
+	}
+	if (!nko) {
+		fprintf(stderr, "%s: no modules for the UML kernel in %s: build them with "
+			"meson compile -C <builddir> uml/kmods-uml (builds the UML kernel "
+			"first when it is not cached: scripts/build-uml.sh, ~8 min)\n",
+			req->who, HZB_UML_KMOD_DIR);
+		return -1;
+	}
+	hzb_argv_add(a, "--param");
+	hzb_argv_add(a, "up_fence=%s", req->vm->up_fence ?: "lock");
+	hzb_argv_add(a, "--param");
+	hzb_argv_add(a, "clock=%s", req->vm->clock ?: "tsc");
+	/*
+	 * Twice the host's last-level cache, what a cold walk streams; at
+	 * most 1 GiB (a VM host may report the L3 of all its dies).
+	 */
+	llc = llc ? 2 * llc : 65536UL;
+	hzb_argv_add(a, "--param");
+	hzb_argv_add(a, "evict_kb=%lu", llc < (1UL << 20) ? llc : 1UL << 20);
+	hzb_argv_add(a, "--mem");
+	hzb_argv_add(a, "%d", req->vm->mem_mb);
+	return 0;
+}
+
 int hzb_vm_run(const struct hzb_vm_req *req)
 {
 	char tmp[] = "/tmp/hzbench-vm.XXXXXX", from[PATH_MAX];
 	struct hzb_argv a = { .n = 0 };
+	int uml = req->vm->mode == VM_UML;
 	size_t i;
 	int status;
 	const char *kernel = HZB_VM_KERNEL, *initramfs = HZB_VM_INITRAMFS;
@@ -159,7 +256,7 @@ int hzb_vm_run(const struct hzb_vm_req *req)
 			return 2;
 		}
 	}
-	if (access(initramfs, R_OK)) {
+	if (!uml && access(initramfs, R_OK)) {
 		fprintf(stderr, "%s: no guest image at %s: build it with ninja -C <builddir>\n",
 			req->who, initramfs);
 		return 1;
@@ -168,19 +265,27 @@ int hzb_vm_run(const struct hzb_vm_req *req)
 		fprintf(stderr, "%s: mkdtemp: %s\n", req->who, strerror(errno));
 		return 1;
 	}
-	hzb_argv_add(&a, "%s", HZB_VM_RUNNER);
-	hzb_argv_add(&a, "--kernel");
-	hzb_argv_add(&a, "%s", kernel);
-	hzb_argv_add(&a, "--initramfs");
-	hzb_argv_add(&a, "%s", initramfs);
-	hzb_argv_add(&a, "--env");
-	hzb_argv_add(&a, "HZB_VM_KERNEL_FLAVOUR=%s", req->vm->kernel);
-	hzb_argv_add(&a, "--vcpus");
-	hzb_argv_add(&a, "%d", req->vm->vcpus);
-	hzb_argv_add(&a, "--mem");
-	hzb_argv_add(&a, "%d", req->vm->mem_mb);
-	hzb_argv_add(&a, "--cpu");
-	hzb_argv_add(&a, "%s", req->vm->cpu);
+	if (uml) {
+		if (uml_args(&a, req)) {
+			hzb_argv_free(&a);
+			rmdir(tmp);
+			return 1;
+		}
+	} else {
+		hzb_argv_add(&a, "%s", HZB_VM_RUNNER);
+		hzb_argv_add(&a, "--kernel");
+		hzb_argv_add(&a, "%s", kernel);
+		hzb_argv_add(&a, "--initramfs");
+		hzb_argv_add(&a, "%s", initramfs);
+		hzb_argv_add(&a, "--env");
+		hzb_argv_add(&a, "HZB_VM_KERNEL_FLAVOUR=%s", req->vm->kernel);
+		hzb_argv_add(&a, "--vcpus");
+		hzb_argv_add(&a, "%d", req->vm->vcpus);
+		hzb_argv_add(&a, "--mem");
+		hzb_argv_add(&a, "%d", req->vm->mem_mb);
+		hzb_argv_add(&a, "--cpu");
+		hzb_argv_add(&a, "%s", req->vm->cpu);
+	}
 	hzb_argv_add(&a, "--out");
 	hzb_argv_add(&a, "%s", tmp);
 	hzb_argv_add(&a, "--timeout");

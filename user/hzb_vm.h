@@ -56,6 +56,10 @@ int hzb_vm_needed(const char *design, char *why, size_t len);
 int hzb_vm_wanted(const struct hzb_vm_opts *vm, const char *design, char *why,
 		  size_t len);
 
+/* "native", "vm" (qemu) or "uml": where this process runs (HZB_IN_VM, HZB_VM_KIND). */
+const char *hzb_target_kind(void);
+int hzb_in_uml(void);
+
 /* The last path component. */
 const char *hzb_base_name(const char *path);
 

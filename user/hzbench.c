@@ -120,6 +120,8 @@ static void usage(void)
 	       "                         leave free, at least 1; more is recorded as\n"
 	       "                         config.oversubscribed)\n"
 	       "  -u, --updaters=N       updater threads (default 1)\n"
+	       "                         (--target=uml: one CPU, so one reader and one\n"
+	       "                         updater by default, taking turns on it)\n"
 	       "  -D, --duration=SEC     run time (default 5)\n"
 	       "  -n, --nest=K           hazard pointers a reader holds at once (1..%d)\n"
 	       "      --hold=TIME        busy hold per read section, e.g. 500ns, 2us\n"
@@ -142,6 +144,9 @@ static void usage(void)
 	       "      --pin              pin reader i to CPU i %% nr_cpus\n"
 	       "      --no-bpf           do not attach the BPF latency probe\n"
 	       "      --no-floors        do not measure the calibration floors\n"
+	       "      --cold             evict the caches (stream a buffer twice the last-level\n"
+	       "                         cache) before each synchronize, untimed\n"
+	       "      --cache=warm|cold  the same as no --cold / --cold (for workload files)\n"
 	       "      --bpf=LIST         BPF probes besides synchronize latency: phase (scan\n"
 	       "                         phases, restarts, lists walked), lock (overflow-lock\n"
 	       "                         contention), hold (overflow use, migrations,\n"
@@ -169,8 +174,9 @@ static void usage(void)
 	       "      --dry-run          list the points, run nothing\n"
 	       "\n"
 	       "Where it runs:\n"
-	       "      --vm               always run inside the qemu guest\n"
-	       "      --no-vm            never use the guest\n"
+	       HZB_TARGET_HELP
+	       "      --vm               = --target=qemu\n"
+	       "      --no-vm            = --target=native\n"
 	       "      --vcpus=N          guest vCPUs (default 2)\n"
 	       "      --mem=MB           guest memory (default 4096)\n"
 	       "      --vm-cpu=MODEL     qemu -cpu (default max; max,hypervisor=off\n"
@@ -186,6 +192,7 @@ static void usage(void)
 	       "  hzbench --design=rcu --variant=sync=expedited --duration=10\n"
 	       "  hzbench info --design=percpu\n"
 	       "  hzbench calibrate --tasks=1000\n"
+	       "  hzbench --target=uml --design=pertask --tasks=10000 --readers=0\n"
 	       "  hzbench --workload=workloads/tasks-sweep.ini --design=all\n"
 	       "\n"
 	       "Exit status: 0 ok, 1 run failed (including any reader that saw a freed\n"
@@ -198,7 +205,7 @@ enum {
 	OPT_BATCH, OPT_PIN, OPT_NO_BPF, OPT_BPF, OPT_PROBE_EFFECT, OPT_BPF_MODE, OPT_BPF_DURATION, OPT_NO_FLOORS, OPT_JSON, OPT_CSV,
 	OPT_TEXT,
 	OPT_VERSION, OPT_REPS, OPT_WARMUP, OPT_RATE, OPT_WORKLOAD, OPT_OUT,
-	OPT_RESUME, OPT_QUICK, OPT_DRY_RUN, OPT_USECASE, OPT_OBJECTS,
+	OPT_RESUME, OPT_QUICK, OPT_DRY_RUN, OPT_USECASE, OPT_OBJECTS, OPT_COLD, OPT_CACHE,
 };
 
 static const struct option long_opts[] = {
@@ -228,6 +235,8 @@ static const struct option long_opts[] = {
 	{ "pin", no_argument, NULL, OPT_PIN },
 	{ "no-bpf", no_argument, NULL, OPT_NO_BPF },
 	{ "no-floors", no_argument, NULL, OPT_NO_FLOORS },
+	{ "cold", no_argument, NULL, OPT_COLD },
+	{ "cache", required_argument, NULL, OPT_CACHE },
 	{ "probe-effect", required_argument, NULL, OPT_PROBE_EFFECT },
 	{ "bpf-mode", required_argument, NULL, OPT_BPF_MODE },
 	{ "bpf-duration", required_argument, NULL, OPT_BPF_DURATION },
@@ -390,6 +399,14 @@ static void parse_args(int argc, char **argv)
 		case OPT_NO_FLOORS:
 			opt.floors = 0;
 			break;
+		case OPT_COLD:
+			opt.cold = 1;
+			break;
+		case OPT_CACHE:
+			if (strcmp(optarg, "warm") && strcmp(optarg, "cold"))
+				hzb_usage_error("--cache=%s: expected warm or cold", optarg);
+			opt.cold = !strcmp(optarg, "cold");
+			break;
 		case OPT_JSON:
 			opt.json = optarg;
 			break;
@@ -442,7 +459,8 @@ static void parse_args(int argc, char **argv)
 	if (opt.design && !hzb_design_find(opt.design))
 		hzb_usage_error("unknown design '%s': valid designs are %s", opt.design,
 			    hzb_design_list());
-	if (opt.vm.mode == VM_FORCE && getenv("HZB_IN_VM"))
+	hzb_vm_opts_check(&opt.vm);
+	if ((opt.vm.mode == VM_FORCE || opt.vm.mode == VM_UML) && getenv("HZB_IN_VM"))
 		opt.vm.mode = VM_NEVER;
 	if (!opt.readers && !opt.updaters && !strcmp(opt.cmd, "run"))
 		hzb_usage_error("nothing to run: --readers=0 and --updaters=0");
@@ -506,6 +524,8 @@ static int run_in_vm(void)
 		hzb_argv_add(&a, "--no-bpf");
 	if (!opt.floors)
 		hzb_argv_add(&a, "--no-floors");
+	if (opt.cold)
+		hzb_argv_add(&a, "--cold");
 	if (opt.bpf_seg_s > 0)
 		hzb_argv_add(&a, "--bpf-duration=%.9gs", opt.bpf_seg_s);
 	hzb_argv_add(&a, "--bpf-mode=%s", opt.bpf_always ? "always" : "segments");
@@ -527,8 +547,12 @@ static int run_in_vm(void)
 		hzb_argv_add(&a, "--text=%s", hzb_base_name(opt.text));
 		outs[nouts++] = opt.text;
 	}
-	say("no /dev/%s here and this host cannot load modules: running in a %d-vCPU qemu guest",
-	    opt.design ? hzb_design_find(opt.design)->device : "hzb_*", opt.vm.vcpus);
+	if (opt.vm.mode == VM_UML)
+		say("running in user-mode Linux: native timing on one CPU (up_fence=%s, clock=%s)",
+		    opt.vm.up_fence ?: "lock", opt.vm.clock ?: "tsc");
+	else
+		say("no /dev/%s here and this host cannot load modules: running in a %d-vCPU qemu guest",
+		    opt.design ? hzb_design_find(opt.design)->device : "hzb_*", opt.vm.vcpus);
 	status = hzb_vm_run(&req);
 	hzb_argv_free(&a);
 	return status;
@@ -581,21 +605,44 @@ static int cmd_calibrate(void)
 	hzb_tasks_dev_fd = fd;
 	if (opt.tasks && hzb_tasks_spawn(&tasks, opt.tasks, opt.task_kind, !opt.quiet))
 		return 1;
-	printf("calibrate: %lu extra tasks, %s\n", opt.tasks,
-	       getenv("HZB_IN_VM") ? "qemu TCG guest (emulated timing)" : "native");
+	if (hzb_in_uml()) {
+		char fence[16] = "?", clock[16] = "?";
+
+		hzb_module_param_get(d, "up_fence", fence, sizeof(fence));
+		hzb_module_param_get(d, "clock", clock, sizeof(clock));
+		printf("calibrate: %lu extra tasks, user-mode Linux %s on %s (native CPU, one CPU), "
+		       "up_fence=%s, clock=%s\n", opt.tasks, getenv("HZB_UML_KERNEL") ?: "?",
+		       getenv("HZB_HOST_CPU") ?: "?", fence, clock);
+	} else {
+		printf("calibrate: %lu extra tasks, %s\n", opt.tasks,
+		       getenv("HZB_IN_VM") ? "qemu TCG guest (emulated timing)" : "native");
+	}
 	for (k = 0; k < hzb_nr_floors; k++) {
 		struct hzb_floor *f = &hzb_floors[k];
 
 		if (hzb_measure_floor(fd, f)) {
-			printf("calibrate: %-26s error %s\n", f->name, strerror(f->err));
+			if (!f->skipped)
+				printf("calibrate: %-26s error %s\n", f->name, strerror(f->err));
 			continue;
 		}
 		printf("calibrate: %-26s p50 %12.1f ns  min %12.1f ns  max %12.1f ns",
 		       f->name, f->s.p50, f->s.min, f->s.max);
-		if (f->op == HZB_CAL_TASK_WALK)
-			printf("  (%" PRIu64 " tasks, %.1f ns/task)", f->tasks,
-			       f->tasks ? f->s.p50 / (double)f->tasks : 0);
+		if ((f->op == HZB_CAL_TASK_WALK || f->op == HZB_CAL_TASK_WALK_COLD) && f->tasks)
+			printf("  (%" PRIu64 " tasks, %.2f ns/task p50, %.2f best)", f->tasks,
+			       f->s.p50 / (double)f->tasks, f->s.min / (double)f->tasks);
 		printf("\n");
+	}
+	for (k = 0; k < hzb_nr_floors; k++) {
+		struct hzb_floor *f = &hzb_floors[k];
+
+		if (f->err || !f->tasks)
+			continue;
+		if (f->op == HZB_CAL_TASK_WALK && !f->clock)
+			printf("calibrate: task walk warm: %.2f ns/task (best of %u walks of %" PRIu64
+			       " tasks)\n", f->s.min / (double)f->tasks, f->samples, f->tasks);
+		if (f->op == HZB_CAL_TASK_WALK_COLD)
+			printf("calibrate: task walk cold: %.2f ns/task (p50 of %u walks after "
+			       "evicting the caches)\n", f->s.p50 / (double)f->tasks, f->samples);
 	}
 	hzb_tasks_stop(&tasks);
 	close(fd);
