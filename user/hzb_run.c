@@ -736,7 +736,7 @@ int hzb_cmd_run(void)
 		if (!opt.floors && (f->op != HZB_CAL_TASK_WALK || f->clock))
 			continue;
 		hzb_measure_floor(fd, f);
-		if (f->op == HZB_CAL_TASK_WALK)
+		if (f->op == HZB_CAL_TASK_WALK && !f->clock)
 			p->tasks_seen = f->tasks;
 	}
 	p->floors_done = opt.floors;
