@@ -81,6 +81,7 @@ MODULE_PARM_DESC(up_fence, "UP kernels: smp_mb() is lock (default), mfence or of
 static bool hzb_clock_tsc = HZB_HAVE_TSC;
 /* ns = cycles * hzb_tsc_mult >> 32, measured at load */
 static u64 hzb_tsc_mult;
+static bool hzb_tsc_broken;	/* the calibration found no usable TSC */
 
 static __always_inline u64 hzb_rdtsc(void)
 {
@@ -121,6 +122,7 @@ static void hzb_tsc_calibrate(void)
 	} while (t1 - t0 < 20 * NSEC_PER_MSEC);
 	c1 = hzb_rdtsc();
 	if (c1 <= c0) {
+		hzb_tsc_broken = true;
 		hzb_clock_tsc = false;
 		pr_warn(HZB_PR_PREFIX "TSC does not advance: timing with ktime\n");
 		return;
@@ -134,8 +136,8 @@ static int hzb_clock_set(const char *val, const struct kernel_param *kp)
 {
 	if (sysfs_streq(val, "ktime"))
 		hzb_clock_tsc = false;
-	else if (sysfs_streq(val, "tsc") && HZB_HAVE_TSC && hzb_tsc_mult)
-		hzb_clock_tsc = true;
+	else if (sysfs_streq(val, "tsc") && HZB_HAVE_TSC && !hzb_tsc_broken)
+		hzb_clock_tsc = true;	/* at insmod: before the calibration */
 	else
 		return -EINVAL;
 	return 0;
