@@ -720,7 +720,7 @@ static void abi_device(const char *path)
 	w.delay_us = 0;
 	expect("torture writer delay 0", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
 	w = w0;
-	w.reserved[3] = 1;
+	w.reserved[2] = 1;
 	expect("torture writer reserved", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
 	expect("torture writer unmapped", ioctl(fd, HZB_IOC_TORTURE_WRITER, unmapped), EFAULT);
 

@@ -28,6 +28,8 @@ expect 2 'duration=abc' --design=rcu --duration=abc
 expect 2 'readers=-1' --design=rcu --readers=-1
 expect 2 'nreaders-per-cpu=0' --design=rcu --nreaders-per-cpu=0
 expect 2 'nest=33' --design=rcu --nest=33
+expect 2 'pointers=9' --design=rcu --pointers=9
+expect 2 'pointers=0' --design=rcu --pointers=0
 expect 2 'hold=2s' --design=rcu --hold=2s
 expect 2 'irq-period=5us' --design=rcu --irq-period=5us
 expect 2 'batch=257' --design=rcu --batch=257

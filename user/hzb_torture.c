@@ -53,6 +53,7 @@ struct tort_opts {
 	int readers;			/* -1: per_cpu per online CPU */
 	int per_cpu;
 	int writers;
+	unsigned int pointers;
 	unsigned int nest;		/* 0: the design's slots + 4 */
 	uint64_t hold_ns;
 	uint64_t sleep_ns;		/* -1: default when the design can */
@@ -80,7 +81,8 @@ static struct tort_opts to = {
 	.duration_s = 30,
 	.readers = -1,
 	.per_cpu = 2,
-	.writers = 1,
+	.writers = 2,
+	.pointers = 4,
 	.hold_ns = 2000,
 	.sleep_ns = AUTO,
 	.delay_ns = 2000000,
@@ -129,7 +131,11 @@ static void usage(void)
 	       "  -r, --readers=N          reader threads in all\n"
 	       "      --nreaders-per-cpu=N readers per online CPU (default 2: more\n"
 	       "                           runnable readers than CPUs)\n"
-	       "  -w, --writers=N          writer threads (default 1)\n"
+	       "  -w, --writers=N          writer threads (default 2: concurrent\n"
+	       "                           synchronizes on different objects)\n"
+	       "  -p, --pointers=N         shared pointers the writers update and the\n"
+	       "                           readers acquire from, each at random\n"
+	       "                           (default 4, <= %d; 1: one, as before)\n"
 	       "  -n, --nest=K             most hazard pointers a section holds\n"
 	       "                           (default: the design's slots + 4, <= %d)\n"
 	       "      --hold=TIME          random busy hold per section, up to (2us)\n"
@@ -147,7 +153,8 @@ static void usage(void)
 	       "  -t, --tasks=N            idle tasks alive during the run (default 0)\n"
 	       "      --stall=SEC          writer making no update this long: stall (30)\n"
 	       "      --seed=N             random seed (default: from the clock)\n"
-	       "      --stop-on-failure    end the run at the first violation\n"
+	       "      --stop-on-failure    end the run at the first violation or writer\n"
+	       "                           stall\n"
 	       "      --pin                pin readers to CPUs 0, 1, ... and writers to\n"
 	       "                           the last CPUs, downwards\n"
 	       "      --reader-nice=N      readers' nice value (default 19, as\n"
@@ -165,7 +172,8 @@ static void usage(void)
 	       "\n"
 	       "Exit status: 0 SUCCESS, 1 FAILURE, 2 usage error, 3 kernel problem on\n"
 	       "the guest console, 4 the guest did not finish.\n",
-	       HZB_TORTURE_PIPE_LEN, hzb_design_list(), HZB_MAX_NEST);
+	       HZB_TORTURE_PIPE_LEN, hzb_design_list(), HZB_TORTURE_MAX_POINTERS,
+	       HZB_MAX_NEST);
 }
 
 enum {
@@ -180,6 +188,7 @@ static const struct option long_opts[] = {
 	{ "readers", required_argument, NULL, 'r' },
 	{ "nreaders-per-cpu", required_argument, NULL, O_PER_CPU },
 	{ "writers", required_argument, NULL, 'w' },
+	{ "pointers", required_argument, NULL, 'p' },
 	{ "nest", required_argument, NULL, 'n' },
 	{ "hold", required_argument, NULL, O_HOLD },
 	{ "sleep", required_argument, NULL, O_SLEEP },
@@ -209,7 +218,7 @@ static void parse_args(int argc, char **argv)
 	hzb_cli.who = WHO;
 	hzb_cli.help = "hzbench torture --help";
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:V:D:r:w:n:t:qh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:V:D:r:w:p:n:t:qh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			to.design = optarg;
@@ -234,6 +243,10 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'w':
 			to.writers = (int)hzb_parse_ulong("writers", optarg, 0, 64);
+			break;
+		case 'p':
+			to.pointers = (unsigned int)hzb_parse_ulong("pointers", optarg, 1,
+								  HZB_TORTURE_MAX_POINTERS);
 			break;
 		case 'n':
 			to.nest = (unsigned int)hzb_parse_ulong("nest", optarg, 1, HZB_MAX_NEST);
@@ -338,6 +351,7 @@ static int torture_in_vm(void)
 	else
 		hzb_argv_add(&a, "--nreaders-per-cpu=%d", to.per_cpu);
 	hzb_argv_add(&a, "--writers=%d", to.writers);
+	hzb_argv_add(&a, "--pointers=%u", to.pointers);
 	if (to.nest)
 		hzb_argv_add(&a, "--nest=%u", to.nest);
 	hzb_argv_add(&a, "--hold=%" PRIu64 "ns", to.hold_ns);
@@ -545,7 +559,7 @@ static int cmd_torture(void)
 	struct hzb_info info;
 	struct tally t = { 0 };
 	int fd, ret, i, k, ncpu, nr, all_done, hung = 0, stalls = 0;
-	int failed = 0, errors = 0, stall_shown = 0;
+	int failed = 0, errors = 0, stall_shown = 0, stopped = 0;
 	uint32_t seed = to.seed;
 	unsigned int flags = 0, nest;
 
@@ -613,10 +627,11 @@ static int cmd_torture(void)
 	fmt_time(irq, sizeof(irq), to.irq_ns);
 	fmt_time(linger, sizeof(linger), to.linger_ns);
 	printf("%s-torture: design=%s variant=%s features=0x%x broken=0x%x readers=%d "
-	       "cpus=%d writers=%d nest<=%u hold<=%s sleep<=%s delay<=%s irq=%s "
+	       "cpus=%d writers=%d pointers=%u nest<=%u hold<=%s sleep<=%s delay<=%s irq=%s "
 	       "linger<=%s preempt=%s batch=%u tasks=%lu duration=%gs seed=%" PRIu32 "%s %s\n",
 	       d->name, d->name, info.variant[0] ? info.variant : "default",
-	       info.features, info.broken, nr, ncpu, to.writers, nest, hold, sleep,
+	       info.features, info.broken, nr, ncpu, to.writers, to.pointers, nest,
+	       hold, sleep,
 	       delay, irq, linger, to.preempt ? "on" : "off", to.batch, to.tasks,
 	       to.duration_s, seed, to.pin ? " pinned" : "", getenv("HZB_IN_VM") ? "vm" : "native");
 	hzb_kernel_facts(&kf);
@@ -643,6 +658,7 @@ static int cmd_torture(void)
 			.irq_period_us = us_of(to.irq_ns),
 			.linger_us = us_of(to.linger_ns),
 			.seed = (seed + 2 * (uint32_t)i) ?: 1,
+			.pointers = to.pointers,
 		};
 	}
 	for (i = 0; i < to.writers; i++) {
@@ -654,6 +670,7 @@ static int cmd_torture(void)
 				 (to.stop ? HZB_TORTW_STOP : 0),
 			.interval_us = us_of(to.winterval_ns),
 			.delay_us = us_of(to.wdelay_ns), .batch = to.batch,
+			.pointers = to.pointers,
 			.seed = (seed + 1000003U * (uint32_t)(i + 1)) ?: 1,
 		};
 	}
@@ -701,6 +718,11 @@ static int cmd_torture(void)
 			for (i = 0; i < to.writers; i++)
 				if (!atomic_load(&wr[i].done))
 					show_thread("writer", i, atomic_load(&wr[i].tid));
+			if (to.stop) {
+				/* The first failure ends the run: do not wait. */
+				stopped = 1;
+				break;
+			}
 		}
 		if (now - t0 > to.duration_s + 2 * to.stall_s) {
 			hung = 1;
@@ -813,14 +835,15 @@ static int cmd_torture(void)
 		       t.violations, t.reused, t.first_ns / NS);
 		failed = 1;
 	}
-	if (cnt[HZB_CNT_VIOLATIONS] - base[HZB_CNT_VIOLATIONS] != t.violations && !hung)
+	if (cnt[HZB_CNT_VIOLATIONS] - base[HZB_CNT_VIOLATIONS] != t.violations && !hung &&
+	    !stopped)
 		printf("%s-torture: note: module counted %" PRIu64 " violations meanwhile\n",
 		       d->name, cnt[HZB_CNT_VIOLATIONS] - base[HZB_CNT_VIOLATIONS]);
-	if (nr && !t.acquires && !errors && !hung) {
+	if (nr && !t.acquires && !errors && !hung && !stopped) {
 		printf("%s-torture: ??? readers never acquired an object\n", d->name);
 		failed = 1;
 	}
-	if (to.writers && !t.updates && !errors && !hung) {
+	if (to.writers && !t.updates && !errors && !hung && !stopped) {
 		printf("%s-torture: ??? writers made no update\n", d->name);
 		failed = 1;
 	}
@@ -829,11 +852,11 @@ static int cmd_torture(void)
 	       " reused=%" PRIu64 " first_violation_s=%.3f detected_s=%.1f updates=%" PRIu64
 	       " syncs=%" PRIu64 " acquires=%" PRIu64 " irq_acquires=%" PRIu64
 	       " sleeps=%" PRIu64 " preempts=%" PRIu64 " stalls=%d errors=%d leak_checked=%d"
-	       " ok=%d\n", d->name, d->name, info.variant[0] ? info.variant : "default",
+	       " writers=%d pointers=%u ok=%d\n", d->name, d->name, info.variant[0] ? info.variant : "default",
 	       info.broken, t.violations, t.reused,
 	       t.violations ? t.first_ns / NS : -1.0, first_seen, t.updates, t.syncs,
 	       t.acquires, t.irq_acquires, t.sleeps, t.preempts, stalls, errors,
-	       t.leak_checked, !failed);
+	       t.leak_checked, to.writers, to.pointers, !failed);
 	printf("%s-torture: End of test: %s", d->name, failed ? "FAILURE" : "SUCCESS");
 	if (failed) {
 		const char *sep = ": ";
@@ -855,7 +878,7 @@ static int cmd_torture(void)
 	}
 	printf("\n");
 	fflush(stdout);
-	if (hung) {
+	if (hung || stopped) {
 		/* The stuck threads cannot be joined; do not wait for them. */
 		_exit(1);
 	}

@@ -256,6 +256,15 @@ struct hzb_hold {
  * synchronize returned while the reader still held the object.
  */
 #define HZB_TORTURE_PIPE_LEN	10	/* pipe[] index PIPE_LEN: back in the pool */
+/*
+ * Torture runs may spread over several shared pointers: the engine's
+ * published object (pointer 0, always set) and up to MAX_POINTERS - 1
+ * torture-only ones, published and unpublished by the writers (each
+ * update picks one at random; a writer unpublishes and retires all the
+ * extra ones when it ends, so the last one out leaves them NULL).
+ * Readers acquire each hazard pointer of a section from a random one.
+ */
+#define HZB_TORTURE_MAX_POINTERS	8
 
 /* hzb_torture_reader.flags */
 #define HZB_TORT_SLEEP		(1U << 0) /* sometimes sleep while holding */
@@ -314,7 +323,10 @@ struct hzb_torture_reader {
 	__u64 first_violation_ns;	/* since the run began; 0: none */
 	__u64 elapsed_ns;
 	__u64 ctx_switches;
-	__u64 reserved[4];
+	__u64 reserved[3];
+	/* in (appended): shared pointers to acquire from, 0 = 1 */
+	__u32 pointers;			/* <= HZB_TORTURE_MAX_POINTERS */
+	__u32 pad2;
 };
 
 /* hzb_torture_writer.flags */
@@ -352,7 +364,10 @@ struct hzb_torture_writer {
 	__u32 pool_objects;
 	__u64 pool_free;		/* objects on the free list */
 	__u64 pool_live;		/* objects marked live (1: the current) */
-	__u64 reserved[4];
+	__u64 reserved[3];
+	/* in (appended): shared pointers to update, 0 = 1 */
+	__u32 pointers;			/* <= HZB_TORTURE_MAX_POINTERS */
+	__u32 pad2;
 };
 
 /*

@@ -51,6 +51,28 @@
  */
 static u64 hzb_torture_fail_test;
 
+/*
+ * The shared pointers of torture runs: 0 is the engine's hzb_shared, the
+ * others are torture-only and NULL while no torture writer runs (see
+ * HZB_TORTURE_MAX_POINTERS).  With several, two writers often retire
+ * objects of different pointers at once, and a reader's nested hazard
+ * pointers protect objects of different pointers, each retired on its
+ * own: the next update no longer waits for the reader of the previous
+ * one, so a synchronize that returns too early shows.
+ */
+static void *hzb_torture_extra[HZB_TORTURE_MAX_POINTERS - 1];
+
+static void **hzb_torture_ptr(u32 i)
+{
+	return i ? &hzb_torture_extra[i - 1] : &hzb_shared;
+}
+
+/* A random pointer of the first @n. */
+static void **hzb_torture_pick(struct rnd_state *rnd, u32 n)
+{
+	return hzb_torture_ptr(n > 1 ? prandom_u32_state(rnd) % n : 0);
+}
+
 static u64 hzb_torture_test(void)
 {
 	return current->group_leader->start_time | 1;
@@ -141,9 +163,10 @@ static __always_inline void hzb_torture_verdict(struct hzb_torture_stats *st,
 }
 
 static __always_inline bool hzb_torture_acquire(struct hzb_ctx *ctx,
-						struct hzb_torture_held *h)
+						struct hzb_torture_held *h,
+						void **ptr)
 {
-	h->obj = hzb_acquire(ctx, &hzb_shared);
+	h->obj = hzb_acquire(ctx, ptr);
 	if (!h->obj)
 		return false;
 	h->seq = READ_ONCE(h->obj->seq);
@@ -163,6 +186,7 @@ struct hzb_torture_irq {
 	struct hrtimer timer;
 	struct rnd_state rnd;
 	u64 period_ns;
+	u32 pointers;
 	/* Written by the timer only; read once it is cancelled. */
 	struct hzb_torture_stats st;
 	u64 sections;
@@ -186,7 +210,8 @@ static enum hrtimer_restart hzb_torture_irq_fn(struct hrtimer *timer)
 
 	memset(ctx, 0, sizeof(ctx));
 	for (i = 0; i < n; i++) {
-		if (hzb_torture_acquire(&ctx[i], &held[i]))
+		if (hzb_torture_acquire(&ctx[i], &held[i],
+					hzb_torture_pick(&ti->rnd, ti->pointers)))
 			ti->acquires++;
 		else
 			ti->null_acquires++;
@@ -287,7 +312,8 @@ static void hzb_torture_section(struct hzb_torture_rstate *s,
 	/* Half the sections hold one pointer, the others 1..nest. */
 	n = (rnd & 1) ? 1 : 1 + (rnd >> 1) % r->nest;
 	for (i = 0; i < n; i++) {
-		if (hzb_torture_acquire(&ctx[i], &held[i]))
+		if (hzb_torture_acquire(&ctx[i], &held[i],
+					hzb_torture_pick(&s->rnd, r->pointers)))
 			r->acquires++;
 		else
 			r->null_acquires++;
@@ -328,7 +354,9 @@ static int hzb_torture_reader_check(const struct hzb_torture_reader *r)
 	    hzb_torture_bad_param(f & HZB_TORT_IRQ, r->irq_period_us, 10,
 				  USEC_PER_SEC) ||
 	    hzb_torture_bad_param(f & HZB_TORT_LINGER, r->linger_us, 1,
-				  USEC_PER_SEC) || r->pad)
+				  USEC_PER_SEC) || r->pad || r->pad2)
+		return -EINVAL;
+	if (r->pointers > HZB_TORTURE_MAX_POINTERS)
 		return -EINVAL;
 	if (memchr_inv(r->reserved, 0, sizeof(r->reserved)))
 		return -EINVAL;
@@ -378,6 +406,7 @@ static long hzb_torture_reader_run(struct hzb_torture_reader *r)
 	if (irq) {
 		hzb_torture_seed(&s->irq.rnd, r->seed ? r->seed + 1 : 0);
 		s->irq.period_ns = (u64)r->irq_period_us * NSEC_PER_USEC;
+		s->irq.pointers = r->pointers;
 		hrtimer_setup(&s->irq.timer, hzb_torture_irq_fn, CLOCK_MONOTONIC,
 			      HRTIMER_MODE_REL_PINNED_HARD);
 		hrtimer_start(&s->irq.timer, ns_to_ktime(s->irq.period_ns),
@@ -506,7 +535,8 @@ static int hzb_torture_writer_check(const struct hzb_torture_writer *w)
 	if (hzb_torture_bad_param(w->flags & HZB_TORTW_DELAY, w->delay_us, 1,
 				  USEC_PER_SEC))
 		return -EINVAL;
-	if (memchr_inv(w->reserved, 0, sizeof(w->reserved)))
+	if (memchr_inv(w->reserved, 0, sizeof(w->reserved)) || w->pad2 ||
+	    w->pointers > HZB_TORTURE_MAX_POINTERS)
 		return -EINVAL;
 	return 0;
 }
@@ -519,6 +549,7 @@ static long hzb_torture_writer_run(struct hzb_torture_writer *w)
 	u64 start, deadline, t0 = 0, test = hzb_torture_test();
 	struct rnd_state rnd;
 	LIST_HEAD(aging);
+	unsigned int i;
 	u32 us;
 	int ret;
 
@@ -560,7 +591,7 @@ static long hzb_torture_writer_run(struct hzb_torture_writer *w)
 		 * store comes between it and the scan: the smallest window
 		 * for a missing reader barrier to hide in.
 		 */
-		old = xchg(&hzb_shared, obj);
+		old = xchg(hzb_torture_pick(&rnd, w->pointers), obj);
 		if (old) {
 			/* Unpublished, not yet synchronized: still legal. */
 			WRITE_ONCE(old->stage, 1);
@@ -584,6 +615,24 @@ static long hzb_torture_writer_run(struct hzb_torture_writer *w)
 			break;
 		}
 		cond_resched();
+	}
+	/*
+	 * Unpublish the torture-only pointers (all of them, whatever this run
+	 * used): a writer still running may publish them again, and then
+	 * unpublishes them when it ends; the last one out leaves them NULL
+	 * for the pool census.  xchg() orders Store A before the scan, as
+	 * above.
+	 */
+	for (i = 1; i < HZB_TORTURE_MAX_POINTERS; i++) {
+		old = xchg(hzb_torture_ptr(i), NULL);
+		if (!old)
+			continue;
+		WRITE_ONCE(old->stage, 1);
+		retired[n++] = old;
+		if (n == batch) {
+			hzb_torture_retire(w, retired, n, &aging, ktime_get_ns());
+			n = 0;
+		}
 	}
 	hzb_torture_retire(w, retired, n, &aging, ktime_get_ns());
 	w->freed += hzb_torture_age(&aging, true);
@@ -614,6 +663,8 @@ static void hzb_torture_reader_in(struct hzb_torture_reader *r,
 	r->linger_us = in->linger_us;
 	r->pad = in->pad;
 	memcpy(r->reserved, in->reserved, sizeof(r->reserved));
+	r->pointers = in->pointers;
+	r->pad2 = in->pad2;
 }
 
 static long hzb_ioctl_torture_reader(void __user *argp)
@@ -658,6 +709,8 @@ static long hzb_ioctl_torture_writer(void __user *argp)
 	w.seed = in.seed;
 	w.batch = in.batch;
 	memcpy(w.reserved, in.reserved, sizeof(w.reserved));
+	w.pointers = in.pointers;
+	w.pad2 = in.pad2;
 	hzb_updater_begin();
 	ret = hzb_torture_writer_run(&w);
 	if (hzb_updater_end(&census)) {

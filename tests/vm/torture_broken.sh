@@ -24,7 +24,8 @@ for design in rcu refcount srcu tasks-trace percpu pertask; do
 	   # store buffer: one reader on CPU 0 (scanned first) in a tight loop,
 	   # the writer alone on the last CPU, and lingering on the objects
 	   # found unpublished right after the acquire.
-	   args="--readers=1 --pin --reader-nice=0 --nest=1 --hold=0 --sleep=0 --delay=0"
+	   args="--readers=1 --writers=1 --pointers=1 --pin --reader-nice=0 --nest=1 --hold=0"
+	   args="$args --sleep=0 --delay=0"
 	   args="$args --no-preempt --irq-period=0 --writer-interval=0 --writer-delay=0"
 	   args="$args --linger=500us" ;;
 	2) what=skip_overflow
@@ -34,7 +35,7 @@ for design in rcu refcount srcu tasks-trace percpu pertask; do
 	   # The pointer is in no slot between the per-CPU slot's clear and
 	   # the backup's chaining: many context switches of deep readers,
 	   # several scanners contending for the overflow-list locks.
-	   args="--writers=4 --nest=32 --hold=2us --nreaders-per-cpu=2"
+	   args="--writers=4 --pointers=1 --nest=32 --hold=2us --nreaders-per-cpu=2"
 	   args="$args --writer-interval=0 --writer-delay=0" ;;
 	*) what="broken=$b"
 	   args="" ;;
