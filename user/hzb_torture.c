@@ -49,6 +49,7 @@
 struct tort_opts {
 	const char *design;
 	const char *variant;
+	const char *race;		/* NULL: off */
 	double duration_s;
 	int readers;			/* -1: per_cpu per online CPU */
 	int per_cpu;
@@ -127,6 +128,10 @@ static void usage(void)
 	       "\n"
 	       "  -d, --design=NAME        design to torture (required): %s\n"
 	       "  -V, --variant=K=V,...    design variant (see 'hzbench info')\n"
+	       "      --race=POINT         widen the design's race windows: random\n"
+	       "                           spins at POINT (load, publish, scan, unchain,\n"
+	       "                           migrate, all; off: default), the variant\n"
+	       "                           knob race=POINT, recorded in the result\n"
 	       "  -D, --duration=SEC       run time (default 30)\n"
 	       "  -r, --readers=N          reader threads in all\n"
 	       "      --nreaders-per-cpu=N readers per online CPU (default 2: more\n"
@@ -179,11 +184,13 @@ static void usage(void)
 enum {
 	O_PER_CPU = 256, O_HOLD, O_SLEEP, O_DELAY, O_IRQ, O_LINGER, O_NO_PREEMPT,
 	O_WINTERVAL, O_WDELAY, O_BATCH, O_STALL, O_SEED, O_STOP, O_PIN, O_NICE,
+	O_RACE,
 };
 
 static const struct option long_opts[] = {
 	{ "design", required_argument, NULL, 'd' },
 	{ "variant", required_argument, NULL, 'V' },
+	{ "race", required_argument, NULL, O_RACE },
 	{ "duration", required_argument, NULL, 'D' },
 	{ "readers", required_argument, NULL, 'r' },
 	{ "nreaders-per-cpu", required_argument, NULL, O_PER_CPU },
@@ -228,6 +235,21 @@ static void parse_args(int argc, char **argv)
 				hzb_usage_error("--variant is too long");
 			to.variant = optarg;
 			break;
+		case O_RACE: {
+			static const char *const points[] = {
+				"off", "load", "publish", "scan", "unchain", "migrate", "all",
+			};
+			size_t k;
+
+			for (k = 0; k < sizeof(points) / sizeof(points[0]); k++)
+				if (!strcmp(optarg, points[k]))
+					break;
+			if (k == sizeof(points) / sizeof(points[0]))
+				hzb_usage_error("--race=%s: expected off, load, publish, scan, "
+						"unchain, migrate or all", optarg);
+			to.race = k ? optarg : NULL;
+			break;
+		}
 		case 'D':
 			to.duration_s = hzb_parse_time("duration", optarg, 1000000000ULL,
 						   86400ULL * 1000000000ULL) / NS;
@@ -327,6 +349,15 @@ static void parse_args(int argc, char **argv)
 	hzb_vm_opts_check(&to.vm);
 	if (getenv("HZB_IN_VM"))
 		to.vm.mode = VM_NEVER;
+	if (to.race) {
+		/* The engine's variant knob: set with the design's. */
+		static char spec[HZB_VARIANT_LEN];
+
+		if ((size_t)snprintf(spec, sizeof(spec), "%s%srace=%s", to.variant,
+				     to.variant[0] ? "," : "", to.race) >= sizeof(spec))
+			hzb_usage_error("--variant plus --race is too long");
+		to.variant = spec;
+	}
 }
 
 /* ------------------------------------------------------------------ */

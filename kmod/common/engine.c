@@ -176,6 +176,8 @@ static void hzb_counters_reset(void)
 		       sizeof(hzb_counters_pcpu));
 }
 
+static void hzb_race_knob_format(char *buf, size_t len, bool selected, bool sep);
+
 static void hzb_format_knobs(char *buf, size_t len, bool selected)
 {
 	const struct hzb_knob *k;
@@ -195,6 +197,7 @@ static void hzb_format_knobs(char *buf, size_t len, bool selected)
 			n += scnprintf(buf + n, len - n, "%s%s", v ? "|" : "",
 				       k->values[v]);
 	}
+	hzb_race_knob_format(buf + n, len - n, selected, n);
 }
 
 static void hzb_fill_info(struct hzb_info *info)
@@ -220,12 +223,18 @@ static void hzb_fill_info(struct hzb_info *info)
 /* Variants                                                            */
 /* ------------------------------------------------------------------ */
 
+/* The engine's own knob, race= (torture.c). */
+static void hzb_race_knob_reset(void);
+static int hzb_race_knob_set(const char *val);
+static void hzb_race_knob_apply(void);
+
 static void hzb_knobs_reset(void)
 {
 	const struct hzb_knob *k;
 
 	for (k = hzb_design_knobs; k->name; k++)
 		*k->cur = k->def;
+	hzb_race_knob_reset();
 }
 
 static int hzb_knob_set(const char *key, const char *val)
@@ -233,6 +242,8 @@ static int hzb_knob_set(const char *key, const char *val)
 	const struct hzb_knob *k;
 	int v;
 
+	if (!strcmp(key, "race"))
+		return hzb_race_knob_set(val);
 	for (k = hzb_design_knobs; k->name; k++) {
 		if (strcmp(k->name, key))
 			continue;
@@ -279,6 +290,7 @@ static int hzb_variant_set(const char *spec)
 		hzb_knobs_reset();
 		hzb_design_apply();
 	}
+	hzb_race_knob_apply();
 	return ret;
 }
 

@@ -24,6 +24,7 @@
 
 #include <linux/types.h>
 #include <linux/cache.h>
+#include <linux/jump_label.h>
 #include <linux/percpu.h>
 #include <linux/refcount.h>
 #include <linux/list.h>
@@ -149,5 +150,31 @@ u32 hzb_design_lock_addrs(u64 *addrs, u32 cap);
 bool hzb_engine_busy(void);
 /* HZB_FREE_AT_LAST_PUT designs: @obj's last reference is gone; free it. */
 void hzb_obj_free(struct hzb_obj *obj);
+
+/*
+ * Race-window delays, after rcutorture's read delays: a design calls
+ * hzb_race(point) at each of its race points, one line each.  Off (the
+ * default, and every benchmark) it is a static branch patched to a
+ * no-op; the engine knob race=POINT|all (a torture run's --race, recorded
+ * in the variant) turns it on while no run is active, and then one call
+ * in four at a selected point spins a random 0..20 us (kmod/common/torture.c).
+ */
+enum hzb_race_point {
+	HZB_RACE_LOAD,		/* between loading the pointer and publishing it */
+	HZB_RACE_PUBLISH,	/* between the publish and the barrier */
+	HZB_RACE_SCAN,		/* between CPUs or tasks in the scan */
+	HZB_RACE_UNCHAIN,	/* between unchaining and releasing a backup */
+	HZB_RACE_MIGRATE,	/* inside migration, slot to backup */
+	HZB_RACE_NR
+};
+
+DECLARE_STATIC_KEY_FALSE(hzb_race_key);
+void hzb_race_delay(enum hzb_race_point point);
+
+static __always_inline void hzb_race(enum hzb_race_point point)
+{
+	if (static_branch_unlikely(&hzb_race_key))
+		hzb_race_delay(point);
+}
 
 #endif /* _HZB_COMMON_H */

@@ -176,6 +176,101 @@ static __always_inline bool hzb_torture_acquire(struct hzb_ctx *ctx,
 }
 
 /* ------------------------------------------------------------------ */
+/* Race-window delays (hzb_race() in the designs)                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * rcutorture widens its readers' windows with random delays; these widen
+ * the designs' own: while race=POINT is selected, one hzb_race(POINT) call
+ * in HZB_RACE_ONE_IN spins a random 0..HZB_RACE_MAX_NS.  Spinning, not
+ * sleeping: several points run with preemption or interrupts disabled
+ * (the publish, migration at sched_out).  The key is only switched by a
+ * variant change, with no run active (the text patching never races a
+ * reader), so benchmarks and default tortures run the patched-out branch.
+ */
+DEFINE_STATIC_KEY_FALSE(hzb_race_key);
+
+#define HZB_RACE_MAX_NS		20000
+#define HZB_RACE_ONE_IN		4
+
+static const char * const hzb_race_values[] = {
+	"off", "load", "publish", "scan", "unchain", "migrate", "all", NULL
+};
+
+#define HZB_RACE_ALL		6	/* hzb_race_values[] index of "all" */
+
+static unsigned int hzb_race_sel;	/* index in hzb_race_values[] */
+static unsigned long hzb_race_mask;	/* BIT(hzb_race_point) selected */
+
+void hzb_race_delay(enum hzb_race_point point)
+{
+	u32 r;
+
+	if (!(READ_ONCE(hzb_race_mask) & BIT(point)))
+		return;
+	r = get_random_u32();
+	if (r % HZB_RACE_ONE_IN)
+		return;
+	hzb_spin_ns((r / HZB_RACE_ONE_IN) % HZB_RACE_MAX_NS);
+}
+
+static void hzb_race_knob_reset(void)
+{
+	hzb_race_sel = 0;
+}
+
+static int hzb_race_knob_set(const char *val)
+{
+	int v;
+
+	for (v = 0; hzb_race_values[v]; v++) {
+		if (!strcmp(hzb_race_values[v], val)) {
+			hzb_race_sel = v;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* Under hzb_config_mutex, no run active. */
+static void hzb_race_knob_apply(void)
+{
+	unsigned long mask = 0;
+
+	if (hzb_race_sel == HZB_RACE_ALL)
+		mask = BIT(HZB_RACE_NR) - 1;
+	else if (hzb_race_sel)
+		mask = BIT(hzb_race_sel - 1);
+	WRITE_ONCE(hzb_race_mask, mask);
+	if (mask)
+		static_branch_enable(&hzb_race_key);
+	else
+		static_branch_disable(&hzb_race_key);
+}
+
+/*
+ * Append race=POINT to the variant when selected (off: nothing, so the
+ * default variant string is unchanged), race=off|... to the knobs; @sep:
+ * something precedes.
+ */
+static void hzb_race_knob_format(char *buf, size_t len, bool selected, bool sep)
+{
+	size_t n;
+	int v;
+
+	if (selected) {
+		if (hzb_race_sel)
+			scnprintf(buf, len, "%srace=%s", sep ? "," : "",
+				  hzb_race_values[hzb_race_sel]);
+		return;
+	}
+	n = scnprintf(buf, len, "%srace=", sep ? " " : "");
+	for (v = 0; hzb_race_values[v]; v++)
+		n += scnprintf(buf + n, len - n, "%s%s", v ? "|" : "",
+			       hzb_race_values[v]);
+}
+
+/* ------------------------------------------------------------------ */
 /* Readers in hard irq                                                 */
 /* ------------------------------------------------------------------ */
 

@@ -222,6 +222,7 @@ static __always_inline bool percpu_hazptr_ptr_eq(const void *a, const void *b)
  */
 static __always_inline void percpu_hazptr_acquire_mb(void)
 {
+	hzb_race(HZB_RACE_PUBLISH);
 	if (IS_ENABLED(CONFIG_HZB_BROKEN_NO_MB))
 		/* Broken on purpose: keeps the compiler honest, not the CPU. */
 		barrier();
@@ -316,6 +317,7 @@ static __always_inline void *percpu_hazptr_acquire_reload(struct hzb_ctx *ctx,
 	preempt_disable();
 	pc = this_cpu_ptr(&percpu_hazptr_cpu);
 	slot = percpu_hazptr_claim(ctx, pc);
+	hzb_race(HZB_RACE_LOAD);
 	WRITE_ONCE(slot->addr, addr);			/* Store B */
 	percpu_hazptr_acquire_mb();
 	reloaded = READ_ONCE(*addr_p);			/* Load A */
@@ -343,6 +345,7 @@ static __always_inline void *percpu_hazptr_acquire_wildcard(struct hzb_ctx *ctx,
 	WRITE_ONCE(slot->addr, PERCPU_HAZPTR_WILDCARD);	/* Store B */
 	percpu_hazptr_acquire_mb();
 	addr = READ_ONCE(*addr_p);			/* Load A */
+	hzb_race(HZB_RACE_LOAD);
 	/*
 	 * Store C needs no barrier: it only narrows what the slot protects.
 	 * A scanner that saw the wildcard polls until the slot holds

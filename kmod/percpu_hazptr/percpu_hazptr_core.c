@@ -414,6 +414,7 @@ noinline void percpu_hazptr_release_backup(struct hzb_ctx *ctx)
 	 * empty.  Pairs with the smp_load_acquire() in the list walk.
 	 */
 	smp_store_release(&ctx->backup.addr, NULL);
+	hzb_race(HZB_RACE_UNCHAIN);
 	percpu_hazptr_unchain_backup(ctx);
 }
 
@@ -641,6 +642,7 @@ static __always_inline void percpu_hazptr_scan_all(struct percpu_hazptr_scan *sc
 	smp_mb();
 	n = READ_ONCE(percpu_hazptr_nr_slots);
 	for_each_possible_cpu(cpu) {
+		hzb_race(HZB_RACE_SCAN);
 		pc = per_cpu_ptr(&percpu_hazptr_cpu, cpu);
 		if (percpu_hazptr_cpu_skippable(pc)) {
 			scan->cpus_skipped++;
@@ -750,6 +752,7 @@ static void percpu_hazptr_move(struct percpu_hazptr_cpu *pc, struct hzb_ctx *ctx
 		/* Broken on purpose: the pointer is briefly in no slot. */
 		WRITE_ONCE(slot->addr, NULL);
 	percpu_hazptr_chain_backup(ctx, addr);
+	hzb_race(HZB_RACE_MIGRATE);
 	ovf = ctx->ovf;
 	/*
 	 * Release: the backup holds @addr (and is chained) before the

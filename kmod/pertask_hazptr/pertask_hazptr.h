@@ -201,6 +201,7 @@ static __always_inline void pertask_hazptr_store_load_fence(void)
 #ifdef HZB_BROKEN_NO_MB
 	barrier();
 #else
+	hzb_race(HZB_RACE_PUBLISH);
 	/*
 	 * Orders ->active and Store B before Load A.  Pairs with the smp_mb()
 	 * between Store A and the scanner's loads of ->active and the slots
@@ -273,6 +274,7 @@ static __always_inline void *pertask_hazptr_publish(void **slot, void *ptr,
 	void *reload;
 
 	for (;;) {
+		hzb_race(HZB_RACE_LOAD);
 		WRITE_ONCE(*slot, ptr);				/* Store B */
 		pertask_hazptr_store_load_fence();
 		reload = READ_ONCE(*addr_p);			/* Load A */

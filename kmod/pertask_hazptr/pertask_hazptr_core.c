@@ -468,6 +468,7 @@ static void pertask_hazptr_release_own_overflow(struct pertask_hazptr_block *blk
 	pertask_hazptr_unchain(ctx, &blk->nr_overflow);
 	empty = !blk->nr_overflow;
 	raw_spin_unlock(&blk->lock);
+	hzb_race(HZB_RACE_UNCHAIN);
 	active = blk->active;
 	if (static_branch_unlikely(&pertask_hazptr_track_bitmap)) {
 		if (empty)
@@ -944,6 +945,7 @@ restart:
 	since_break = 0;
 	rcu_read_lock();
 	for_each_process_thread(g, t) {
+		hzb_race(HZB_RACE_SCAN);
 		/* A safe point: @t not looked at yet, resume from it. */
 		if (unlikely(++since_break > PERTASK_HAZPTR_WALK_BREAK)) {
 			since_break = 0;
