@@ -215,9 +215,14 @@ def run_guest(src, build_dir, work, design, todo, kos, budget):
         if running:
             m = by_id[running[-1]]
             starts = [t for t, ln in console_times(console, f'hzb-mutation: start {m.id}$')]
-            dead = console_times(console, r'Kernel panic - not syncing')
-            if panic and starts and dead:
-                why = dead[0][1].split('not syncing:', 1)[-1].strip()
+            # The first fatal report after the start (the guest boots with
+            # oops=panic, panic_on_warn: a WARN may hang before its panic).
+            dead = [d for d in console_times(
+                console, r'Kernel panic - not syncing|cut here|BUG:|Oops|general protection')
+                if starts and d[0] >= starts[-1]]
+            if rc == 3 and starts and dead:
+                why = re.sub(r'^\[ *[0-9.]+\] *', '', dead[0][1])
+                why = why.split('not syncing:', 1)[-1].strip()
                 m.status, m.secs = 'killed', max(dead[0][0] - starts[-1], 0.001)
                 m.reason = 'kernel-panic: ' + why
             elif any(f'mutation: reboot {m.id}' in ln for ln in lines):
@@ -240,7 +245,7 @@ def equivalents(src):
         text = open(os.path.join(src, 'tests', 'TORTURE.md'), encoding='utf-8').read()
     except OSError:
         return set()
-    sec = re.search(r'^## Equivalent mutants\n(.*?)(?=^## |\Z)', text, re.M | re.S)
+    sec = re.search(r'^#+ Equivalent mutants\n(.*?)(?=^#+ |\Z)', text, re.M | re.S)
     return set(re.findall(r'`([a-z]+/[a-z0-9_]+)`', sec.group(1))) if sec else set()
 
 
