@@ -416,6 +416,31 @@ def retire_backlog(res, sty):
     return plot.finish(missing(res, 'mixed'))
 
 
+USECASES = [('usecase-refcount', 'refcount replacement: delete path'),
+            ('usecase-lazy-mm', 'lazy active-mm: teardown'),
+            ('usecase-hash', 'hash table: delete path')]
+
+
+def usecases(res, sty):
+    """Delete-path latency per design in each use case (workloads/usecase-*.ini):
+    bar at the run's p50, whisker up to its p99 (one run per design: no interval)."""
+    plot = Plot('usecases', '; '.join(sweep_note(res, w) for w, _ in USECASES))
+    plot.whiskers = 'p50 to p99 of the deletes of one run'
+    for w, title in USECASES:
+        names = []
+        ser = plot.panel(title, '', 'delete latency (us), qemu TCG guest', ylog=True, xcat=names)
+        for label, sp in hr.series(res.points(w)).items():
+            u = sp[0].j.get('usecase') or {}
+            p50, p99 = u.get('delete_p50_ns'), u.get('delete_p99_ns')
+            if not u.get('deletes') or not p50:
+                continue
+            ser.append(Series(label, sty(label, sp[0].design),
+                              [(len(names), us(p50), us(p50), us(max(p99 or p50, p50)))],
+                              ['x', 'p50_us', 'p50_us', 'p99_us']))
+            names.append(label)
+    return plot.finish('; '.join(missing(res, w) for w, _ in USECASES))
+
+
 def build(res):
     """Every plot, in the order REPORT.md lists them."""
     return [
@@ -430,6 +455,7 @@ def build(res):
         sync_vs_param(res, Styler(), 'sync_vs_vcpus', 'vcpu-sweep', 'vcpus',
                       lambda p: p.vcpus(), 'guest vCPUs (--vcpus)',
                       lambda p: p.cfg('tasks'), lambda v: '%d idle tasks' % v),
+        usecases(res, Styler()),
     ]
 
 
