@@ -167,6 +167,10 @@ int pertask_hazptr_synchronize(void *ptr);
 void pertask_hazptr_lock(raw_spinlock_t *lock);
 void pertask_hazptr_lock_contended(raw_spinlock_t *lock);
 int pertask_hazptr_synchronize_batch(void **ptrs, unsigned int n);
+/* Global, so the compiler keeps it whole: BPF's phase probe attaches here. */
+struct pertask_hazptr_set;
+void pertask_hazptr_wait_task(struct pertask_hazptr_block *blk, struct task_struct *owner,
+			      const struct pertask_hazptr_set *set);
 
 /*
  * Current's block, at the cost of a task_struct field.  this_cpu_read() is

@@ -842,9 +842,9 @@ static noinline bool pertask_hazptr_scan_task(struct pertask_hazptr_block *blk,
  * pointer of @set, by the common wait policy (../common/hzb_wait.h).
  * Both @blk and @owner are pinned by the caller.
  */
-static noinline void pertask_hazptr_wait_task(struct pertask_hazptr_block *blk,
-					      struct task_struct *owner,
-					      const struct pertask_hazptr_set *set)
+noinline void pertask_hazptr_wait_task(struct pertask_hazptr_block *blk,
+				       struct task_struct *owner,
+				       const struct pertask_hazptr_set *set)
 {
 	struct hzb_wait w;
 
