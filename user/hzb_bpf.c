@@ -147,7 +147,7 @@ int hzb_bpf_list_check(const char *list)
 
 static int probe_wanted(const char *probe)
 {
-	return in_list(opt.bpf_probes, "all") || in_list(opt.bpf_probes, probe);
+	return in_list(hzb_opt.bpf_probes, "all") || in_list(hzb_opt.bpf_probes, probe);
 }
 
 static void add_link(struct hzb_link *l, size_t *n, struct bpf_program *prog,
@@ -823,7 +823,7 @@ int hzb_bpf_probes_open(struct hzb_bpf_probes **out, int devfd, const struct hzb
 			continue;
 		if (!probe_wanted(pi->name))
 			snprintf(pi->error, sizeof(pi->error), "not selected (--bpf=%s)",
-				 opt.bpf_probes);
+				 hzb_opt.bpf_probes);
 		else
 			snprintf(pi->error, sizeof(pi->error), "does not apply to %s",
 				 info->design);

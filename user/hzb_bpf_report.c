@@ -216,7 +216,7 @@ static void build_checks(struct checks *cs, const struct hzb_bpf_in *in)
 		 * many objects and only a batch of one goes through the
 		 * function the probe times: BPF sees a subset of the calls.
 		 */
-		if (opt.batch > 1)
+		if (hzb_opt.batch > 1)
 			add_check(cs, "synchronize calls", "scan_latency",
 				  (double)(b->entries + b->enter_misses),
 				  (double)cnt[HZB_CNT_SYNCS], AT_MOST, 0,
@@ -233,7 +233,7 @@ static void build_checks(struct checks *cs, const struct hzb_bpf_in *in)
 		 * the module's with them; the gap is the probe's own cost.
 		 */
 		/* A use case's module timing is its whole delete path, not synchronize. */
-		if (b->count && in->module_sync->n && !opt.usecase)
+		if (b->count && in->module_sync->n && !hzb_opt.usecase)
 			check_bracket(add_check(cs, "synchronize median", "scan_latency",
 						hzb_hist_percentile(b->hist, 50),
 						in->module_sync->p50, BRACKET, 10,
@@ -566,7 +566,7 @@ void hzb_bpf_json(struct hzb_json *j, const struct hzb_bpf_in *in)
 	struct checks cs;
 	int i, all = 1;
 
-	hzb_json_str(j, "probes_selected", opt.bpf_probes);
+	hzb_json_str(j, "probes_selected", hzb_opt.bpf_probes);
 	hzb_json_obj_begin(j, "probes");
 	hzb_json_obj_begin(j, "sync");
 	hzb_json_str(j, "state", in->sync_attached ? "attached" : in->bpf_enabled ? "failed" :
@@ -819,7 +819,7 @@ static void point_in(const struct hzb_point *p, struct hzb_bpf_in *in, struct hz
 	in->module_sync_off = p->probes_on_headline ? NULL : &p->sync;
 	in->sync = &p->bpf;
 	in->sync_attached = p->bpf_attached;
-	in->bpf_enabled = opt.bpf;
+	in->bpf_enabled = hzb_opt.bpf;
 	in->prefix = prefix;
 	if (!p->bpfx)
 		return;
@@ -840,7 +840,7 @@ void hzb_bpf_point_json(struct hzb_json *j, const struct hzb_point *p)
 	if (!r)
 		return;
 	point_in(p, &in, r, NULL);
-	if (opt.bpf)
+	if (hzb_opt.bpf)
 		hzb_bpf_json(j, &in);
 	free(r);
 }
@@ -855,7 +855,7 @@ void hzb_bpf_point_text(FILE *f, const struct hzb_point *p)
 		return;
 	snprintf(prefix, sizeof(prefix), "%s-hzbench: ", p->design->name);
 	point_in(p, &in, r, prefix);
-	if (opt.bpf)
+	if (hzb_opt.bpf)
 		hzb_bpf_text(f, &in);
 	free(r);
 }

@@ -51,11 +51,11 @@ extern const char * const hzb_usecase_names[];
 /* The use-case table size of this run (--objects or the mode's default). */
 unsigned int hzb_usecase_objects(void);
 
-extern struct hzb_opts opt;
+extern struct hzb_opts hzb_opt;
 /* The command line as typed (on the host, when run in the guest). */
 extern char hzb_cmdline[8192];
 
-void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void hzb_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 double hzb_now_s(void);
 
 #endif

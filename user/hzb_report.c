@@ -232,12 +232,12 @@ static void json_reader(struct hzb_json *j, const struct hzb_reader *r)
  */
 static void json_usecase(struct hzb_json *j, const struct hzb_point *p)
 {
-	double run_s = opt.duration_s * (p->reps ? p->reps : 1);
+	double run_s = hzb_opt.duration_s * (p->reps ? p->reps : 1);
 	uint64_t ops = p->rsum.sections;
 	uint64_t acq = p->rsum.acquires + p->rsum.null_acquires;
 
 	hzb_json_obj_begin(j, "usecase");
-	hzb_json_str(j, "mode", hzb_usecase_names[opt.usecase]);
+	hzb_json_str(j, "mode", hzb_usecase_names[hzb_opt.usecase]);
 	hzb_json_u64(j, "objects", hzb_usecase_objects());
 	hzb_json_u64(j, "reader_ops", ops);
 	hzb_json_dbl(j, "reader_ops_per_s", run_s > 0 ? ops / run_s : NAN);
@@ -246,7 +246,7 @@ static void json_usecase(struct hzb_json *j, const struct hzb_point *p)
 	hzb_json_dbl(j, "delete_p50_ns", p->sync.p50);
 	hzb_json_dbl(j, "delete_p99_ns", p->sync.p99);
 	hzb_json_dbl(j, "delete_avg_ns", p->sync.avg);
-	if (opt.usecase == HZB_UC_LAZY_MM) {
+	if (hzb_opt.usecase == HZB_UC_LAZY_MM) {
 		hzb_json_dbl(j, "switch_acquire_release_ns",
 			     acq ? (double)p->uc_op_ns / (double)acq : NAN);
 		hzb_json_bool(j, "held_across_switch", !p->uc_not_held);
@@ -296,29 +296,29 @@ int hzb_write_json(const char *path, const struct hzb_point *p)
 	hzb_json_str(&j, "variant", p->info.variant);
 
 	hzb_json_obj_begin(&j, "config");
-	hzb_json_u64(&j, "tasks", opt.tasks);
-	hzb_json_str(&j, "task_kind", hzb_task_kind_name(opt.task_kind));
+	hzb_json_u64(&j, "tasks", hzb_opt.tasks);
+	hzb_json_str(&j, "task_kind", hzb_task_kind_name(hzb_opt.task_kind));
 	hzb_json_u64(&j, "readers", (uint64_t)p->nr_readers);
 	hzb_json_u64(&j, "updaters", (uint64_t)p->nr_updaters);
-	hzb_json_dbl(&j, "duration_s", opt.duration_s);
+	hzb_json_dbl(&j, "duration_s", hzb_opt.duration_s);
 	hzb_json_u64(&j, "reps", p->reps);
 	hzb_json_u64(&j, "warmup", p->warmup);
-	hzb_json_u64(&j, "nest", opt.nest);
-	hzb_json_u64(&j, "hold_ns", opt.hold_ns);
-	hzb_json_str(&j, "preempt", hzb_preempt_names[opt.preempt]);
-	hzb_json_u64(&j, "sleep_us", opt.preempt == PREEMPT_SLEEP ? opt.sleep_us : 0);
-	hzb_json_u64(&j, "update_interval_ns", opt.interval_ns);
-	hzb_json_u64(&j, "batch", opt.batch);
-	hzb_json_bool(&j, "pin", opt.pin);
-	hzb_json_bool(&j, "bpf", opt.bpf);
-	hzb_json_bool(&j, "cold", opt.cold);
+	hzb_json_u64(&j, "nest", hzb_opt.nest);
+	hzb_json_u64(&j, "hold_ns", hzb_opt.hold_ns);
+	hzb_json_str(&j, "preempt", hzb_preempt_names[hzb_opt.preempt]);
+	hzb_json_u64(&j, "sleep_us", hzb_opt.preempt == PREEMPT_SLEEP ? hzb_opt.sleep_us : 0);
+	hzb_json_u64(&j, "update_interval_ns", hzb_opt.interval_ns);
+	hzb_json_u64(&j, "batch", hzb_opt.batch);
+	hzb_json_bool(&j, "pin", hzb_opt.pin);
+	hzb_json_bool(&j, "bpf", hzb_opt.bpf);
+	hzb_json_bool(&j, "cold", hzb_opt.cold);
 	hzb_json_u64(&j, "hogs", (uint64_t)p->nr_hogs);
 	/* readers + updaters + hogs > online CPUs: threads share CPUs. */
 	hzb_json_bool(&j, "oversubscribed", hzb_oversubscribed(p));
-	hzb_json_str(&j, "usecase", hzb_usecase_names[opt.usecase]);
-	hzb_json_u64(&j, "objects", opt.usecase ? hzb_usecase_objects() : 0);
+	hzb_json_str(&j, "usecase", hzb_usecase_names[hzb_opt.usecase]);
+	hzb_json_u64(&j, "objects", hzb_opt.usecase ? hzb_usecase_objects() : 0);
 	hzb_json_obj_end(&j);
-	if (opt.usecase)
+	if (hzb_opt.usecase)
 		json_usecase(&j, p);
 
 	json_sysinfo(&j, p);
@@ -339,7 +339,7 @@ int hzb_write_json(const char *path, const struct hzb_point *p)
 	hzb_json_obj_end(&j);
 
 	hzb_json_obj_begin(&j, "tasks");
-	hzb_json_u64(&j, "requested", opt.tasks);
+	hzb_json_u64(&j, "requested", hzb_opt.tasks);
 	hzb_json_u64(&j, "spawned", p->tasks_spawned);
 	hzb_json_dbl(&j, "spawn_s", p->spawn_s);
 	hzb_json_u64(&j, "seen_by_module", p->tasks_seen);
@@ -368,7 +368,7 @@ int hzb_write_json(const char *path, const struct hzb_point *p)
 	json_counters(&j, "counters", p->cnt);
 
 	hzb_json_obj_begin(&j, "bpf");
-	hzb_json_bool(&j, "enabled", opt.bpf);
+	hzb_json_bool(&j, "enabled", hzb_opt.bpf);
 	hzb_json_bool(&j, "attached", p->bpf_attached);
 	if (p->bpf_unavailable)
 		hzb_json_str(&j, "unavailable", p->bpf_unavailable);
@@ -384,7 +384,7 @@ int hzb_write_json(const char *path, const struct hzb_point *p)
 		json_counters(&j, "counters", p->seg_cnt);
 		hzb_json_obj_end(&j);
 	}
-	if (opt.bpf && !p->bpf_attached)
+	if (hzb_opt.bpf && !p->bpf_attached)
 		hzb_json_str(&j, "error", p->bpf_error);
 	if (p->bpf_attached)
 		json_bpf(&j, p, &p->bpf, 1);
@@ -505,9 +505,9 @@ int hzb_write_csv(const char *path, const struct hzb_point *p)
 		",%.1f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.3f,%.3f,%.3f,%" PRIu64
 		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.0f"
 		",%.0f,%.3f,%.0f,%.0f,%.0f,%s,%d",
-		p->design->name, p->info.variant, opt.tasks, p->nr_readers, p->nr_updaters,
-		opt.nest, opt.hold_ns, hzb_preempt_names[opt.preempt], opt.batch,
-		getenv("HZB_VM_VCPUS") ?: "", opt.duration_s, p->reps, p->sync.n,
+		p->design->name, p->info.variant, hzb_opt.tasks, p->nr_readers, p->nr_updaters,
+		hzb_opt.nest, hzb_opt.hold_ns, hzb_preempt_names[hzb_opt.preempt], hzb_opt.batch,
+		getenv("HZB_VM_VCPUS") ?: "", hzb_opt.duration_s, p->reps, p->sync.n,
 		p->sync.avg, p->sync.min, p->sync.p50, p->sync.p90, p->sync.p99, p->sync.max,
 		med[M_SYNC_P50], lo[M_SYNC_P50], hi[M_SYNC_P50], med[M_SYNC_P99],
 		med[M_NS_PER_ACQ], lo[M_NS_PER_ACQ], hi[M_NS_PER_ACQ],
@@ -542,10 +542,10 @@ void hzb_write_text(FILE *f, const struct hzb_point *p)
 	module_params(p, fence, clock, evict);
 	fprintf(f, "%s-hzbench: %s\n", name, host_cmdline());
 	fprintf(f, "%s-hzbench: variant %s, %lu idle tasks, %d readers, %d updaters%s, %u x %g s, %s\n",
-		name, p->info.variant[0] ? p->info.variant : "default", opt.tasks,
+		name, p->info.variant[0] ? p->info.variant : "default", hzb_opt.tasks,
 		p->nr_readers, p->nr_updaters,
 		hzb_oversubscribed(p) ? " (oversubscribed: more threads than CPUs)" : "",
-		p->reps, opt.duration_s,
+		p->reps, hzb_opt.duration_s,
 		hzb_in_uml() ? "user-mode Linux (native CPU, one CPU)" :
 		vm ? "qemu TCG guest (emulated timing: compare ratios only)" : "native");
 	if (p->nr_segs)
@@ -555,17 +555,17 @@ void hzb_write_text(FILE *f, const struct hzb_point *p)
 	else if (p->bpf_attached)
 		fprintf(f, "%s-hzbench: every figure with the BPF probes attached (--bpf-mode=always)\n",
 			name);
-	if (opt.usecase)
+	if (hzb_opt.usecase)
 		fprintf(f, "%s-hzbench: use case %s, %u objects: %" PRIu64 " reader %s, %" PRIu64
 			" deletes (the delete path is timed as synchronize below)%s\n", name,
-			hzb_usecase_names[opt.usecase], hzb_usecase_objects(),
+			hzb_usecase_names[hzb_opt.usecase], hzb_usecase_objects(),
 			(uint64_t)p->rsum.sections,
-			opt.usecase == HZB_UC_LAZY_MM ? "switches" : "lookups", p->updates,
+			hzb_opt.usecase == HZB_UC_LAZY_MM ? "switches" : "lookups", p->updates,
 			p->uc_not_held ? "; pointer NOT held across switches (readers may not sleep)" : "");
 	if (hzb_in_uml())
 		fprintf(f, "%s-hzbench: UML kernel %s on %s, up_fence=%s, clock=%s%s\n", name,
 			getenv("HZB_UML_KERNEL") ?: "?", getenv("HZB_HOST_CPU") ?: "?", fence,
-			clock, opt.cold ? ", caches evicted before each synchronize" : "");
+			clock, hzb_opt.cold ? ", caches evicted before each synchronize" : "");
 	fprintf(f, "Synchronize calls: %" PRIu64 "\n", s->n);
 	fprintf(f, "Average synchronize duration: %.3f microseconds\n", s->avg / 1e3);
 	fprintf(f, "Minimum synchronize duration: %.3f microseconds\n", s->min / 1e3);

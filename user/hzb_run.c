@@ -126,7 +126,7 @@ int hzb_open_design(const struct hzb_design *d)
 	if (fd >= 0)
 		return fd;
 	if (fd == -ENOENT && hzb_can_load_modules(why, sizeof(why))) {
-		say("loading %s/%s", HZB_KMOD_DIR, d->module);
+		hzb_say("loading %s/%s", HZB_KMOD_DIR, d->module);
 		if (hzb_load_module(d, why, sizeof(why)) == 0)
 			fd = hzb_dev_open(d);
 		else
@@ -141,8 +141,8 @@ int hzb_open_design(const struct hzb_design *d)
 
 int hzb_measure_floor(int fd, struct hzb_floor *f)
 {
-	const struct hzb_design *d = hzb_design_find(opt.design && hzb_design_find(opt.design) ?
-						     opt.design : "rcu");
+	const struct hzb_design *d = hzb_design_find(hzb_opt.design && hzb_design_find(hzb_opt.design) ?
+						     hzb_opt.design : "rcu");
 	uint64_t *v = calloc(f->samples, sizeof(*v));
 	struct hzb_calibrate c = {
 		.size = sizeof(c), .op = f->op, .loops = f->loops,
@@ -198,9 +198,9 @@ const char * const hzb_usecase_names[] = { "none", "refcount", "lazy-mm", "hash"
 
 unsigned int hzb_usecase_objects(void)
 {
-	if (opt.objects)
-		return opt.objects;
-	switch (opt.usecase) {
+	if (hzb_opt.objects)
+		return hzb_opt.objects;
+	switch (hzb_opt.usecase) {
 	case HZB_UC_REFCOUNT:
 		return 16;	/* a few hot objects */
 	case HZB_UC_LAZY_MM:
@@ -217,12 +217,12 @@ unsigned int hzb_usecase_objects(void)
 static int usecase_reader(struct reader_thread *t)
 {
 	struct hzb_usecase u = {
-		.size = sizeof(u), .mode = (uint32_t)opt.usecase, .role = HZB_UC_READER,
+		.size = sizeof(u), .mode = (uint32_t)hzb_opt.usecase, .role = HZB_UC_READER,
 		.objects = hzb_usecase_objects(), .duration_ns = t->r.duration_ns,
 	};
 
-	if (opt.usecase == HZB_UC_LAZY_MM)
-		u.sleep_us = opt.sleep_us ? opt.sleep_us : 1;
+	if (hzb_opt.usecase == HZB_UC_LAZY_MM)
+		u.sleep_us = hzb_opt.sleep_us ? hzb_opt.sleep_us : 1;
 	else
 		u.hold_ns = t->r.hold_ns;
 	if (ioctl(t->fd, HZB_IOC_USECASE, &u))
@@ -262,10 +262,10 @@ static void *reader_main(void *arg)
 {
 	struct reader_thread *t = arg;
 
-	if (opt.pin)
+	if (hzb_opt.pin)
 		pin_self(t->id);
 	pthread_barrier_wait(&start_barrier);
-	if (opt.usecase)
+	if (hzb_opt.usecase)
 		t->err = usecase_reader(t);
 	else if (ioctl(t->fd, HZB_IOC_READER, &t->r))
 		t->err = errno;
@@ -276,7 +276,7 @@ static void *reader_main(void *arg)
 static int usecase_updater(struct updater_thread *t)
 {
 	struct hzb_usecase u = {
-		.size = sizeof(u), .mode = (uint32_t)opt.usecase, .role = HZB_UC_UPDATER,
+		.size = sizeof(u), .mode = (uint32_t)hzb_opt.usecase, .role = HZB_UC_UPDATER,
 		.objects = hzb_usecase_objects(), .duration_ns = t->u.duration_ns,
 		.interval_ns = t->u.interval_ns, .samples_cap = t->u.samples_cap,
 		.samples = t->u.samples,
@@ -299,7 +299,7 @@ static void *updater_main(void *arg)
 	struct updater_thread *t = arg;
 
 	pthread_barrier_wait(&start_barrier);
-	if (opt.usecase)
+	if (hzb_opt.usecase)
 		t->err = usecase_updater(t);
 	else if (ioctl(t->fd, HZB_IOC_UPDATER, &t->u))
 		t->err = errno;
@@ -365,7 +365,7 @@ static void progress_wait(const char *what, double seconds)
 		usleep(100000);
 		if (seconds > 3 && hzb_now_s() - last >= 5) {
 			last = hzb_now_s();
-			say("%s: %.0f/%.0f s", what, hzb_now_s() - t0, seconds);
+			hzb_say("%s: %.0f/%.0f s", what, hzb_now_s() - t0, seconds);
 		}
 	}
 }
@@ -379,7 +379,7 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 		   uint64_t *pool, size_t pool_cap, size_t *pool_n)
 {
 	const struct hzb_design *d = p->design;
-	uint64_t dur_ns = (uint64_t)(opt.duration_s * 1e9);
+	uint64_t dur_ns = (uint64_t)(hzb_opt.duration_s * 1e9);
 	struct reader_thread *readers;
 	struct updater_thread *updaters;
 	uint64_t before[HZB_NR_COUNTERS], *samples;
@@ -408,13 +408,13 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 		t->id = i;
 		t->fd = hzb_dev_open(d);
 		t->r = (struct hzb_reader){
-			.size = sizeof(t->r), .duration_ns = dur_ns, .nest = opt.nest,
-			.hold_ns = (uint32_t)opt.hold_ns,
+			.size = sizeof(t->r), .duration_ns = dur_ns, .nest = hzb_opt.nest,
+			.hold_ns = (uint32_t)hzb_opt.hold_ns,
 		};
-		if (opt.preempt == PREEMPT_SLEEP) {
+		if (hzb_opt.preempt == PREEMPT_SLEEP) {
 			t->r.flags |= HZB_READ_SLEEP;
-			t->r.sleep_us = opt.sleep_us;
-		} else if (opt.preempt == PREEMPT_YIELD) {
+			t->r.sleep_us = hzb_opt.sleep_us;
+		} else if (hzb_opt.preempt == PREEMPT_YIELD) {
 			t->r.flags |= HZB_READ_YIELD;
 		}
 	}
@@ -426,8 +426,8 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 		t->samples = samples + (size_t)i * HZB_SAMPLES_CAP;
 		t->u = (struct hzb_updater){
 			.size = sizeof(t->u), .duration_ns = dur_ns,
-			.flags = opt.cold ? HZB_UPD_COLD : 0,
-			.interval_ns = opt.interval_ns, .batch = opt.batch,
+			.flags = hzb_opt.cold ? HZB_UPD_COLD : 0,
+			.interval_ns = hzb_opt.interval_ns, .batch = hzb_opt.batch,
 			.samples_cap = HZB_SAMPLES_CAP, .samples = (uintptr_t)t->samples,
 		};
 	}
@@ -440,7 +440,7 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 	for (i = 0; i < p->nr_updaters; i++)
 		pthread_create(&updaters[i].thread, NULL, updater_main, &updaters[i]);
 	pthread_barrier_wait(&start_barrier);
-	progress_wait(label, opt.duration_s);
+	progress_wait(label, hzb_opt.duration_s);
 	for (i = 0; i < p->nr_readers; i++) {
 		pthread_join(readers[i].thread, NULL);
 		close(readers[i].fd);
@@ -525,10 +525,10 @@ static int setup_point(struct hzb_point *p, int *fdp)
 	if (fd < 0)
 		return 1;
 	*fdp = fd;
-	ret = hzb_set_variant(fd, opt.variant);
+	ret = hzb_set_variant(fd, hzb_opt.variant);
 	if (ret) {
 		fprintf(stderr, "hzbench: variant \"%s\" rejected by %s: %s\n",
-			opt.variant, d->name, strerror(-ret));
+			hzb_opt.variant, d->name, strerror(-ret));
 		if (!hzb_info(fd, &p->info))
 			fprintf(stderr, "hzbench: %s knobs: %s\n", d->name, p->info.knobs);
 		return 2;
@@ -538,7 +538,7 @@ static int setup_point(struct hzb_point *p, int *fdp)
 		fprintf(stderr, "hzbench: INFO: %s\n", strerror(-ret));
 		return 1;
 	}
-	if ((opt.preempt == PREEMPT_SLEEP || opt.preempt == PREEMPT_YIELD) &&
+	if ((hzb_opt.preempt == PREEMPT_SLEEP || hzb_opt.preempt == PREEMPT_YIELD) &&
 	    !(p->info.features & HZB_FEAT_SLEEP_IN_READER)) {
 		fprintf(stderr, "hzbench: %s readers may not sleep or yield while holding\n",
 			d->name);
@@ -549,7 +549,7 @@ static int setup_point(struct hzb_point *p, int *fdp)
 
 int hzb_cmd_run(void)
 {
-	struct hzb_point pt = { .design = hzb_design_find(opt.design) };
+	struct hzb_point pt = { .design = hzb_design_find(hzb_opt.design) };
 	struct hzb_point *p = &pt;
 	struct hzb_tasks tasks;
 	struct hzb_bpf_sync *bpf = NULL;
@@ -570,10 +570,10 @@ int hzb_cmd_run(void)
 			close(fd);
 		return ret;
 	}
-	p->reps = opt.reps;
-	p->warmup = opt.warmup;
-	p->nr_updaters = opt.updaters;
-	p->nr_readers = opt.readers >= 0 ? opt.readers : hzb_default_readers(p->nr_updaters);
+	p->reps = hzb_opt.reps;
+	p->warmup = hzb_opt.warmup;
+	p->nr_updaters = hzb_opt.updaters;
+	p->nr_readers = hzb_opt.readers >= 0 ? hzb_opt.readers : hzb_default_readers(p->nr_updaters);
 	p->rep = calloc(p->reps, sizeof(*p->rep));
 	p->per_thread = calloc((size_t)p->nr_readers + 1, sizeof(*p->per_thread));
 	pool_cap = (size_t)4 << 20;
@@ -582,23 +582,23 @@ int hzb_cmd_run(void)
 		return 1;
 
 	memset(&tasks, 0, sizeof(tasks));
-	if (opt.tasks) {
-		say("spawning %lu idle tasks (%s)", opt.tasks,
-		    hzb_task_kind_name(opt.task_kind));
+	if (hzb_opt.tasks) {
+		hzb_say("spawning %lu idle tasks (%s)", hzb_opt.tasks,
+		    hzb_task_kind_name(hzb_opt.task_kind));
 		hzb_tasks_dev_fd = fd;
-		if (hzb_tasks_spawn(&tasks, opt.tasks, opt.task_kind, !opt.quiet))
+		if (hzb_tasks_spawn(&tasks, hzb_opt.tasks, hzb_opt.task_kind, !hzb_opt.quiet))
 			return 1;
-		say("spawned %zu tasks in %.2f s", tasks.n, tasks.spawn_s);
+		hzb_say("spawned %zu tasks in %.2f s", tasks.n, tasks.spawn_s);
 	}
 	p->tasks_spawned = tasks.n;
 	p->spawn_s = tasks.spawn_s;
-	if (opt.bpf && hzb_in_uml()) {
+	if (hzb_opt.bpf && hzb_in_uml()) {
 		/* UML has no BPF trampolines or kprobes: not a failure. */
-		say("BPF: unavailable (uml)");
-		opt.bpf = 0;
+		hzb_say("BPF: unavailable (uml)");
+		hzb_opt.bpf = 0;
 		p->bpf_unavailable = "uml";
 	}
-	if (opt.bpf) {
+	if (hzb_opt.bpf) {
 		ret = hzb_bpf_sync_open(&bpf, p->info.sync_func, p->bpf_error,
 					sizeof(p->bpf_error));
 		if (ret) {
@@ -614,7 +614,7 @@ int hzb_cmd_run(void)
 		if (p->bpfx && hzb_bpf_probes_open(&probes, fd, &p->info, p->bpfx) > 0)
 			hzb_point_fail(p, "a BPF probe failed to attach (bpf.probes says which)");
 	}
-	if (opt.preempt == PREEMPT_OVERCOMMIT) {
+	if (hzb_opt.preempt == PREEMPT_OVERCOMMIT) {
 		p->nr_hogs = 3 * (int)sysconf(_SC_NPROCESSORS_ONLN);
 		hogs = calloc((size_t)p->nr_hogs, sizeof(*hogs));
 		for (i = 0; hogs && i < p->nr_hogs; i++)
@@ -626,20 +626,20 @@ int hzb_cmd_run(void)
 	 * figures from a segment of the same workload beside each of them,
 	 * in ABBA order (off on, on off, ...) so that a drift cancels.
 	 */
-	p->probes_on_headline = opt.bpf_always || !(bpf || probes);
+	p->probes_on_headline = hzb_opt.bpf_always || !(bpf || probes);
 	if (!p->probes_on_headline) {
 		p->nr_segs = p->reps;
-		p->seg_s = opt.bpf_seg_s > 0 ? opt.bpf_seg_s : opt.duration_s;
+		p->seg_s = hzb_opt.bpf_seg_s > 0 ? hzb_opt.bpf_seg_s : hzb_opt.duration_s;
 		p->seg = calloc(p->nr_segs, sizeof(*p->seg));
 		seg_pool = calloc(pool_cap, sizeof(*seg_pool));
 		if (!p->seg || !seg_pool)
 			return 1;
 		probes_switch(p, bpf, probes, 0);
 	}
-	say("%s: %d readers, %d updaters, %lu tasks, %u x %.1f s (+%u warm-up)%s%s%s",
-	    p->design->name, p->nr_readers, p->nr_updaters, opt.tasks, p->reps,
-	    opt.duration_s, p->warmup, p->nr_segs ? ", each beside a BPF segment" : "",
-	    opt.usecase ? ", use case " : "", opt.usecase ? hzb_usecase_names[opt.usecase] : "");
+	hzb_say("%s: %d readers, %d updaters, %lu tasks, %u x %.1f s (+%u warm-up)%s%s%s",
+	    p->design->name, p->nr_readers, p->nr_updaters, hzb_opt.tasks, p->reps,
+	    hzb_opt.duration_s, p->warmup, p->nr_segs ? ", each beside a BPF segment" : "",
+	    hzb_opt.usecase ? ", use case " : "", hzb_opt.usecase ? hzb_usecase_names[hzb_opt.usecase] : "");
 	for (r = 0; r < p->warmup; r++) {
 		snprintf(label, sizeof(label), "%s warm-up %u/%u", p->design->name, r + 1,
 			 p->warmup);
@@ -657,7 +657,7 @@ int hzb_cmd_run(void)
 
 			if (seg) {
 				struct hzb_reader *per_thread = p->per_thread;
-				double duration = opt.duration_s;
+				double duration = hzb_opt.duration_s;
 				size_t before = seg_pool_n;
 
 				if (probes_switch(p, bpf, probes, 1))
@@ -665,11 +665,11 @@ int hzb_cmd_run(void)
 				snprintf(label, sizeof(label), "%s BPF segment %u/%u",
 					 p->design->name, r + 1, p->nr_segs);
 				p->per_thread = NULL;
-				opt.duration_s = p->seg_s;
+				hzb_opt.duration_s = p->seg_s;
 				if (run_rep(p, bpf, &p->seg[r], label, seg_pool, pool_cap,
 					    &seg_pool_n))
 					hzb_point_fail(p, "%s: %s", label, p->seg[r].why);
-				opt.duration_s = duration;
+				hzb_opt.duration_s = duration;
 				p->per_thread = per_thread;
 				probes_switch(p, bpf, probes, 0);
 				if (p->bpfx)
@@ -690,11 +690,11 @@ int hzb_cmd_run(void)
 					hzb_point_fail(p, "%s: %s", label, rep->why);
 				if (p->nr_segs && p->bpfx)
 					hzb_bpf_effect_seg(&p->bpfx->effect, 0, pool + before,
-							   pool_n - before, opt.duration_s);
+							   pool_n - before, hzb_opt.duration_s);
 			}
 		}
 		if (p->reps > 1)
-			say("%s: synchronize p50 %.0f ns, acquire+release %.2f ns/op", label,
+			hzb_say("%s: synchronize p50 %.0f ns, acquire+release %.2f ns/op", label,
 			    rep->sync.p50, hzb_ns_per_acquire(&rep->rsum));
 		add_reader(&p->rsum, &rep->rsum);
 		p->uc_op_ns += rep->uc_op_ns;
@@ -733,21 +733,21 @@ int hzb_cmd_run(void)
 	for (k = 0; k < hzb_nr_floors; k++) {
 		struct hzb_floor *f = &hzb_floors[k];
 
-		if (!opt.floors && (f->op != HZB_CAL_TASK_WALK || f->clock))
+		if (!hzb_opt.floors && (f->op != HZB_CAL_TASK_WALK || f->clock))
 			continue;
 		hzb_measure_floor(fd, f);
 		if (f->op == HZB_CAL_TASK_WALK && !f->clock)
 			p->tasks_seen = f->tasks;
 	}
-	p->floors_done = opt.floors;
+	p->floors_done = hzb_opt.floors;
 	hzb_tasks_stop(&tasks);
 	p->wall_s = hzb_now_s() - t0;
 
 	if (p->bpf_attached && hzb_bpf_calls(&p->bpf) != p->seg_cnt[HZB_CNT_SYNCS])
-		say("note: BPF saw %" PRIu64 " synchronize calls, the module counted %" PRIu64
+		hzb_say("note: BPF saw %" PRIu64 " synchronize calls, the module counted %" PRIu64
 		    " in the same segments", hzb_bpf_calls(&p->bpf), p->seg_cnt[HZB_CNT_SYNCS]);
 	if (p->bpf_attached && p->bpf.count < hzb_bpf_calls(&p->bpf))
-		say("note: BPF timed %" PRIu64 " of %" PRIu64
+		hzb_say("note: BPF timed %" PRIu64 " of %" PRIu64
 		    " calls (probe runs skipped while preempted); its percentiles cover those",
 		    p->bpf.count, hzb_bpf_calls(&p->bpf));
 
@@ -765,34 +765,34 @@ int hzb_cmd_run(void)
 	       p->bpf_attached && p->probes_on_headline,
 	       p->tasks_seen, p->cnt[HZB_CNT_OVERFLOWS], p->cnt[HZB_CNT_MIGRATIONS],
 	       !p->failed);
-	if (opt.json) {
+	if (hzb_opt.json) {
 		char txt[4096];
 		FILE *f;
 
-		ret = hzb_write_json(opt.json, p);
+		ret = hzb_write_json(hzb_opt.json, p);
 		if (ret) {
-			fprintf(stderr, "hzbench: %s: %s\n", opt.json, strerror(-ret));
+			fprintf(stderr, "hzbench: %s: %s\n", hzb_opt.json, strerror(-ret));
 			p->failed = 1;
 		}
-		snprintf(txt, sizeof(txt), "%s.txt", opt.json);
-		f = opt.text ? NULL : fopen(txt, "w");
+		snprintf(txt, sizeof(txt), "%s.txt", hzb_opt.json);
+		f = hzb_opt.text ? NULL : fopen(txt, "w");
 		if (f) {
 			hzb_write_text(f, p);
 			fclose(f);
 		}
 	}
-	if (opt.text) {
-		FILE *f = fopen(opt.text, "w");
+	if (hzb_opt.text) {
+		FILE *f = fopen(hzb_opt.text, "w");
 
 		if (f) {
 			hzb_write_text(f, p);
 			fclose(f);
 		}
 	}
-	if (opt.csv) {
-		ret = hzb_write_csv(opt.csv, p);
+	if (hzb_opt.csv) {
+		ret = hzb_write_csv(hzb_opt.csv, p);
 		if (ret) {
-			fprintf(stderr, "hzbench: %s: %s\n", opt.csv, strerror(-ret));
+			fprintf(stderr, "hzbench: %s: %s\n", hzb_opt.csv, strerror(-ret));
 			p->failed = 1;
 		}
 	}

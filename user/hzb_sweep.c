@@ -367,35 +367,35 @@ static int run_point(const struct point *pt, const char *dir, const char *id,
 			return -1;
 	}
 	if (!param_find("vcpus")->n &&
-	    asprintf(&argv[argc++], "--vcpus=%d", opt.vm.vcpus) < 0)
+	    asprintf(&argv[argc++], "--vcpus=%d", hzb_opt.vm.vcpus) < 0)
 		return -1;
 	/* A sweep's intervals need repetitions: 10 unless the file says. */
 	if (!param_find("reps")->n &&
 	    asprintf(&argv[argc++], "--reps=%d", HZB_SWEEP_REPS) < 0)
 		return -1;
-	if (opt.vm.mode == VM_FORCE)
+	if (hzb_opt.vm.mode == VM_FORCE)
 		argv[argc++] = "--vm";
-	if (strcmp(opt.vm.kernel, "cloud") &&
-	    asprintf(&argv[argc++], "--kernel=%s", opt.vm.kernel) < 0)
+	if (strcmp(hzb_opt.vm.kernel, "cloud") &&
+	    asprintf(&argv[argc++], "--kernel=%s", hzb_opt.vm.kernel) < 0)
 		return -1;
-	if (opt.vm.mode == VM_NEVER)
+	if (hzb_opt.vm.mode == VM_NEVER)
 		argv[argc++] = "--no-vm";
-	if (opt.vm.mode == VM_UML) {
+	if (hzb_opt.vm.mode == VM_UML) {
 		argv[argc++] = "--target=uml";
-		if ((opt.vm.up_fence &&
-		     asprintf(&argv[argc++], "--up-fence=%s", opt.vm.up_fence) < 0) ||
-		    (opt.vm.clock && asprintf(&argv[argc++], "--clock=%s", opt.vm.clock) < 0))
+		if ((hzb_opt.vm.up_fence &&
+		     asprintf(&argv[argc++], "--up-fence=%s", hzb_opt.vm.up_fence) < 0) ||
+		    (hzb_opt.vm.clock && asprintf(&argv[argc++], "--clock=%s", hzb_opt.vm.clock) < 0))
 			return -1;
 	}
-	if (opt.cold && !param_find("cache")->n)
+	if (hzb_opt.cold && !param_find("cache")->n)
 		argv[argc++] = "--cold";
-	if (!opt.bpf)
+	if (!hzb_opt.bpf)
 		argv[argc++] = "--no-bpf";
-	if (asprintf(&argv[argc++], "--bpf=%s", opt.bpf_probes) < 0 ||
-	    asprintf(&argv[argc++], "--bpf-mode=%s", opt.bpf_always ? "always" : "segments") < 0)
+	if (asprintf(&argv[argc++], "--bpf=%s", hzb_opt.bpf_probes) < 0 ||
+	    asprintf(&argv[argc++], "--bpf-mode=%s", hzb_opt.bpf_always ? "always" : "segments") < 0)
 		return -1;
-	if (opt.bpf_seg_s > 0 &&
-	    asprintf(&argv[argc++], "--bpf-duration=%.9gs", opt.bpf_seg_s) < 0)
+	if (hzb_opt.bpf_seg_s > 0 &&
+	    asprintf(&argv[argc++], "--bpf-duration=%.9gs", hzb_opt.bpf_seg_s) < 0)
 		return -1;
 	argv[argc++] = json;
 	argv[argc++] = csv;
@@ -447,7 +447,7 @@ static struct point *enumerate(int *np)
 	memset(&pt, 0, sizeof(pt));
 	for (d = 0; d < designs->n; d++) {
 		pt.design = designs->val[d];
-		if (opt.design && strcmp(opt.design, "all") && strcmp(opt.design, pt.design))
+		if (hzb_opt.design && strcmp(hzb_opt.design, "all") && strcmp(hzb_opt.design, pt.design))
 			continue;
 		vars = variants_of(pt.design, &nv);
 		for (v = 0; v < nv; v++) {
@@ -524,7 +524,7 @@ int hzb_cmd_sweep(const char *out_dir, int resume, int dry_run)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	say("sweep %s: %d points into %s%s", w->name, total, dir, w->quick ? " (quick)" : "");
+	hzb_say("sweep %s: %d points into %s%s", w->name, total, dir, w->quick ? " (quick)" : "");
 
 	for (k = 0; k < total && !interrupted; k++) {
 		point_id(&pts[k], id, sizeof(id));
@@ -533,7 +533,7 @@ int hzb_cmd_sweep(const char *out_dir, int resume, int dry_run)
 			skipped++;
 			continue;
 		}
-		say("[%d/%d] %s (%.0f s so far)", k + 1, total, id, hzb_now_s() - t0);
+		hzb_say("[%d/%d] %s (%.0f s so far)", k + 1, total, id, hzb_now_s() - t0);
 		status = run_point(&pts[k], dir, id, hash);
 		if (interrupted || status == 130 || status == 143) {
 			interrupted = 1;
@@ -551,7 +551,7 @@ int hzb_cmd_sweep(const char *out_dir, int resume, int dry_run)
 			ran + skipped, total, dir);
 		return 130;
 	}
-	say("sweep %s: %d points run, %d already done, %d failed, %.0f s; summary in %s/summary.csv",
+	hzb_say("sweep %s: %d points run, %d already done, %d failed, %.0f s; summary in %s/summary.csv",
 	    w->name, ran, skipped, failed, hzb_now_s() - t0, dir);
 	return failed ? 1 : 0;
 }

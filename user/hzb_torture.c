@@ -934,7 +934,7 @@ int hzb_cmd_torture(int argc, char **argv)
 				      "%s%s", i ? " " : "hzbench ", argv[i]);
 	parse_args(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	opt.quiet = to.quiet;	/* for the shared helpers' messages */
+	hzb_opt.quiet = to.quiet;	/* for the shared helpers' messages */
 	if (want_vm())
 		return torture_in_vm();
 	return cmd_torture();

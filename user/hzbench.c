@@ -45,7 +45,7 @@
 
 const char * const hzb_preempt_names[] = { "none", "sleep", "yield", "overcommit", NULL };
 
-struct hzb_opts opt = {
+struct hzb_opts hzb_opt = {
 	.cmd = "run",
 	.variant = "",
 	.readers = -1,
@@ -67,11 +67,11 @@ char hzb_cmdline[8192];
 static const char *sweep_file, *sweep_out;
 static int sweep_resume, sweep_quick, sweep_dry_run;
 
-void say(const char *fmt, ...)
+void hzb_say(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (opt.quiet)
+	if (hzb_opt.quiet)
 		return;
 	va_start(ap, fmt);
 	fputs("hzbench: ", stderr);
@@ -258,54 +258,54 @@ static void parse_args(int argc, char **argv)
 	int c, i;
 
 	if (argc > 1 && argv[1][0] != '-') {
-		opt.cmd = argv[1];
-		if (strcmp(opt.cmd, "run") && strcmp(opt.cmd, "info") &&
-		    strcmp(opt.cmd, "calibrate") && strcmp(opt.cmd, "list"))
-			hzb_usage_error("unknown command '%s'", opt.cmd);
+		hzb_opt.cmd = argv[1];
+		if (strcmp(hzb_opt.cmd, "run") && strcmp(hzb_opt.cmd, "info") &&
+		    strcmp(hzb_opt.cmd, "calibrate") && strcmp(hzb_opt.cmd, "list"))
+			hzb_usage_error("unknown command '%s'", hzb_opt.cmd);
 		argv++;
 		argc--;
 	}
 	while ((c = getopt_long(argc, argv, "d:V:t:r:u:D:n:qh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			opt.design = optarg;
+			hzb_opt.design = optarg;
 			break;
 		case 'V':
 			if (strlen(optarg) >= HZB_VARIANT_LEN)
 				hzb_usage_error("--variant is too long");
-			opt.variant = optarg;
+			hzb_opt.variant = optarg;
 			break;
 		case 't':
-			opt.tasks = hzb_parse_ulong("tasks", optarg, 0, 1000000);
+			hzb_opt.tasks = hzb_parse_ulong("tasks", optarg, 0, 1000000);
 			break;
 		case OPT_TASK_KIND:
 			if (!strcmp(optarg, "thread"))
-				opt.task_kind = HZB_TASK_THREAD;
+				hzb_opt.task_kind = HZB_TASK_THREAD;
 			else if (!strcmp(optarg, "process"))
-				opt.task_kind = HZB_TASK_PROCESS;
+				hzb_opt.task_kind = HZB_TASK_PROCESS;
 			else if (!strcmp(optarg, "thread-block"))
-				opt.task_kind = HZB_TASK_THREAD_BLOCK;
+				hzb_opt.task_kind = HZB_TASK_THREAD_BLOCK;
 			else
 				hzb_usage_error("--task-kind=%s: expected thread, process or thread-block",
 						optarg);
 			break;
 		case 'r':
-			opt.readers = (int)hzb_parse_ulong("readers", optarg, 0, 4096);
+			hzb_opt.readers = (int)hzb_parse_ulong("readers", optarg, 0, 4096);
 			break;
 		case 'u':
-			opt.updaters = (int)hzb_parse_ulong("updaters", optarg, 0, 256);
+			hzb_opt.updaters = (int)hzb_parse_ulong("updaters", optarg, 0, 256);
 			break;
 		case 'D':
 			if (hzb_parse_time_ns(optarg, 1000000000ULL, &ns) || !ns ||
 			    ns > 86400ULL * 1000000000ULL)
 				hzb_usage_error("--duration=%s: expected seconds > 0, e.g. 5 or 500ms", optarg);
-			opt.duration_s = ns / 1e9;
+			hzb_opt.duration_s = ns / 1e9;
 			break;
 		case 'n':
-			opt.nest = (unsigned int)hzb_parse_ulong("nest", optarg, 1, HZB_MAX_NEST);
+			hzb_opt.nest = (unsigned int)hzb_parse_ulong("nest", optarg, 1, HZB_MAX_NEST);
 			break;
 		case OPT_HOLD:
-			if (hzb_parse_time_ns(optarg, 1, &opt.hold_ns) || opt.hold_ns > 1000000000ULL)
+			if (hzb_parse_time_ns(optarg, 1, &hzb_opt.hold_ns) || hzb_opt.hold_ns > 1000000000ULL)
 				hzb_usage_error("--hold=%s: expected a time <= 1s, e.g. 500ns", optarg);
 			break;
 		case OPT_PREEMPT:
@@ -314,21 +314,21 @@ static void parse_args(int argc, char **argv)
 					break;
 			if (!hzb_preempt_names[i])
 				hzb_usage_error("--preempt=%s: expected none, sleep, yield or overcommit", optarg);
-			opt.preempt = i;
+			hzb_opt.preempt = i;
 			break;
 		case OPT_SLEEP:
 			if (hzb_parse_time_ns(optarg, 1000, &ns) || ns > 1000000000ULL)
 				hzb_usage_error("--sleep=%s: expected a time <= 1s, e.g. 50us", optarg);
-			opt.sleep_us = (unsigned int)(ns / 1000);
+			hzb_opt.sleep_us = (unsigned int)(ns / 1000);
 			break;
 		case OPT_INTERVAL:
-			if (hzb_parse_time_ns(optarg, 1, &opt.interval_ns) ||
-			    opt.interval_ns > 1000000000ULL)
+			if (hzb_parse_time_ns(optarg, 1, &hzb_opt.interval_ns) ||
+			    hzb_opt.interval_ns > 1000000000ULL)
 				hzb_usage_error("--update-interval=%s: expected a time <= 1s", optarg);
 			break;
 		case OPT_RATE:
 			rate = hzb_parse_ulong("update-rate", optarg, 1, 1000000000);
-			opt.interval_ns = 1000000000ULL / rate;
+			hzb_opt.interval_ns = 1000000000ULL / rate;
 			break;
 		case OPT_WORKLOAD:
 			sweep_file = optarg;
@@ -346,13 +346,13 @@ static void parse_args(int argc, char **argv)
 			sweep_dry_run = 1;
 			break;
 		case OPT_REPS:
-			opt.reps = (unsigned int)hzb_parse_ulong("reps", optarg, 1, 1000);
+			hzb_opt.reps = (unsigned int)hzb_parse_ulong("reps", optarg, 1, 1000);
 			break;
 		case OPT_WARMUP:
-			opt.warmup = (unsigned int)hzb_parse_ulong("warmup", optarg, 0, 100);
+			hzb_opt.warmup = (unsigned int)hzb_parse_ulong("warmup", optarg, 0, 100);
 			break;
 		case OPT_BATCH:
-			opt.batch = (unsigned int)hzb_parse_ulong("batch", optarg, 1, HZB_MAX_BATCH);
+			hzb_opt.batch = (unsigned int)hzb_parse_ulong("batch", optarg, 1, HZB_MAX_BATCH);
 			break;
 		case OPT_USECASE:
 			for (i = 0; hzb_usecase_names[i]; i++)
@@ -361,22 +361,22 @@ static void parse_args(int argc, char **argv)
 			if (!hzb_usecase_names[i])
 				hzb_usage_error("--usecase=%s: expected none, refcount, lazy-mm or hash",
 						optarg);
-			opt.usecase = i;
+			hzb_opt.usecase = i;
 			break;
 		case OPT_OBJECTS:
-			opt.objects = (unsigned int)hzb_parse_ulong("objects", optarg, 1,
+			hzb_opt.objects = (unsigned int)hzb_parse_ulong("objects", optarg, 1,
 								    HZB_UC_MAX_OBJECTS);
 			break;
 		case OPT_PIN:
-			opt.pin = 1;
+			hzb_opt.pin = 1;
 			break;
 		case OPT_NO_BPF:
-			opt.bpf = 0;
+			hzb_opt.bpf = 0;
 			break;
 		case OPT_BPF:
 			if (hzb_bpf_list_check(optarg))
 				hzb_usage_error("--bpf=%s: expected a list of phase, lock, hold, all, none", optarg);
-			opt.bpf_probes = optarg;
+			hzb_opt.bpf_probes = optarg;
 			break;
 		case OPT_PROBE_EFFECT:
 		case OPT_BPF_DURATION:
@@ -386,38 +386,38 @@ static void parse_args(int argc, char **argv)
 						optarg);
 			if (c == OPT_BPF_DURATION && !ns)
 				hzb_usage_error("--bpf-duration=%s: expected seconds > 0", optarg);
-			opt.bpf_seg_s = ns / 1e9;
+			hzb_opt.bpf_seg_s = ns / 1e9;
 			break;
 		case OPT_BPF_MODE:
 			if (!strcmp(optarg, "segments"))
-				opt.bpf_always = 0;
+				hzb_opt.bpf_always = 0;
 			else if (!strcmp(optarg, "always"))
-				opt.bpf_always = 1;
+				hzb_opt.bpf_always = 1;
 			else
 				hzb_usage_error("--bpf-mode=%s: expected segments or always", optarg);
 			break;
 		case OPT_NO_FLOORS:
-			opt.floors = 0;
+			hzb_opt.floors = 0;
 			break;
 		case OPT_COLD:
-			opt.cold = 1;
+			hzb_opt.cold = 1;
 			break;
 		case OPT_CACHE:
 			if (strcmp(optarg, "warm") && strcmp(optarg, "cold"))
 				hzb_usage_error("--cache=%s: expected warm or cold", optarg);
-			opt.cold = !strcmp(optarg, "cold");
+			hzb_opt.cold = !strcmp(optarg, "cold");
 			break;
 		case OPT_JSON:
-			opt.json = optarg;
+			hzb_opt.json = optarg;
 			break;
 		case OPT_CSV:
-			opt.csv = optarg;
+			hzb_opt.csv = optarg;
 			break;
 		case OPT_TEXT:
-			opt.text = optarg;
+			hzb_opt.text = optarg;
 			break;
 		case 'q':
-			opt.quiet = 1;
+			hzb_opt.quiet = 1;
 			break;
 		case 'h':
 			usage();
@@ -428,7 +428,7 @@ static void parse_args(int argc, char **argv)
 			       HZB_KERNEL_RELEASE, HZB_VM_KERNEL);
 			exit(0);
 		default:
-			if (hzb_vm_option(&opt.vm, c, optarg))
+			if (hzb_vm_option(&hzb_opt.vm, c, optarg))
 				break;
 			exit(2);	/* getopt printed the reason */
 		}
@@ -438,39 +438,39 @@ static void parse_args(int argc, char **argv)
 	if (sweep_file) {
 		char err[512];
 
-		if (strcmp(opt.cmd, "run"))
-			hzb_usage_error("--workload runs a sweep; it does not go with '%s'", opt.cmd);
-		if (opt.design && strcmp(opt.design, "all") && !hzb_design_find(opt.design))
-			hzb_usage_error("unknown design '%s': valid designs are all, %s", opt.design,
+		if (strcmp(hzb_opt.cmd, "run"))
+			hzb_usage_error("--workload runs a sweep; it does not go with '%s'", hzb_opt.cmd);
+		if (hzb_opt.design && strcmp(hzb_opt.design, "all") && !hzb_design_find(hzb_opt.design))
+			hzb_usage_error("unknown design '%s': valid designs are all, %s", hzb_opt.design,
 				    hzb_design_list());
 		if (hzb_workload_parse(sweep_file, sweep_quick, err, sizeof(err))) {
 			fprintf(stderr, "hzbench: %s\n", err);
 			exit(2);
 		}
-		opt.cmd = "sweep";
+		hzb_opt.cmd = "sweep";
 		return;
 	}
 	if (sweep_out || sweep_resume || sweep_quick || sweep_dry_run)
 		hzb_usage_error("--out, --resume, --quick and --dry-run go with --workload");
-	if (!strcmp(opt.cmd, "list"))
+	if (!strcmp(hzb_opt.cmd, "list"))
 		return;
-	if (!opt.design && strcmp(opt.cmd, "calibrate"))
+	if (!hzb_opt.design && strcmp(hzb_opt.cmd, "calibrate"))
 		hzb_usage_error("--design is required: one of %s", hzb_design_list());
-	if (opt.design && !hzb_design_find(opt.design))
-		hzb_usage_error("unknown design '%s': valid designs are %s", opt.design,
+	if (hzb_opt.design && !hzb_design_find(hzb_opt.design))
+		hzb_usage_error("unknown design '%s': valid designs are %s", hzb_opt.design,
 			    hzb_design_list());
-	hzb_vm_opts_check(&opt.vm);
-	if ((opt.vm.mode == VM_FORCE || opt.vm.mode == VM_UML) && getenv("HZB_IN_VM"))
-		opt.vm.mode = VM_NEVER;
-	if (!opt.readers && !opt.updaters && !strcmp(opt.cmd, "run"))
+	hzb_vm_opts_check(&hzb_opt.vm);
+	if ((hzb_opt.vm.mode == VM_FORCE || hzb_opt.vm.mode == VM_UML) && getenv("HZB_IN_VM"))
+		hzb_opt.vm.mode = VM_NEVER;
+	if (!hzb_opt.readers && !hzb_opt.updaters && !strcmp(hzb_opt.cmd, "run"))
 		hzb_usage_error("nothing to run: --readers=0 and --updaters=0");
-	if (opt.usecase && (opt.preempt == PREEMPT_SLEEP || opt.preempt == PREEMPT_YIELD))
+	if (hzb_opt.usecase && (hzb_opt.preempt == PREEMPT_SLEEP || hzb_opt.preempt == PREEMPT_YIELD))
 		hzb_usage_error("--usecase=%s: --preempt=%s does not apply (lazy-mm's switch is --sleep)",
-				hzb_usecase_names[opt.usecase], hzb_preempt_names[opt.preempt]);
-	if (opt.usecase && opt.batch > 1)
+				hzb_usecase_names[hzb_opt.usecase], hzb_preempt_names[hzb_opt.preempt]);
+	if (hzb_opt.usecase && hzb_opt.batch > 1)
 		hzb_usage_error("--usecase=%s: deletes are one object each, no --batch",
-				hzb_usecase_names[opt.usecase]);
-	if (opt.objects && !opt.usecase)
+				hzb_usecase_names[hzb_opt.usecase]);
+	if (hzb_opt.objects && !hzb_opt.usecase)
 		hzb_usage_error("--objects goes with --usecase");
 }
 
@@ -485,74 +485,74 @@ static int run_in_vm(void)
 	char json_txt[4096] = "";
 	const char *outs[4] = { NULL };
 	struct hzb_vm_req req = {
-		.who = "hzbench", .vm = &opt.vm, .host_cmdline = hzb_cmdline, .guest_argv = a.v,
-		.outs = outs, .append_csv = opt.csv, .json = opt.json,
-		.timeout_s = (long)(opt.duration_s * (opt.reps + opt.warmup) +
-				    (opt.bpf ? (opt.bpf_seg_s > 0 ? opt.bpf_seg_s : opt.duration_s) *
-				     opt.reps : 0)) + 240 +
+		.who = "hzbench", .vm = &hzb_opt.vm, .host_cmdline = hzb_cmdline, .guest_argv = a.v,
+		.outs = outs, .append_csv = hzb_opt.csv, .json = hzb_opt.json,
+		.timeout_s = (long)(hzb_opt.duration_s * (hzb_opt.reps + hzb_opt.warmup) +
+				    (hzb_opt.bpf ? (hzb_opt.bpf_seg_s > 0 ? hzb_opt.bpf_seg_s : hzb_opt.duration_s) *
+				     hzb_opt.reps : 0)) + 240 +
 			     /* 100000 threads took 258 s to spawn under TCG, loaded host */
-			     (long)(opt.tasks / 100),
+			     (long)(hzb_opt.tasks / 100),
 	};
 	int nouts = 0, status;
 
 	hzb_argv_add(&a, "hzbench");
-	hzb_argv_add(&a, "%s", opt.cmd);
-	if (opt.design)
-		hzb_argv_add(&a, "--design=%s", opt.design);
-	hzb_argv_add(&a, "--variant=%s", opt.variant);
-	hzb_argv_add(&a, "--tasks=%lu", opt.tasks);
-	hzb_argv_add(&a, "--task-kind=%s", hzb_task_kind_name(opt.task_kind));
+	hzb_argv_add(&a, "%s", hzb_opt.cmd);
+	if (hzb_opt.design)
+		hzb_argv_add(&a, "--design=%s", hzb_opt.design);
+	hzb_argv_add(&a, "--variant=%s", hzb_opt.variant);
+	hzb_argv_add(&a, "--tasks=%lu", hzb_opt.tasks);
+	hzb_argv_add(&a, "--task-kind=%s", hzb_task_kind_name(hzb_opt.task_kind));
 	/* Unset: the guest picks it from its own CPU count. */
-	if (opt.readers >= 0)
-		hzb_argv_add(&a, "--readers=%d", opt.readers);
-	hzb_argv_add(&a, "--updaters=%d", opt.updaters);
-	hzb_argv_add(&a, "--duration=%.9gs", opt.duration_s);
-	hzb_argv_add(&a, "--nest=%u", opt.nest);
-	hzb_argv_add(&a, "--hold=%" PRIu64 "ns", opt.hold_ns);
-	hzb_argv_add(&a, "--preempt=%s", hzb_preempt_names[opt.preempt]);
-	hzb_argv_add(&a, "--sleep=%uus", opt.sleep_us);
-	hzb_argv_add(&a, "--update-interval=%" PRIu64 "ns", opt.interval_ns);
-	hzb_argv_add(&a, "--batch=%u", opt.batch);
-	hzb_argv_add(&a, "--usecase=%s", hzb_usecase_names[opt.usecase]);
-	if (opt.objects)
-		hzb_argv_add(&a, "--objects=%u", opt.objects);
-	hzb_argv_add(&a, "--reps=%u", opt.reps);
-	hzb_argv_add(&a, "--warmup=%u", opt.warmup);
-	if (opt.pin)
+	if (hzb_opt.readers >= 0)
+		hzb_argv_add(&a, "--readers=%d", hzb_opt.readers);
+	hzb_argv_add(&a, "--updaters=%d", hzb_opt.updaters);
+	hzb_argv_add(&a, "--duration=%.9gs", hzb_opt.duration_s);
+	hzb_argv_add(&a, "--nest=%u", hzb_opt.nest);
+	hzb_argv_add(&a, "--hold=%" PRIu64 "ns", hzb_opt.hold_ns);
+	hzb_argv_add(&a, "--preempt=%s", hzb_preempt_names[hzb_opt.preempt]);
+	hzb_argv_add(&a, "--sleep=%uus", hzb_opt.sleep_us);
+	hzb_argv_add(&a, "--update-interval=%" PRIu64 "ns", hzb_opt.interval_ns);
+	hzb_argv_add(&a, "--batch=%u", hzb_opt.batch);
+	hzb_argv_add(&a, "--usecase=%s", hzb_usecase_names[hzb_opt.usecase]);
+	if (hzb_opt.objects)
+		hzb_argv_add(&a, "--objects=%u", hzb_opt.objects);
+	hzb_argv_add(&a, "--reps=%u", hzb_opt.reps);
+	hzb_argv_add(&a, "--warmup=%u", hzb_opt.warmup);
+	if (hzb_opt.pin)
 		hzb_argv_add(&a, "--pin");
-	if (!opt.bpf)
+	if (!hzb_opt.bpf)
 		hzb_argv_add(&a, "--no-bpf");
-	if (!opt.floors)
+	if (!hzb_opt.floors)
 		hzb_argv_add(&a, "--no-floors");
-	if (opt.cold)
+	if (hzb_opt.cold)
 		hzb_argv_add(&a, "--cold");
-	if (opt.bpf_seg_s > 0)
-		hzb_argv_add(&a, "--bpf-duration=%.9gs", opt.bpf_seg_s);
-	hzb_argv_add(&a, "--bpf-mode=%s", opt.bpf_always ? "always" : "segments");
-	hzb_argv_add(&a, "--bpf=%s", opt.bpf_probes);
-	if (opt.quiet)
+	if (hzb_opt.bpf_seg_s > 0)
+		hzb_argv_add(&a, "--bpf-duration=%.9gs", hzb_opt.bpf_seg_s);
+	hzb_argv_add(&a, "--bpf-mode=%s", hzb_opt.bpf_always ? "always" : "segments");
+	hzb_argv_add(&a, "--bpf=%s", hzb_opt.bpf_probes);
+	if (hzb_opt.quiet)
 		hzb_argv_add(&a, "--quiet");
-	if (opt.json) {
-		hzb_argv_add(&a, "--json=%s", hzb_base_name(opt.json));
-		outs[nouts++] = opt.json;
-		if (!opt.text) {
+	if (hzb_opt.json) {
+		hzb_argv_add(&a, "--json=%s", hzb_base_name(hzb_opt.json));
+		outs[nouts++] = hzb_opt.json;
+		if (!hzb_opt.text) {
 			/* The text block the guest writes beside the JSON. */
-			snprintf(json_txt, sizeof(json_txt), "%s.txt", opt.json);
+			snprintf(json_txt, sizeof(json_txt), "%s.txt", hzb_opt.json);
 			outs[nouts++] = json_txt;
 		}
 	}
-	if (opt.csv)
-		hzb_argv_add(&a, "--csv=%s", hzb_base_name(opt.csv));
-	if (opt.text) {
-		hzb_argv_add(&a, "--text=%s", hzb_base_name(opt.text));
-		outs[nouts++] = opt.text;
+	if (hzb_opt.csv)
+		hzb_argv_add(&a, "--csv=%s", hzb_base_name(hzb_opt.csv));
+	if (hzb_opt.text) {
+		hzb_argv_add(&a, "--text=%s", hzb_base_name(hzb_opt.text));
+		outs[nouts++] = hzb_opt.text;
 	}
-	if (opt.vm.mode == VM_UML)
-		say("running in user-mode Linux: native timing on one CPU (up_fence=%s, clock=%s)",
-		    opt.vm.up_fence ?: "lock", opt.vm.clock ?: "tsc");
+	if (hzb_opt.vm.mode == VM_UML)
+		hzb_say("running in user-mode Linux: native timing on one CPU (up_fence=%s, clock=%s)",
+		    hzb_opt.vm.up_fence ?: "lock", hzb_opt.vm.clock ?: "tsc");
 	else
-		say("no /dev/%s here and this host cannot load modules: running in a %d-vCPU qemu guest",
-		    opt.design ? hzb_design_find(opt.design)->device : "hzb_*", opt.vm.vcpus);
+		hzb_say("no /dev/%s here and this host cannot load modules: running in a %d-vCPU qemu guest",
+		    hzb_opt.design ? hzb_design_find(hzb_opt.design)->device : "hzb_*", hzb_opt.vm.vcpus);
 	status = hzb_vm_run(&req);
 	hzb_argv_free(&a);
 	return status;
@@ -564,15 +564,15 @@ static int run_in_vm(void)
 
 static int cmd_info(void)
 {
-	const struct hzb_design *d = hzb_design_find(opt.design);
+	const struct hzb_design *d = hzb_design_find(hzb_opt.design);
 	struct hzb_info info;
 	int fd, ret;
 
 	fd = hzb_open_design(d);
 	if (fd < 0)
 		return 1;
-	if (opt.variant[0] && (ret = hzb_set_variant(fd, opt.variant))) {
-		fprintf(stderr, "hzbench: variant \"%s\": %s\n", opt.variant, strerror(-ret));
+	if (hzb_opt.variant[0] && (ret = hzb_set_variant(fd, hzb_opt.variant))) {
+		fprintf(stderr, "hzbench: variant \"%s\": %s\n", hzb_opt.variant, strerror(-ret));
 		return 2;
 	}
 	if ((ret = hzb_info(fd, &info))) {
@@ -594,7 +594,7 @@ static int cmd_info(void)
 
 static int cmd_calibrate(void)
 {
-	const struct hzb_design *d = hzb_design_find(opt.design ?: "rcu");
+	const struct hzb_design *d = hzb_design_find(hzb_opt.design ?: "rcu");
 	struct hzb_tasks tasks = { 0 };
 	size_t k;
 	int fd;
@@ -603,7 +603,7 @@ static int cmd_calibrate(void)
 	if (fd < 0)
 		return 1;
 	hzb_tasks_dev_fd = fd;
-	if (opt.tasks && hzb_tasks_spawn(&tasks, opt.tasks, opt.task_kind, !opt.quiet))
+	if (hzb_opt.tasks && hzb_tasks_spawn(&tasks, hzb_opt.tasks, hzb_opt.task_kind, !hzb_opt.quiet))
 		return 1;
 	if (hzb_in_uml()) {
 		char fence[16] = "?", clock[16] = "?";
@@ -611,10 +611,10 @@ static int cmd_calibrate(void)
 		hzb_module_param_get(d, "up_fence", fence, sizeof(fence));
 		hzb_module_param_get(d, "clock", clock, sizeof(clock));
 		printf("calibrate: %lu extra tasks, user-mode Linux %s on %s (native CPU, one CPU), "
-		       "up_fence=%s, clock=%s\n", opt.tasks, getenv("HZB_UML_KERNEL") ?: "?",
+		       "up_fence=%s, clock=%s\n", hzb_opt.tasks, getenv("HZB_UML_KERNEL") ?: "?",
 		       getenv("HZB_HOST_CPU") ?: "?", fence, clock);
 	} else {
-		printf("calibrate: %lu extra tasks, %s\n", opt.tasks,
+		printf("calibrate: %lu extra tasks, %s\n", hzb_opt.tasks,
 		       getenv("HZB_IN_VM") ? "qemu TCG guest (emulated timing)" : "native");
 	}
 	for (k = 0; k < hzb_nr_floors; k++) {
@@ -665,12 +665,12 @@ static int want_vm(void)
 {
 	char why[512] = "";
 
-	if (opt.vm.mode != VM_FORCE && !strcmp(opt.cmd, "list"))
+	if (hzb_opt.vm.mode != VM_FORCE && !strcmp(hzb_opt.cmd, "list"))
 		return 0;
-	if (!hzb_vm_wanted(&opt.vm, opt.design ?: "rcu", why, sizeof(why)))
+	if (!hzb_vm_wanted(&hzb_opt.vm, hzb_opt.design ?: "rcu", why, sizeof(why)))
 		return 0;
 	if (why[0])
-		say("%s", why);
+		hzb_say("%s", why);
 	return 1;
 }
 
@@ -686,15 +686,15 @@ int main(int argc, char **argv)
 		return hzb_cmd_torture(argc - 1, argv + 1);
 	parse_args(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (!strcmp(opt.cmd, "sweep"))
+	if (!strcmp(hzb_opt.cmd, "sweep"))
 		return hzb_cmd_sweep(sweep_out, sweep_resume, sweep_dry_run);
 	if (want_vm())
 		return run_in_vm();
-	if (!strcmp(opt.cmd, "info"))
+	if (!strcmp(hzb_opt.cmd, "info"))
 		return cmd_info();
-	if (!strcmp(opt.cmd, "calibrate"))
+	if (!strcmp(hzb_opt.cmd, "calibrate"))
 		return cmd_calibrate();
-	if (!strcmp(opt.cmd, "list"))
+	if (!strcmp(hzb_opt.cmd, "list"))
 		return cmd_list();
 	return hzb_cmd_run();
 }
