@@ -4,7 +4,7 @@
 # Build the lockdep + KASAN debug kernel for the hzbench VM from Debian's
 # linux-source-6.12 package: defconfig + kvm_guest.config, plus what the
 # modules, the torture tests and the BPF programs need.  About 52 minutes
-# on 2 cores (DESIGN.md); run it once per machine.  tests/torture_debug.sh
+# on 2 cores (DESIGN.md); run it once per machine.  tests/host/torture_debug.sh
 # (meson test --setup=full --suite debug) uses the result when it exists.
 set -euo pipefail
 
@@ -15,7 +15,7 @@ usage: $me [--rt] [--out DIR] [--jobs N] [--source TARBALL] [--force] [--config-
 
 Builds DIR/linux-source-6.12 (a kernel build tree, usable as meson
 -Dkdir=) and DIR/bzImage, and writes DIR/hzb-debug.env (KDIR=, VM_KERNEL=,
-BUILD_SECONDS=) for tests/torture_debug.sh.
+BUILD_SECONDS=) for tests/host/torture_debug.sh.
 
   --rt             the PREEMPT_RT variant: PREEMPT_RT instead of PREEMPT, so
                    lockdep runs RT's checks (sleeping locks in atomic

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Guest side of tests/bpf_funclatency.sh: time the design's synchronize
+# Guest side of tests/host/bpf_funclatency.sh: time the design's synchronize
 # function with libbpf-tools' funclatency while hzbench runs, both on the
 # same calls (no warm-up, --bpf-mode=always: the hzbench probe is
 # attached for exactly the repetitions), and leave funclatency.txt and

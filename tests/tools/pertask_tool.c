@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guest-side helper of the pertask VM tests (tests/vm/pertask_*.sh): the
+ * Guest-side helper of the pertask VM tests (tests/guest/pertask_*.sh): the
  * ioctl sequences the hzbench CLI does not offer (holds that outlive their
  * task, counter deltas of one phase, synchronize next to the task-walk
  * floor at N tasks).  Prints key=value lines for busybox sh to parse.

@@ -51,7 +51,7 @@ kernel)
 	;;
 abi)
 	"$src/uml/run" --hzbench "$hzb" --file "$build/tests/abi_test:/bin/abi_test" \
-		--file "$src/tests/vm:/tests" --timeout 300 \
+		--file "$src/tests/guest:/tests" --timeout 300 \
 		$(for k in "$build"/uml/*.ko; do echo --kmod "$k"; done) -- sh /tests/abi.sh
 	;;
 smoke)

@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
 	*) echo "bpf_checks.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # The loop body is not indented: it holds a here-document.
@@ -44,7 +44,7 @@ attempt=1
 while :; do
 rc=0
 rm -f "$out/out.json"
-"$src/tests/vm-guest.sh" "$build" --cpu "$cpu" --out "$out" ${envs[@]+"${envs[@]}"} -- \
+"$src/tests/host/vm-guest.sh" "$build" --cpu "$cpu" --out "$out" ${envs[@]+"${envs[@]}"} -- \
 	hzbench --no-vm --json=/results/out.json "$@" || rc=$?
 [ -s "$out/out.json" ] || { echo "FAIL no JSON came back (hzbench exit $rc)"; exit 1; }
 prc=0

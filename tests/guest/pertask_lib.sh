@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for the pertask guest tests (sourced).  The tests need
 # /dev/hazptr_pertask (pertask_hazptr.ko loaded) and pertask_tool
-# (tests/vm/pertask_tool.c, static) in PATH or in $PERTASK_TOOL.
+# (tests/tools/pertask_tool.c, static) in PATH or in $PERTASK_TOOL.
 tool=${PERTASK_TOOL:-pertask_tool}
 params=/sys/module/pertask_hazptr/parameters
 fails=0
@@ -13,7 +13,7 @@ need_setup() {
 		exit 1
 	fi
 	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "FAIL no $tool in the guest (build tests/vm/pertask_tool.c statically)"
+		echo "FAIL no $tool in the guest (build tests/tools/pertask_tool.c statically)"
 		exit 1
 	fi
 }

@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run a command in the guest with the test tools added:
 #   vm-guest.sh BUILDDIR [--rt] [vm/run options] -- CMD...
-# The guest gets /bin/abi_test and the guest-side scripts of tests/vm/.
+# The guest gets /bin/abi_test and the guest-side scripts of tests/guest/.
 # --rt: the PREEMPT_RT guest (its kernel, and the modules built for it).
 set -eu
 build=$1
 shift
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 kernel=$(sed -n 's/^#define HZB_VM_KERNEL "\(.*\)"$/\1/p' "$build/user/hzb_config.h")
 initramfs=$build/vm/initramfs.cpio.gz
 if [ "${1:-}" = --rt ]; then
@@ -18,4 +18,4 @@ if [ "${1:-}" = --rt ]; then
 fi
 exec "$src/vm/run" --kernel "$kernel" --initramfs "$initramfs" \
 	--file "$build/tests/abi_test:/bin/abi_test" \
-	--file "$src/tests/vm:/tests" "$@"
+	--file "$src/tests/guest:/tests" "$@"

@@ -24,7 +24,7 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 
 echo "rt: === torture of ${*} on $rtk, ${secs} s each"
-if ! "$src/tests/vm-guest.sh" "$build" --rt --timeout $((${#} * (secs + 60) + 300)) -- \
+if ! "$src/tests/host/vm-guest.sh" "$build" --rt --timeout $((${#} * (secs + 60) + 300)) -- \
 	sh /tests/torture_run.sh "$secs" "$@"; then
 	echo "rt: FAIL torture on the rt kernel"
 	fail=1

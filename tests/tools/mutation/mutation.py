@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""The mutation suite: build each mutant of tests/mutation/DESIGN/*.mut
+"""The mutation suite: build each mutant of tests/tools/mutation/DESIGN/*.mut
 into its design's module, torture it in the qemu guest, and report it
 killed (the torture failed: a violation, a writer stall, a leak, a kernel
 crash) or survived, with the time to detection.
@@ -15,7 +15,7 @@ each mutant restores the snapshot, edits its file (mutate.py: a unique
 anchor, or an error) and rebuilds only its design's module directory,
 so only the objects of the edited file are compiled again.  Running: one
 guest boot per design runs all its mutants one after the other
-(tests/vm/mutation.sh, each replacing the design's module); a mutant
+(tests/guest/mutation.sh, each replacing the design's module); a mutant
 that panics the guest or leaves its module pinned ends that boot and the
 rest run in the next one.  The next design's mutants build while a guest
 runs.
@@ -186,7 +186,7 @@ def run_guest(src, build_dir, work, design, todo, kos, budget):
         console = os.path.join(work, 'logs', f'{design}-boot{boot}.console.log')
         out_log = os.path.join(work, 'logs', f'{design}-boot{boot}.out.log')
         total = sum(int(m.hdr.get('budget', budget)) + 60 for m in todo) + 120
-        cmd = [os.path.join(src, 'tests', 'vm-guest.sh'), build_dir] + files + [
+        cmd = [os.path.join(src, 'tests', 'host', 'vm-guest.sh'), build_dir] + files + [
             '--vcpus', '2', '--timeout', str(total), '--log', console, '--',
             'sh', '/tests/mutation.sh', '/mutants/list']
         say(f'{design}: boot {boot}, {len(todo)} mutants: {" ".join(m.name for m in todo)}')

@@ -9,7 +9,7 @@
 #   bpf_perf.sh BUILDDIR
 set -eu
 build=$1
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 "$src/vm/perf" -C "$build" --out "$out" --report '--no-children --sort comm,dso,symbol --percent-limit 1' -- \

@@ -5,7 +5,7 @@
 # later runs only rebuild what changed), boot the main build's guest image
 # with those modules in place of its own, and require every design built
 # broken to FAIL hzbench torture within BUDGET seconds
-# (tests/vm/torture_broken.sh).
+# (tests/guest/torture_broken.sh).
 #   torture_broken.sh SRCDIR BUILDDIR VARIANT KDIR VM_KERNEL [BUDGET [VCPUS [XFAIL_BUDGET]]]
 set -eu
 src=$1 build=$2 variant=$3 kdir=$4 vmk=$5 budget=${6:-120} vcpus=${7:-2}
@@ -28,7 +28,7 @@ t0=$(date +%s)
 ninja -C "$dir" "${kos[@]}" > "$dir.build.log" 2>&1 || { tail -n 50 "$dir.build.log"; exit 1; }
 echo "torture-broken: $variant modules built in $(($(date +%s) - t0)) s ($dir/kmod)"
 set +e
-"$src/tests/vm-guest.sh" "$build" "${files[@]}" --vcpus "$vcpus" \
+"$src/tests/host/vm-guest.sh" "$build" "${files[@]}" --vcpus "$vcpus" \
 	--timeout $((3 * budget + xfail_budget + 300)) -- \
 	sh /tests/torture_broken.sh "$budget" "$xfail_budget" 2>&1 | tee "$dir.run.log"
 rc=${PIPESTATUS[0]}

@@ -4,7 +4,7 @@
 # vm/build-debug-kernel.sh; skipped (77) when it has not been built.
 #   torture_debug.sh SRCDIR BUILDDIR [SECONDS]
 # Builds the tree against the debug kernel in BUILDDIR/torture-debug,
-# boots it with kmemleak on, and runs tests/vm/torture_debug.sh there.
+# boots it with kmemleak on, and runs tests/guest/torture_debug.sh there.
 set -eu
 src=$1 build=$2 secs=${3:-60}
 kdir_env=${HZB_DEBUG_KERNEL_DIR:-/var/tmp/hzbench-debug-kernel}/hzb-debug.env
@@ -23,6 +23,6 @@ if [ ! -f "$dir/build.ninja" ]; then
 fi
 ninja -C "$dir" > "$dir.build.log" 2>&1 || { tail -n 50 "$dir.build.log"; exit 1; }
 # The debug kernel boots in about 72 s under TCG and runs 5-10x slower.
-exec "$src/tests/vm-guest.sh" "$dir" --file "$dir/tests/hzb_fuzz:/bin/hzb_fuzz" \
+exec "$src/tests/host/vm-guest.sh" "$dir" --file "$dir/tests/hzb_fuzz:/bin/hzb_fuzz" \
 	--append "kmemleak=on" --timeout $((12 * secs + 3600)) -- \
 	sh /tests/torture_debug.sh "$secs"

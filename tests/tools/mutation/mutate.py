@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Apply one mutant (tests/mutation/DESIGN/NAME.mut) to a copy of the tree.
+"""Apply one mutant (tests/tools/mutation/DESIGN/NAME.mut) to a copy of the tree.
 
 A mutant file is a header of "key: value" lines, then hunks:
 

@@ -4,7 +4,7 @@
 # funclatency times the same function on the same calls in the same guest,
 # and both histograms are compared in funclatency's power-of-two buckets.
 #   bpf_funclatency.sh BUILDDIR DESIGN [HZBENCH OPTIONS...]
-# e.g. tests/bpf_funclatency.sh build pertask --tasks=1000 --duration=3
+# e.g. tests/host/bpf_funclatency.sh build pertask --tasks=1000 --duration=3
 # FUNCLATENCY_UNIT=ns|us|ms picks funclatency's unit (default ns, us for
 # rcu): its histogram stops at 2^24 units, the last slot takes the rest.
 # Needs BUILDDIR/vm/initramfs-perf.cpio.gz (ninja -C BUILDDIR
@@ -21,14 +21,14 @@
 set -eu
 build=$1 design=$2
 shift 2
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 img=$build/vm/initramfs-perf.cpio.gz
 [ -r "$img" ] || { echo "no $img: ninja -C $build vm/initramfs-perf.cpio.gz" >&2; exit 1; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 unit=${FUNCLATENCY_UNIT:-}
 [ -n "$unit" ] || case $design in rcu) unit=us ;; *) unit=ns ;; esac
-"$src/tests/vm-guest.sh" "$build" --initramfs "$img" --out "$out" -- \
+"$src/tests/host/vm-guest.sh" "$build" --initramfs "$img" --out "$out" -- \
 	sh /tests/funclatency.sh "$design" "$unit" "$@"
 python3 - "$out/funclatency.txt" "$out/out.json" "$unit" <<'PY'
 import json, math, re, sys

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Guest side of the mutation suite (tests/mutation/mutation.py): for each
+# Guest side of the mutation suite (tests/tools/mutation/mutation.py): for each
 # line "DESIGN NAME BUDGET VARIANT|- [TORTURE OPTIONS...]" of LIST, replace
 # the design's module by /mutants/DESIGN/NAME.ko and torture it for at
 # most BUDGET seconds, stopping at the first failure.  Prints
