@@ -71,23 +71,27 @@ static __always_inline void hzb_update_max(__u64 *p, __u64 v)
 		return bpf_map_lookup_elem(&stats, &zero);			\
 	}
 
+/* Record value v in histogram h (this CPU's). */
+static __always_inline void hzb_hist_record(struct hzb_hist *h, __u64 v)
+{
+	__u32 i = hzb_hist_index(v);
+
+	hzb_barrier_var(i);
+	if (i < HZB_HIST_SLOTS)
+		__sync_fetch_and_add(&h->hist[i], 1);
+	__sync_fetch_and_add(&h->total, v);
+	hzb_update_min(&h->min, v);
+	hzb_update_max(&h->max, v);
+	__sync_fetch_and_add(&h->count, 1);
+}
+
 /* Record value v in histogram number idx of the per-CPU array map. */
 #define hzb_hist_add(map, idx, v)						\
 	({									\
 		__u32 __k = (idx);						\
-		__u64 __v = (v);						\
 		struct hzb_hist *__h = bpf_map_lookup_elem(map, &__k);		\
-		__u32 __i;							\
-		if (__h) {							\
-			__i = hzb_hist_index(__v);				\
-			hzb_barrier_var(__i);					\
-			if (__i < HZB_HIST_SLOTS)				\
-				__sync_fetch_and_add(&__h->hist[__i], 1);	\
-			__sync_fetch_and_add(&__h->total, __v);			\
-			hzb_update_min(&__h->min, __v);				\
-			hzb_update_max(&__h->max, __v);				\
-			__sync_fetch_and_add(&__h->count, 1);			\
-		}								\
+		if (__h)							\
+			hzb_hist_record(__h, (v));				\
 	})
 
 #endif /* __HZB_MAPS_BPF_H */

@@ -26,10 +26,10 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct hzb_lat_hist);
+	__type(value, struct hzb_lat_percpu);
 } lat SEC(".maps");
 
-static __always_inline struct hzb_lat_hist *lat_this_cpu(void)
+static __always_inline struct hzb_lat_percpu *lat_this_cpu(void)
 {
 	__u32 zero = 0;
 
@@ -39,7 +39,7 @@ static __always_inline struct hzb_lat_hist *lat_this_cpu(void)
 static __always_inline void sync_enter(void)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct hzb_lat_hist *h = lat_this_cpu();
+	struct hzb_lat_percpu *h = lat_this_cpu();
 	__u64 ts = 0, *tsp;
 	long ret;
 
@@ -66,9 +66,8 @@ static __always_inline void sync_exit(void)
 {
 	__u64 now = bpf_ktime_get_ns();
 	__u64 id = bpf_get_current_pid_tgid();
-	struct hzb_lat_hist *h;
+	struct hzb_lat_percpu *h;
 	__u64 *tsp, delta;
-	__u32 idx;
 
 	h = lat_this_cpu();
 	if (!h)
@@ -81,14 +80,7 @@ static __always_inline void sync_exit(void)
 	delta = now - *tsp;
 	bpf_map_delete_elem(&start, &id);
 
-	idx = hzb_hist_index(delta);
-	if (idx >= HZB_HIST_SLOTS)
-		return;
-	__sync_fetch_and_add(&h->hist[idx], 1);
-	__sync_fetch_and_add(&h->total_ns, delta);
-	hzb_update_min(&h->min_ns, delta);
-	hzb_update_max(&h->max_ns, delta);
-	__sync_fetch_and_add(&h->count, 1);
+	hzb_hist_record(&h->h, delta);
 }
 
 SEC("fentry")

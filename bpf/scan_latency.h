@@ -1,111 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * scan_latency: what scan_latency.bpf.c and its loader share.
- *
- * Latencies go into a log-linear histogram: values below 2 * HZB_HIST_SUB
- * have one bucket each; above that every power of two [2^k, 2^(k+1)) is
- * cut into HZB_HIST_SUB equal buckets, so a bucket is never wider than
- * 1/HZB_HIST_SUB of its lower bound.  Values from 2^HZB_HIST_MAX_BITS ns
- * (about 1100 s) up land in the last bucket, HZB_HIST_OVERFLOW.
- *
- * The index math below is the code the BPF program runs; userspace and the
- * unit test use the same functions.
+ * scan_latency: what scan_latency.bpf.c and its loader share.  The
+ * latencies go into a struct hzb_hist (hzb_hist.h).
  */
 #ifndef __HZB_SCAN_LATENCY_H
 #define __HZB_SCAN_LATENCY_H
 
-#ifndef __VMLINUX_H__
-#include <linux/types.h>
-#endif
-
-#define HZB_HIST_SUB_BITS	5
-#define HZB_HIST_SUB		(1U << HZB_HIST_SUB_BITS)
-#define HZB_HIST_MAX_BITS	40
-#define HZB_HIST_LIMIT		(1ULL << HZB_HIST_MAX_BITS)
-#define HZB_HIST_OVERFLOW	((HZB_HIST_MAX_BITS - HZB_HIST_SUB_BITS + 1) << HZB_HIST_SUB_BITS)
-#define HZB_HIST_SLOTS		(HZB_HIST_OVERFLOW + 1)
+#include "hzb_hist.h"
 
 #define HZB_SCAN_MAX_TASKS	16384	/* synchronize calls in flight at once */
 
-/* One per CPU; userspace sums them (min and max by min and max). */
-struct hzb_lat_hist {
+/* One per CPU; userspace sums them. */
+struct hzb_lat_percpu {
 	__u64 entries;		/* entry probe hits */
-	__u64 count;		/* exits timed and recorded */
 	__u64 unmatched;	/* exits with no start (attached mid-call) */
 	__u64 drops;		/* starts not stored: start map full */
 	__u64 lost_exits;	/* entries that found the last exit missing */
-	__u64 total_ns;
-	__u64 min_ns;		/* ~0 until the first sample */
-	__u64 max_ns;
-	__u64 hist[HZB_HIST_SLOTS];
+	struct hzb_hist h;	/* exits timed and recorded (ns) */
 };
-
-#ifndef __always_inline
-#define __always_inline	inline __attribute__((always_inline))
-#endif
-
-/* Index of the highest set bit of v; v must not be 0. */
-static __always_inline __u32 hzb_hist_fls(__u64 v)
-{
-	__u32 r = 0;
-
-	if (v >> 32) {
-		v >>= 32;
-		r += 32;
-	}
-	if (v >> 16) {
-		v >>= 16;
-		r += 16;
-	}
-	if (v >> 8) {
-		v >>= 8;
-		r += 8;
-	}
-	if (v >> 4) {
-		v >>= 4;
-		r += 4;
-	}
-	if (v >> 2) {
-		v >>= 2;
-		r += 2;
-	}
-	if (v >> 1)
-		r += 1;
-	return r;
-}
-
-/* Bucket of value v (ns). */
-static __always_inline __u32 hzb_hist_index(__u64 v)
-{
-	__u32 shift;
-
-	if (v >= HZB_HIST_LIMIT)
-		return HZB_HIST_OVERFLOW;
-	if (v < 2 * HZB_HIST_SUB)
-		return v;
-	shift = hzb_hist_fls(v) - HZB_HIST_SUB_BITS;
-	return (shift << HZB_HIST_SUB_BITS) + (__u32)(v >> shift);
-}
-
-/* Smallest value that lands in bucket idx. */
-static __always_inline __u64 hzb_hist_lo(__u32 idx)
-{
-	__u32 shift;
-
-	if (idx >= HZB_HIST_OVERFLOW)
-		return HZB_HIST_LIMIT;
-	if (idx < 2 * HZB_HIST_SUB)
-		return idx;
-	shift = (idx >> HZB_HIST_SUB_BITS) - 1;
-	return (__u64)(idx - (shift << HZB_HIST_SUB_BITS)) << shift;
-}
-
-/* Largest value that lands in bucket idx. */
-static __always_inline __u64 hzb_hist_hi(__u32 idx)
-{
-	if (idx >= HZB_HIST_OVERFLOW)
-		return ~0ULL;
-	return hzb_hist_lo(idx + 1) - 1;
-}
 
 #endif /* __HZB_SCAN_LATENCY_H */

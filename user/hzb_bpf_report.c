@@ -89,30 +89,10 @@ static const char *hold_blind(enum hzb_hold_mode mode)
 static void json_hist(struct hzb_json *j, const char *key, const struct hzb_hist *h,
 		      int buckets)
 {
-	uint32_t k;
-
 	hzb_json_obj_begin(j, key);
 	hzb_json_u64(j, "count", h->count);
 	hzb_json_u64(j, "total", h->total);
-	hzb_json_dbl(j, "avg", h->count ? (double)h->total / (double)h->count : NAN);
-	hzb_json_u64(j, "min", h->min);
-	hzb_json_dbl(j, "p50", hzb_hist_pct(h, 50));
-	hzb_json_dbl(j, "p90", hzb_hist_pct(h, 90));
-	hzb_json_dbl(j, "p99", hzb_hist_pct(h, 99));
-	hzb_json_u64(j, "max", h->max);
-	if (buckets) {
-		hzb_json_arr_begin(j, "hist");
-		for (k = 0; k < HZB_HIST_SLOTS; k++) {
-			if (!h->hist[k])
-				continue;
-			hzb_json_arr_begin(j, NULL);
-			hzb_json_u64(j, NULL, hzb_hist_lo(k));
-			hzb_json_u64(j, NULL, hzb_hist_hi(k));
-			hzb_json_u64(j, NULL, h->hist[k]);
-			hzb_json_arr_end(j);
-		}
-		hzb_json_arr_end(j);
-	}
+	hzb_json_hist(j, h, "", buckets);
 	hzb_json_obj_end(j);
 }
 
@@ -233,9 +213,9 @@ static void build_checks(struct checks *cs, const struct hzb_bpf_in *in)
 		 * the module's with them; the gap is the probe's own cost.
 		 */
 		/* A use case's module timing is its whole delete path, not synchronize. */
-		if (b->count && in->module_sync->n && !hzb_opt.usecase)
+		if (b->h.count && in->module_sync->n && !hzb_opt.usecase)
 			check_bracket(add_check(cs, "synchronize median", "scan_latency",
-						hzb_hist_percentile(b->hist, 50),
+						hzb_hist_percentile(&b->h, 50),
 						in->module_sync->p50, BRACKET, 10,
 						in->module_sync_off ?
 						"BPF histogram p50 between the module's ktime p50 "
@@ -620,8 +600,8 @@ static void text_hist(FILE *f, const char *pfx, const char *what, const struct h
 		return;
 	}
 	fprintf(f, "%s%s: %llu samples, avg %.3f p50 %.3f p99 %.3f max %.3f %s\n", pfx,
-		what, h->count, (double)h->total / (double)h->count / unit, hzb_hist_pct(h, 50) / unit,
-		hzb_hist_pct(h, 99) / unit, (double)h->max / unit, uname);
+		what, h->count, (double)h->total / (double)h->count / unit, hzb_hist_percentile(h, 50) / unit,
+		hzb_hist_percentile(h, 99) / unit, (double)h->max / unit, uname);
 }
 
 static void text_head(FILE *f, const char *pfx, const struct hzb_probe_info *pi)
@@ -662,7 +642,7 @@ void hzb_bpf_text(FILE *f, const struct hzb_bpf_in *in)
 				fprintf(f, "%s  longest overflow list walked: %llu"
 					" (p50 per scan %.0f)\n", pfx,
 					p->h[HZB_PHASE_H_MAXLEN].max,
-					hzb_hist_pct(&p->h[HZB_PHASE_H_MAXLEN], 50));
+					hzb_hist_percentile(&p->h[HZB_PHASE_H_MAXLEN], 50));
 		}
 		text_head(f, pfx, &r->lock_i);
 		if (r->lock_i.state == HZB_PROBE_OK) {

@@ -273,7 +273,6 @@ int hzb_hists_read(struct bpf_map *m, uint32_t n, struct hzb_hist *out)
 	int nc = ncpus(), cpu, err = 0;
 	struct hzb_hist *v;
 	uint32_t k;
-	size_t i;
 
 	if (nc <= 0)
 		return -EINVAL;
@@ -287,19 +286,8 @@ int hzb_hists_read(struct bpf_map *m, uint32_t n, struct hzb_hist *out)
 		if (err)
 			break;
 		memset(o, 0, sizeof(*o));
-		o->min = ~0ULL;
-		for (cpu = 0; cpu < nc; cpu++) {
-			o->count += v[cpu].count;
-			o->total += v[cpu].total;
-			if (v[cpu].min < o->min)
-				o->min = v[cpu].min;
-			if (v[cpu].max > o->max)
-				o->max = v[cpu].max;
-			for (i = 0; i < HZB_HIST_SLOTS; i++)
-				o->hist[i] += v[cpu].hist[i];
-		}
-		if (!o->count)
-			o->min = 0;
+		for (cpu = 0; cpu < nc; cpu++)
+			hzb_hist_merge(o, &v[cpu]);
 	}
 	free(v);
 	return err;
@@ -374,9 +362,4 @@ void hzb_hash_clear(struct bpf_map *m)
 		if (bpf_map__delete_elem(m, next, ksz, 0))
 			break;
 	free(next);
-}
-
-double hzb_hist_pct(const struct hzb_hist *h, double pct)
-{
-	return hzb_hist_percentile((const uint64_t *)h->hist, pct);
 }

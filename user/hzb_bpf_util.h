@@ -74,7 +74,4 @@ int hzb_array_reset(struct bpf_map *m, uint32_t n);	/* per-CPU or not */
 /* Delete every key of a hash map. */
 void hzb_hash_clear(struct bpf_map *m);
 
-/* Percentile of a struct hzb_hist, as hzb_hist_percentile(). */
-double hzb_hist_pct(const struct hzb_hist *h, double pct);
-
 #endif

@@ -107,36 +107,16 @@ static void json_summary(struct hzb_json *j, const char *key, const struct hzb_s
 static void json_bpf(struct hzb_json *j, const struct hzb_point *p, const struct hzb_lat_stats *b,
 		     int hist)
 {
-	size_t k;
-
 	hzb_json_str(j, "mechanism", b->mech);
 	hzb_json_str(j, "function", p->info.sync_func);
 	hzb_json_u64(j, "sync_count", hzb_bpf_calls(b));
-	hzb_json_u64(j, "timed", b->count);
+	hzb_json_u64(j, "timed", b->h.count);
 	hzb_json_u64(j, "enter_misses", b->enter_misses);
 	hzb_json_u64(j, "exit_misses", b->exit_misses);
 	hzb_json_u64(j, "lost_exits", b->lost_exits);
 	hzb_json_u64(j, "unmatched", b->unmatched);
 	hzb_json_u64(j, "drops", b->drops);
-	hzb_json_dbl(j, "avg_ns", b->count ? (double)b->total_ns / (double)b->count : NAN);
-	hzb_json_u64(j, "min_ns", b->count ? b->min_ns : 0);
-	hzb_json_dbl(j, "p50_ns", hzb_hist_percentile(b->hist, 50));
-	hzb_json_dbl(j, "p90_ns", hzb_hist_percentile(b->hist, 90));
-	hzb_json_dbl(j, "p99_ns", hzb_hist_percentile(b->hist, 99));
-	hzb_json_u64(j, "max_ns", b->max_ns);
-	if (!hist)
-		return;
-	hzb_json_arr_begin(j, "hist");
-	for (k = 0; k < HZB_HIST_SLOTS; k++) {
-		if (!b->hist[k])
-			continue;
-		hzb_json_arr_begin(j, NULL);
-		hzb_json_u64(j, NULL, hzb_hist_lo(k));
-		hzb_json_u64(j, NULL, hzb_hist_hi(k));
-		hzb_json_u64(j, NULL, b->hist[k]);
-		hzb_json_arr_end(j);
-	}
-	hzb_json_arr_end(j);
+	hzb_json_hist(j, &b->h, "_ns", hist);
 }
 
 /* Per-repetition figures that the summary reports as median + interval. */
@@ -165,7 +145,7 @@ static double rep_metric(const struct hzb_point *p, const struct hzb_rep *r, enu
 	case M_BPF_P50:
 		if (p->nr_segs)
 			r = &p->seg[r - p->rep];
-		return p->bpf_attached && r->bpf.count ? hzb_hist_percentile(r->bpf.hist, 50) : NAN;
+		return p->bpf_attached && r->bpf.h.count ? hzb_hist_percentile(&r->bpf.h, 50) : NAN;
 	default:
 		return NAN;
 	}
@@ -515,7 +495,7 @@ int hzb_write_csv(const char *path, const struct hzb_point *p)
 		p->cnt[HZB_CNT_MIGRATIONS], p->cnt[HZB_CNT_TASKS_SCANNED], p->tasks_seen,
 		/* No probe, no figure: nan, never a zero. */
 		p->bpf_attached ? (double)hzb_bpf_calls(&p->bpf) : NAN,
-		p->bpf_attached ? hzb_hist_percentile(p->bpf.hist, 50) : NAN,
+		p->bpf_attached ? hzb_hist_percentile(&p->bpf.h, 50) : NAN,
 		floor_p50(HZB_CAL_SLOT_LOOP), floor_p50(HZB_CAL_TASK_WALK),
 		floor_p50(HZB_CAL_SYNC_RCU), floor_p50(HZB_CAL_SYNC_RCU_EXP),
 		getenv("HZB_IN_VM") ? "vm" : "native", !p->failed);
@@ -586,8 +566,8 @@ void hzb_write_text(FILE *f, const struct hzb_point *p)
 	if (p->bpf_attached)
 		fprintf(f, "BPF (%s) synchronize calls: %" PRIu64 " (%" PRIu64
 			" timed), 50th percentile %.3f microseconds%s\n", p->bpf.mech,
-			hzb_bpf_calls(&p->bpf), p->bpf.count,
-			hzb_hist_percentile(p->bpf.hist, 50) / 1e3,
+			hzb_bpf_calls(&p->bpf), (uint64_t)p->bpf.h.count,
+			hzb_hist_percentile(&p->bpf.h, 50) / 1e3,
 			p->nr_segs ? " (BPF segments)" : "");
 	if (p->bpf_unavailable)
 		fprintf(f, "BPF and perf: unavailable (%s)\n", p->bpf_unavailable);

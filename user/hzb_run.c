@@ -86,7 +86,7 @@ uint64_t hzb_bpf_calls(const struct hzb_lat_stats *b)
 	 * Under preempt=full the kernel skips a probe run while the same
 	 * program is preempted on that CPU; it counts those, so entries
 	 * plus misses equals the module's count exactly, while the timed
-	 * samples (count) may be fewer.
+	 * samples (h.count) may be fewer.
 	 */
 	return b->entries + b->enter_misses;
 }
@@ -327,24 +327,15 @@ static void add_reader(struct hzb_reader *sum, const struct hzb_reader *r)
 
 static void add_bpf(struct hzb_lat_stats *sum, const struct hzb_lat_stats *b)
 {
-	size_t k;
-
 	memcpy(sum->mech, b->mech, sizeof(sum->mech));
-	if (b->count && (!sum->count || b->min_ns < sum->min_ns))
-		sum->min_ns = b->min_ns;
-	if (b->max_ns > sum->max_ns)
-		sum->max_ns = b->max_ns;
 	sum->entries += b->entries;
-	sum->count += b->count;
 	sum->unmatched += b->unmatched;
 	sum->drops += b->drops;
 	sum->enter_misses += b->enter_misses;
 	sum->exit_misses += b->exit_misses;
 	sum->pending += b->pending;
 	sum->lost_exits += b->lost_exits;
-	sum->total_ns += b->total_ns;
-	for (k = 0; k < HZB_HIST_SLOTS; k++)
-		sum->hist[k] += b->hist[k];
+	hzb_hist_merge(&sum->h, &b->h);
 }
 
 static void read_counters(int fd, uint64_t *out)
@@ -746,10 +737,10 @@ int hzb_cmd_run(void)
 	if (p->bpf_attached && hzb_bpf_calls(&p->bpf) != p->seg_cnt[HZB_CNT_SYNCS])
 		hzb_say("note: BPF saw %" PRIu64 " synchronize calls, the module counted %" PRIu64
 		    " in the same segments", hzb_bpf_calls(&p->bpf), p->seg_cnt[HZB_CNT_SYNCS]);
-	if (p->bpf_attached && p->bpf.count < hzb_bpf_calls(&p->bpf))
+	if (p->bpf_attached && p->bpf.h.count < hzb_bpf_calls(&p->bpf))
 		hzb_say("note: BPF timed %" PRIu64 " of %" PRIu64
 		    " calls (probe runs skipped while preempted); its percentiles cover those",
-		    p->bpf.count, hzb_bpf_calls(&p->bpf));
+		    (uint64_t)p->bpf.h.count, hzb_bpf_calls(&p->bpf));
 
 	hzb_write_text(stdout, p);
 	/* No probe, no figure: "none", never a zero. */

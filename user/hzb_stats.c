@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include "hzb_json.h"
 #include "hzb_stats.h"
 
 static int cmp_u64(const void *a, const void *b)
@@ -17,19 +19,23 @@ static int cmp_dbl(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-double hzb_percentile_sorted(const uint64_t *v, size_t n, double pct)
+uint64_t hzb_pct_rank(uint64_t n, double pct)
 {
-	size_t rank;
+	uint64_t rank;
 
 	if (!n)
 		return 0;
+	if (!(pct > 0))
+		pct = 0;
+	if (pct > 100)
+		pct = 100;
 	/* The epsilon keeps 99.9% of 1000 at rank 999 despite rounding. */
-	rank = (size_t)ceil(pct / 100.0 * (double)n - 1e-9);
+	rank = (uint64_t)ceil(pct / 100.0 * (double)n - 1e-9);
 	if (rank < 1)
 		rank = 1;
 	if (rank > n)
 		rank = n;
-	return (double)v[rank - 1];
+	return rank;
 }
 
 void hzb_summarize(uint64_t *v, size_t n, struct hzb_summary *s)
@@ -46,10 +52,106 @@ void hzb_summarize(uint64_t *v, size_t n, struct hzb_summary *s)
 	s->avg = sum / (double)n;
 	s->min = (double)v[0];
 	s->max = (double)v[n - 1];
-	s->p50 = hzb_percentile_sorted(v, n, 50);
-	s->p90 = hzb_percentile_sorted(v, n, 90);
-	s->p99 = hzb_percentile_sorted(v, n, 99);
-	s->p999 = hzb_percentile_sorted(v, n, 99.9);
+	s->p50 = (double)v[hzb_pct_rank(n, 50) - 1];
+	s->p90 = (double)v[hzb_pct_rank(n, 90) - 1];
+	s->p99 = (double)v[hzb_pct_rank(n, 99) - 1];
+	s->p999 = (double)v[hzb_pct_rank(n, 99.9) - 1];
+}
+
+double hzb_hist_mid(uint32_t idx)
+{
+	if (idx >= HZB_HIST_OVERFLOW)
+		return (double)hzb_hist_lo(HZB_HIST_OVERFLOW);
+	return ((double)hzb_hist_lo(idx) + (double)hzb_hist_hi(idx)) / 2;
+}
+
+uint64_t hzb_hist_total(const struct hzb_hist *h)
+{
+	uint64_t n = 0;
+	uint32_t i;
+
+	for (i = 0; i < HZB_HIST_SLOTS; i++)
+		n += h->hist[i];
+	return n;
+}
+
+double hzb_hist_mean(const struct hzb_hist *h)
+{
+	uint64_t n = hzb_hist_total(h);
+	double sum = 0;
+	uint32_t i;
+
+	for (i = 0; i < HZB_HIST_SLOTS; i++)
+		if (h->hist[i])
+			sum += hzb_hist_mid(i) * (double)h->hist[i];
+	return n ? sum / (double)n : 0;
+}
+
+double hzb_hist_percentile(const struct hzb_hist *h, double pct)
+{
+	uint64_t rank = hzb_pct_rank(hzb_hist_total(h), pct), seen = 0;
+	uint32_t i;
+
+	if (!rank)
+		return 0;
+	for (i = 0; i < HZB_HIST_SLOTS; i++) {
+		seen += h->hist[i];
+		if (seen >= rank)
+			return hzb_hist_mid(i);
+	}
+	return hzb_hist_mid(HZB_HIST_OVERFLOW);
+}
+
+void hzb_hist_merge(struct hzb_hist *dst, const struct hzb_hist *src)
+{
+	uint32_t i;
+
+	if (!src->count)
+		return;
+	if (!dst->count || src->min < dst->min)
+		dst->min = src->min;
+	if (src->max > dst->max)
+		dst->max = src->max;
+	dst->count += src->count;
+	dst->total += src->total;
+	for (i = 0; i < HZB_HIST_SLOTS; i++)
+		dst->hist[i] += src->hist[i];
+}
+
+static void json_key(struct hzb_json *j, const char *name, const char *suffix, double v)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "%s%s", name, suffix);
+	hzb_json_dbl(j, key, v);
+}
+
+void hzb_json_hist(struct hzb_json *j, const struct hzb_hist *h, const char *suffix, int buckets)
+{
+	char key[32];
+	uint32_t k;
+
+	json_key(j, "avg", suffix, h->count ? (double)h->total / (double)h->count : NAN);
+	snprintf(key, sizeof(key), "min%s", suffix);
+	hzb_json_u64(j, key, h->count ? h->min : 0);
+	json_key(j, "p50", suffix, hzb_hist_percentile(h, 50));
+	json_key(j, "p90", suffix, hzb_hist_percentile(h, 90));
+	json_key(j, "p99", suffix, hzb_hist_percentile(h, 99));
+	snprintf(key, sizeof(key), "max%s", suffix);
+	hzb_json_u64(j, key, h->max);
+	if (!buckets)
+		return;
+	hzb_json_arr_begin(j, "hist");
+	for (k = 0; k < HZB_HIST_SLOTS; k++) {
+		if (!h->hist[k])
+			continue;
+		hzb_json_arr_begin(j, NULL);
+		hzb_json_u64(j, NULL, hzb_hist_lo(k));
+		hzb_json_u64(j, NULL, hzb_hist_hi(k));
+		hzb_json_u64(j, NULL, h->hist[k]);
+		hzb_json_arr_end(j);
+	}
+	hzb_json_arr_end(j);
 }
 
 /* P(X <= k) for X ~ Binomial(n, 1/2). */

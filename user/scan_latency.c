@@ -35,7 +35,7 @@ struct hzb_bpf_sync {
 	char func[128];
 	char fallback[256];
 	int ncpus;
-	struct hzb_lat_hist *percpu;	/* ncpus values, for map I/O */
+	struct hzb_lat_percpu *percpu;	/* ncpus values, for map I/O */
 	__u64 enter_misses_base;	/* recursion misses at the last reset */
 	__u64 exit_misses_base;
 	__u64 dead_lost;		/* entries of exited tasks, since reset */
@@ -76,7 +76,7 @@ static void percpu_init(struct hzb_bpf_sync *s)
 
 	memset(s->percpu, 0, (size_t)s->ncpus * sizeof(*s->percpu));
 	for (cpu = 0; cpu < s->ncpus; cpu++)
-		s->percpu[cpu].min_ns = ~0ULL;
+		s->percpu[cpu].h.min = ~0ULL;
 }
 
 static int lat_write_init(struct hzb_bpf_sync *s)
@@ -313,7 +313,7 @@ static __u64 start_pending(struct hzb_bpf_sync *s)
 int hzb_bpf_sync_read(struct hzb_bpf_sync *s, struct hzb_lat_stats *st)
 {
 	__u32 zero = 0;
-	int cpu, i, err;
+	int cpu, err;
 
 	err = bpf_map__lookup_elem(s->skel->maps.lat, &zero, sizeof(zero), s->percpu,
 				   (size_t)s->ncpus * sizeof(*s->percpu), 0);
@@ -322,25 +322,15 @@ int hzb_bpf_sync_read(struct hzb_bpf_sync *s, struct hzb_lat_stats *st)
 
 	memset(st, 0, sizeof(*st));
 	snprintf(st->mech, sizeof(st->mech), "%s", s->mech);
-	st->min_ns = ~0ULL;
 	for (cpu = 0; cpu < s->ncpus; cpu++) {
-		const struct hzb_lat_hist *h = &s->percpu[cpu];
+		const struct hzb_lat_percpu *c = &s->percpu[cpu];
 
-		st->entries += h->entries;
-		st->count += h->count;
-		st->unmatched += h->unmatched;
-		st->drops += h->drops;
-		st->lost_exits += h->lost_exits;
-		st->total_ns += h->total_ns;
-		if (h->min_ns < st->min_ns)
-			st->min_ns = h->min_ns;
-		if (h->max_ns > st->max_ns)
-			st->max_ns = h->max_ns;
-		for (i = 0; i < HZB_HIST_SLOTS; i++)
-			st->hist[i] += h->hist[i];
+		st->entries += c->entries;
+		st->unmatched += c->unmatched;
+		st->drops += c->drops;
+		st->lost_exits += c->lost_exits;
+		hzb_hist_merge(&st->h, &c->h);
 	}
-	if (!st->count)
-		st->min_ns = 0;
 	st->enter_misses = prog_misses(s->enter_prog) - s->enter_misses_base;
 	st->exit_misses = prog_misses(s->exit_prog) - s->exit_misses_base;
 	st->pending = start_pending(s);

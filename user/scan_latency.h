@@ -6,9 +6,6 @@
  * hzb_info.sync_func): fentry/fexit when the function is reachable through
  * BTF, else kprobe/kretprobe.  Any failure comes back as -errno with a
  * sentence in err; nothing is ever silently left unattached.
- *
- * The hzb_hist_*() helpers are pure (no libbpf) and work on any
- * hist[HZB_HIST_SLOTS] array of counts.
  */
 #ifndef HZB_USER_SCAN_LATENCY_H
 #define HZB_USER_SCAN_LATENCY_H
@@ -17,6 +14,7 @@
 #include <stdint.h>
 
 #include "../bpf/scan_latency.h"
+#include "hzb_stats.h"
 
 enum hzb_bpf_mech {
 	HZB_BPF_AUTO,		/* fentry if it attaches, else kprobe */
@@ -29,7 +27,7 @@ enum hzb_bpf_mech {
  * last reset), once none is in flight:
  *
  *	calls   = entries + enter_misses
- *	entries = count + pending + lost_exits + drops
+ *	entries = h.count + pending + lost_exits + drops
  *
  * enter_misses and exit_misses are runs the kernel skipped because the same
  * program was already running on that CPU: under preempt=full a fentry
@@ -37,23 +35,19 @@ enum hzb_bpf_mech {
  * CPU then goes unseen (its exit counts as unmatched).  lost_exits are
  * exit_misses plus, with kprobes, returns the kretprobe dropped because more
  * than its maxactive (max(10, 2 * possible CPUs)) calls were in flight; they
- * are noticed at the task's next entry, or when it has exited.  Only count
- * calls are timed, and the histogram holds exactly count samples.
+ * are noticed at the task's next entry, or when it has exited.  Only
+ * h.count calls are timed, and the histogram h holds exactly h.count samples.
  */
 struct hzb_lat_stats {
 	char mech[8];		/* "fentry" or "kprobe" */
 	uint64_t entries;	/* entries recorded */
-	uint64_t count;		/* calls timed: entry and exit recorded */
 	uint64_t unmatched;	/* exits without a recorded entry */
 	uint64_t drops;		/* entries not recorded: start map full */
 	uint64_t enter_misses;	/* entry program runs the kernel skipped */
 	uint64_t exit_misses;	/* exit program runs the kernel skipped */
 	uint64_t pending;	/* live tasks between entry and exit */
 	uint64_t lost_exits;	/* entries whose exit was never seen */
-	uint64_t total_ns;
-	uint64_t min_ns;	/* 0 when count is 0 */
-	uint64_t max_ns;
-	uint64_t hist[HZB_HIST_SLOTS];
+	struct hzb_hist h;	/* calls timed: entry and exit recorded (ns) */
 };
 
 struct hzb_bpf_sync;
@@ -76,69 +70,5 @@ int hzb_bpf_sync_attach(struct hzb_bpf_sync *s);
 /* Zero the totals; call while the function is not running. */
 int hzb_bpf_sync_reset(struct hzb_bpf_sync *s);
 void hzb_bpf_sync_close(struct hzb_bpf_sync *s);
-
-/* Midpoint of bucket idx; the lower bound for the overflow bucket. */
-static inline double hzb_hist_mid(uint32_t idx)
-{
-	if (idx >= HZB_HIST_OVERFLOW)
-		return (double)hzb_hist_lo(HZB_HIST_OVERFLOW);
-	return ((double)hzb_hist_lo(idx) + (double)hzb_hist_hi(idx)) / 2;
-}
-
-static inline uint64_t hzb_hist_total(const uint64_t *hist)
-{
-	uint64_t n = 0;
-	uint32_t i;
-
-	for (i = 0; i < HZB_HIST_SLOTS; i++)
-		n += hist[i];
-	return n;
-}
-
-/* Mean of the bucket midpoints; 0 for an empty histogram. */
-static inline double hzb_hist_mean(const uint64_t *hist)
-{
-	double sum = 0;
-	uint64_t n = 0;
-	uint32_t i;
-
-	for (i = 0; i < HZB_HIST_SLOTS; i++) {
-		if (!hist[i])
-			continue;
-		sum += hzb_hist_mid(i) * (double)hist[i];
-		n += hist[i];
-	}
-	return n ? sum / (double)n : 0;
-}
-
-/*
- * Midpoint of the bucket holding the sample of rank round(pct / 100 * n)
- * (at least 1) in sorted order, HdrHistogram's rule; pct is clamped to
- * [0, 100].  0 for an empty histogram.
- */
-static inline double hzb_hist_percentile(const uint64_t *hist, double pct)
-{
-	uint64_t n = hzb_hist_total(hist);
-	uint64_t rank, seen = 0;
-	uint32_t i;
-
-	if (!n)
-		return 0;
-	if (!(pct > 0))
-		pct = 0;
-	if (pct > 100)
-		pct = 100;
-	rank = (uint64_t)(pct / 100 * (double)n + 0.5);
-	if (rank < 1)
-		rank = 1;
-	if (rank > n)
-		rank = n;
-	for (i = 0; i < HZB_HIST_SLOTS; i++) {
-		seen += hist[i];
-		if (seen >= rank)
-			return hzb_hist_mid(i);
-	}
-	return hzb_hist_mid(HZB_HIST_OVERFLOW);
-}
 
 #endif /* HZB_USER_SCAN_LATENCY_H */

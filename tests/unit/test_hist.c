@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit test of the log-linear latency histogram shared by
- * bpf/scan_latency.bpf.c and its loader: bucket index math, bucket width,
- * percentiles and mean.  Exit status 0 when every check passes.
+ * Unit test of the one histogram (bpf/hzb_hist.h) that the BPF programs
+ * fill and userspace reads (user/hzb_stats.c): bucket index math, bucket
+ * width, percentiles by the rule hzb_summarize() uses too, mean, merge.
+ * Exit status 0 when every check passes.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../user/scan_latency.h"
+#include "../../user/hzb_stats.h"
 
 #define MAX_REL_ERR	(1.0 / HZB_HIST_SUB)
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -120,42 +121,58 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The rule hzb_hist_percentile() documents, applied to the raw samples. */
+/* Nearest rank, ceil(pct / 100 * n), applied to the raw samples. */
 static uint64_t exact_percentile(const uint64_t *sorted, uint64_t n, double pct)
 {
-	uint64_t rank = (uint64_t)(pct / 100 * (double)n + 0.5);
+	uint64_t rank = (uint64_t)ceil(pct / 100 * (double)n - 1e-9);
 
 	if (rank < 1)
 		rank = 1;
 	if (rank > n)
 		rank = n;
+	CHECK(rank == hzb_pct_rank(n, pct), "n=%" PRIu64 " p%g: rank %" PRIu64 ", hzb_pct_rank %"
+	      PRIu64, n, pct, rank, hzb_pct_rank(n, pct));
 	return sorted[rank - 1];
 }
 
 static void check_samples(const char *name, uint64_t *samples, uint64_t n)
 {
 	static const double pcts[] = { 0, 1, 10, 25, 50, 75, 90, 99, 99.9, 99.99, 100 };
-	static uint64_t hist[HZB_HIST_SLOTS];
+	static struct hzb_hist h, half[2];
 	double sum = 0, mean;
 	uint64_t i;
 	size_t p;
 
-	memset(hist, 0, sizeof(hist));
+	memset(&h, 0, sizeof(h));
+	memset(half, 0, sizeof(half));
+	half[0].min = half[1].min = ~0ULL;	/* as a per-CPU map holds them */
 	for (i = 0; i < n; i++) {
 		uint32_t idx = hzb_hist_index(samples[i]);
+		struct hzb_hist *c = &half[i % 2];
 
 		CHECK(idx < HZB_HIST_SLOTS, "%s: v=%" PRIu64 " idx=%u", name, samples[i], idx);
 		if (idx >= HZB_HIST_SLOTS)
 			return;
-		hist[idx]++;
+		c->hist[idx]++;
+		c->count++;
+		c->total += samples[i];
+		if (samples[i] < c->min)
+			c->min = samples[i];
+		if (samples[i] > c->max)
+			c->max = samples[i];
 		sum += (double)samples[i];
 	}
+	hzb_hist_merge(&h, &half[0]);
+	hzb_hist_merge(&h, &half[1]);
 	qsort(samples, n, sizeof(*samples), cmp_u64);
-	CHECK(hzb_hist_total(hist) == n, "%s: total %" PRIu64, name, hzb_hist_total(hist));
+	CHECK(hzb_hist_total(&h) == n && h.count == n, "%s: total %" PRIu64, name,
+	      hzb_hist_total(&h));
+	CHECK(h.min == samples[0] && h.max == samples[n - 1], "%s: min %llu max %llu",
+	      name, h.min, h.max);
 
 	for (p = 0; p < ARRAY_SIZE(pcts); p++) {
 		uint64_t want = exact_percentile(samples, n, pcts[p]);
-		double got = hzb_hist_percentile(hist, pcts[p]);
+		double got = hzb_hist_percentile(&h, pcts[p]);
 
 		/* Same bucket as the exact answer, so within its width. */
 		CHECK(hzb_hist_index((uint64_t)got) == hzb_hist_index(want),
@@ -164,7 +181,7 @@ static void check_samples(const char *name, uint64_t *samples, uint64_t n)
 		      "%s: p%g = %.1f, exact %" PRIu64, name, pcts[p], got, want);
 	}
 
-	mean = hzb_hist_mean(hist);
+	mean = hzb_hist_mean(&h);
 	CHECK(fabs(mean - sum / (double)n) <= MAX_REL_ERR * sum / (double)n,
 	      "%s: mean %.1f, exact %.1f", name, mean, sum / (double)n);
 }
@@ -172,31 +189,41 @@ static void check_samples(const char *name, uint64_t *samples, uint64_t n)
 static void test_percentiles(void)
 {
 	static uint64_t samples[200000];
-	static uint64_t hist[HZB_HIST_SLOTS];
+	static struct hzb_hist h, empty;
 	uint64_t i;
 
-	/* Empty: zeros, not garbage. */
-	memset(hist, 0, sizeof(hist));
-	CHECK(hzb_hist_percentile(hist, 50) == 0, "empty p50");
-	CHECK(hzb_hist_mean(hist) == 0, "empty mean");
+	/* Empty: zeros, not garbage; merging an empty one changes nothing. */
+	memset(&h, 0, sizeof(h));
+	CHECK(hzb_hist_percentile(&h, 50) == 0, "empty p50");
+	CHECK(hzb_hist_mean(&h) == 0, "empty mean");
+	CHECK(hzb_pct_rank(0, 50) == 0, "rank of nothing");
 
 	/* Small exact buckets give exact answers. */
-	hist[7] = 1;
-	hist[9] = 2;
-	hist[40] = 1;
-	CHECK(hzb_hist_percentile(hist, 0) == 7, "p0 %g", hzb_hist_percentile(hist, 0));
-	CHECK(hzb_hist_percentile(hist, 50) == 9, "p50 %g", hzb_hist_percentile(hist, 50));
-	CHECK(hzb_hist_percentile(hist, 75) == 9, "p75 %g", hzb_hist_percentile(hist, 75));
-	CHECK(hzb_hist_percentile(hist, 100) == 40, "p100 %g", hzb_hist_percentile(hist, 100));
-	CHECK(hzb_hist_percentile(hist, -5) == 7, "p-5 clamps");
-	CHECK(hzb_hist_percentile(hist, 250) == 40, "p250 clamps");
-	CHECK(hzb_hist_percentile(hist, NAN) == 7, "pNaN clamps to p0");
-	CHECK(hzb_hist_mean(hist) == (7 + 9 + 9 + 40) / 4.0, "mean %g", hzb_hist_mean(hist));
+	h.hist[7] = 1;
+	h.hist[9] = 2;
+	h.hist[40] = 1;
+	h.count = 4;
+	h.min = 7;
+	h.max = 40;
+	empty.min = ~0ULL;
+	hzb_hist_merge(&h, &empty);
+	CHECK(h.count == 4 && h.min == 7 && h.max == 40, "merge of an empty histogram");
+	CHECK(hzb_hist_percentile(&h, 0) == 7, "p0 %g", hzb_hist_percentile(&h, 0));
+	CHECK(hzb_hist_percentile(&h, 25) == 7, "p25 %g", hzb_hist_percentile(&h, 25));
+	CHECK(hzb_hist_percentile(&h, 26) == 9, "p26 %g", hzb_hist_percentile(&h, 26));
+	CHECK(hzb_hist_percentile(&h, 50) == 9, "p50 %g", hzb_hist_percentile(&h, 50));
+	CHECK(hzb_hist_percentile(&h, 75) == 9, "p75 %g", hzb_hist_percentile(&h, 75));
+	CHECK(hzb_hist_percentile(&h, 76) == 40, "p76 %g", hzb_hist_percentile(&h, 76));
+	CHECK(hzb_hist_percentile(&h, 100) == 40, "p100 %g", hzb_hist_percentile(&h, 100));
+	CHECK(hzb_hist_percentile(&h, -5) == 7, "p-5 clamps");
+	CHECK(hzb_hist_percentile(&h, 250) == 40, "p250 clamps");
+	CHECK(hzb_hist_percentile(&h, NAN) == 7, "pNaN clamps to p0");
+	CHECK(hzb_hist_mean(&h) == (7 + 9 + 9 + 40) / 4.0, "mean %g", hzb_hist_mean(&h));
 
 	/* Overflow samples report the limit. */
-	memset(hist, 0, sizeof(hist));
-	hist[hzb_hist_index(5000000000000ULL)] = 1;
-	CHECK(hzb_hist_percentile(hist, 50) == (double)HZB_HIST_LIMIT, "overflow p50");
+	memset(&h, 0, sizeof(h));
+	h.hist[hzb_hist_index(5000000000000ULL)] = 1;
+	CHECK(hzb_hist_percentile(&h, 50) == (double)HZB_HIST_LIMIT, "overflow p50");
 
 	/* 1..1000 once each. */
 	for (i = 0; i < 1000; i++)

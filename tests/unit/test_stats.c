@@ -86,6 +86,31 @@ int main(void)
 	CHECK(strstr(buf, "\"a\": [\n    1,\n    2\n  ]") != NULL);
 	CHECK(strstr(buf, "\"empty\": {}") != NULL);
 
+	/* The one histogram writer: suffixed keys, non-empty buckets only. */
+	{
+		static struct hzb_hist h;
+		char hb[1024];
+
+		h.hist[hzb_hist_index(10)] = 3;	/* exact buckets below 64 */
+		h.hist[hzb_hist_index(50)] = 1;
+		h.count = 4;
+		h.total = 80;
+		h.min = 10;
+		h.max = 50;
+		f = fmemopen(hb, sizeof(hb), "w");
+		hzb_json_init(&j, f);
+		hzb_json_obj_begin(&j, NULL);
+		hzb_json_hist(&j, &h, "_ns", 1);
+		hzb_json_obj_end(&j);
+		fclose(f);
+		CHECK(strstr(hb, "\"avg_ns\": 20,") != NULL);
+		CHECK(strstr(hb, "\"min_ns\": 10,") != NULL);
+		CHECK(strstr(hb, "\"p50_ns\": 10,") != NULL);
+		CHECK(strstr(hb, "\"p99_ns\": 50,") != NULL);
+		CHECK(strstr(hb, "\"max_ns\": 50,") != NULL);
+		CHECK(strstr(hb, "\"hist\": [\n    [\n      10,\n      10,\n      3\n    ],") != NULL);
+	}
+
 	printf("test_stats: %s\n", failures ? "FAIL" : "PASS");
 	return failures ? 1 : 0;
 }
