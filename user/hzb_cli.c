@@ -77,6 +77,28 @@ uint64_t hzb_parse_time(const char *name, const char *s, uint64_t unit_ns,
 	return ns;
 }
 
+void hzb_argv_add(struct hzb_argv *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	if (a->n + 1 >= HZB_ARGV_MAX)
+		abort();
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	a->v[a->n++] = s;
+	a->v[a->n] = NULL;
+}
+
+void hzb_argv_free(struct hzb_argv *a)
+{
+	while (a->n)
+		free(a->v[--a->n]);
+	a->v[0] = NULL;
+}
+
 int hzb_vm_option(struct hzb_vm_opts *vm, int c, const char *arg)
 {
 	switch (c) {

@@ -8,8 +8,20 @@
 #define HZB_CLI_H
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdint.h>
 
+/* A command line being built: v[] stays NULL-terminated. */
+#define HZB_ARGV_MAX	128
+struct hzb_argv {
+	char *v[HZB_ARGV_MAX];
+	size_t n;
+};
+
+/* Append one printf-formatted word; aborts past HZB_ARGV_MAX - 1 words. */
+void hzb_argv_add(struct hzb_argv *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void hzb_argv_free(struct hzb_argv *a);
 
 /* "500ns", "2us", "1.5ms", "3s"; a bare number is in @unit_ns. */
 int hzb_parse_time_ns(const char *s, uint64_t unit_ns, uint64_t *out);

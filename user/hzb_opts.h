@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* hzbench's options, shared by the command line, the run and the report. */
+/*
+ * hzbench's options, shared by the command line, the run and the report.
+ * Each field an option sets has its line in hzb_options.c's table.
+ */
 #ifndef HZB_OPTS_H
 #define HZB_OPTS_H
 
 #include <stdint.h>
 #include "hzb_cli.h"
+#include "hzb_optab.h"
 #include "hzb_tasks.h"
 
 enum hzb_preempt { PREEMPT_NONE, PREEMPT_SLEEP, PREEMPT_YIELD, PREEMPT_OVERCOMMIT };
@@ -44,7 +48,17 @@ struct hzb_opts {
 	int quiet;
 	int usecase;			/* 0: the plain workload, else HZB_UC_* */
 	unsigned int objects;		/* use-case table entries, 0: the mode's default */
+	struct {			/* --workload: a sweep instead of a single run */
+		const char *file, *out;
+		int resume, quick, dry_run;
+	} sweep;
+	int print;			/* HZB_PRINT_*: a test mode, print and exit */
 };
+
+enum { HZB_PRINT_NONE, HZB_PRINT_OPTIONS, HZB_PRINT_GUEST_ARGV };
+
+/* The option table over hzb_opt (hzb_options.c). */
+extern struct hzb_optab hzb_optab;
 
 /* "none", then the HZB_UC_* modes by value: "refcount", "lazy-mm", "hash". */
 extern const char * const hzb_usecase_names[];

@@ -27,46 +27,48 @@
 
 #define MAX_VALUES	16
 #define MAX_VARIANTS	16
+#define HZB_SWEEP_MAX_PARAMS	32
 #define VALUE_LEN	128
 
-/* A parameter that may take several values, one point per value. */
+/*
+ * A parameter that may take several values, one point per value: "designs"
+ * and the options whose table line has a .sweep order (hzb_options.c).
+ */
 struct param {
-	const char *key;	/* as in the file and as the --option */
-	enum { P_UINT, P_TIME, P_WORD, P_DESIGN } kind;
-	const char * const *words;	/* P_WORD: allowed values */
+	const char *key;		/* as in the file and as the --option */
+	const struct hzb_optdef *opt;	/* NULL: designs */
 	int n;
 	char val[MAX_VALUES][VALUE_LEN];
 };
 
-static const char * const task_kinds[] = { "thread", "process", "thread-block", NULL };
-static const char * const bpf_probe_sets[] = { "phase", "lock", "hold", "all", "none", NULL };
-static const char * const cache_states[] = { "warm", "cold", NULL };
-
 /* Everything a workload file may set.  Order = nesting of the loops. */
-static struct param params[] = {
-	{ "designs", P_DESIGN },
-	{ "vcpus", P_UINT },
-	{ "tasks", P_UINT },
-	{ "task-kind", P_WORD, task_kinds },
-	{ "preempt", P_WORD, hzb_preempt_names },
-	{ "nest", P_UINT },
-	{ "hold", P_TIME },
-	{ "batch", P_UINT },
-	{ "readers", P_UINT },
-	{ "updaters", P_UINT },
-	{ "update-interval", P_TIME },
-	{ "duration", P_TIME },
-	{ "reps", P_UINT },
-	{ "warmup", P_UINT },
-	{ "sleep", P_TIME },
-	{ "mem", P_UINT },
-	{ "bpf", P_WORD, bpf_probe_sets },	/* hzbench --bpf=, one set per point */
-	{ "usecase", P_WORD, hzb_usecase_names },	/* hzbench --usecase= */
-	{ "objects", P_UINT },
-	{ "cache", P_WORD, cache_states },	/* hzbench --cache=warm|cold */
-};
+static struct param params[HZB_SWEEP_MAX_PARAMS];
+static size_t nr_params;
 
-#define NR_PARAMS (sizeof(params) / sizeof(params[0]))
+/* designs, then the options by their .sweep order (1, 2, ...: gaps allowed). */
+static void params_init(void)
+{
+	const struct hzb_optdef *d;
+	int order, next;
+	size_t i;
+
+	memset(params, 0, sizeof(params));
+	params[0].key = "designs";
+	nr_params = 1;
+	for (order = 1; order != INT_MAX; order = next) {
+		next = INT_MAX;
+		for (i = 0; i < hzb_optab.n; i++) {
+			d = &hzb_optab.defs[i];
+			if (d->sweep == order && nr_params < HZB_SWEEP_MAX_PARAMS) {
+				params[nr_params].key = d->name;
+				params[nr_params++].opt = d;
+			}
+			if (d->sweep > order && d->sweep < next)
+				next = d->sweep;
+		}
+	}
+}
+
 #define HZB_SWEEP_REPS	10
 
 struct workload {
@@ -90,17 +92,44 @@ static struct param *param_find(const char *key)
 {
 	size_t i;
 
-	for (i = 0; i < NR_PARAMS; i++)
+	for (i = 0; i < nr_params; i++)
 		if (!strcmp(params[i].key, key))
 			return &params[i];
 	return NULL;
 }
 
-static int word_ok(const char * const *words, const char *w)
+/* One value of @p: of the option's kind first, then as the option takes it. */
+static int value_ok(const struct param *p, const char *tok, char *err, size_t errlen)
 {
-	for (; *words; words++)
-		if (!strcmp(*words, w))
+	const struct hzb_optdef *d = p->opt;
+	char why[128], *end;
+	uint64_t ns;
+
+	if (!d) {
+		if (hzb_design_find(tok))
 			return 1;
+		snprintf(err, errlen, "designs: unknown design '%s' (valid: %s)", tok,
+			 hzb_design_list());
+		return 0;
+	}
+	if (d->type == HZB_T_INT || d->type == HZB_T_UINT || d->type == HZB_T_ULONG) {
+		errno = 0;
+		if (strtoul(tok, &end, 10) == ULONG_MAX || errno || *end || tok[0] == '-') {
+			snprintf(err, errlen, "%s: '%s' is not a non-negative integer", p->key, tok);
+			return 0;
+		}
+	}
+	if ((d->type == HZB_T_NS || d->type == HZB_T_US || d->type == HZB_T_SEC) &&
+	    hzb_parse_time_ns(tok, 1, &ns)) {
+		snprintf(err, errlen, "%s: '%s' is not a time (e.g. 500ns, 2us, 3s)", p->key, tok);
+		return 0;
+	}
+	if (!hzb_optab_check(&hzb_optab, d, tok, why, sizeof(why)))
+		return 1;
+	if (d->words)
+		snprintf(err, errlen, "%s: unknown value '%s' (%s)", p->key, tok, why);
+	else
+		snprintf(err, errlen, "%s: '%s': %s", p->key, tok, why);
 	return 0;
 }
 
@@ -108,8 +137,6 @@ static int word_ok(const char * const *words, const char *w)
 static int param_set(struct param *p, const char *value, char *err, size_t errlen)
 {
 	char buf[1024], *tok, *save;
-	uint64_t ns;
-	char *end;
 
 	if (strlen(value) >= sizeof(buf)) {
 		snprintf(err, errlen, "%s: value too long", p->key);
@@ -122,36 +149,8 @@ static int param_set(struct param *p, const char *value, char *err, size_t errle
 			snprintf(err, errlen, "%s: more than %d values", p->key, MAX_VALUES);
 			return 0;
 		}
-		switch (p->kind) {
-		case P_UINT:
-			errno = 0;
-			if (strtoul(tok, &end, 10) == ULONG_MAX || errno || *end || tok[0] == '-') {
-				snprintf(err, errlen, "%s: '%s' is not a non-negative integer",
-					 p->key, tok);
-				return 0;
-			}
-			break;
-		case P_TIME:
-			if (hzb_parse_time_ns(tok, 1, &ns)) {
-				snprintf(err, errlen, "%s: '%s' is not a time (e.g. 500ns, 2us, 3s)",
-					 p->key, tok);
-				return 0;
-			}
-			break;
-		case P_WORD:
-			if (!word_ok(p->words, tok)) {
-				snprintf(err, errlen, "%s: unknown value '%s'", p->key, tok);
-				return 0;
-			}
-			break;
-		case P_DESIGN:
-			if (!hzb_design_find(tok)) {
-				snprintf(err, errlen, "designs: unknown design '%s' (valid: %s)", tok,
-					 hzb_design_list());
-				return 0;
-			}
-			break;
-		}
+		if (!value_ok(p, tok, err, errlen))
+			return 0;
 		snprintf(p->val[p->n++], VALUE_LEN, "%s", tok);
 	}
 	if (!p->n) {
@@ -258,11 +257,9 @@ int hzb_workload_parse(const char *path, int quick, char *err, size_t errlen)
 {
 	struct workload *w = &hzb_workload;
 	int line;
-	size_t i;
 
 	memset(w, 0, sizeof(*w));
-	for (i = 0; i < NR_PARAMS; i++)
-		params[i].n = 0;
+	params_init();
 	w->path = path;
 	w->quick = quick;
 	line = ini_parse(path, workload_line, w);
@@ -325,7 +322,7 @@ static void slug(const char *spec, char *out, size_t len)
 
 struct point {
 	const char *design, *variant;
-	int idx[NR_PARAMS];
+	int idx[HZB_SWEEP_MAX_PARAMS];
 };
 
 static void point_id(const struct point *pt, char *out, size_t len)
@@ -335,7 +332,7 @@ static void point_id(const struct point *pt, char *out, size_t len)
 
 	slug(pt->variant, vs, sizeof(vs));
 	n = (size_t)snprintf(out, len, "%s%s%s", pt->design, vs[0] ? "." : "", vs);
-	for (i = 1; i < NR_PARAMS && n < len; i++) {
+	for (i = 1; i < nr_params && n < len; i++) {
 		if (params[i].n < 2)
 			continue;	/* constant across the sweep: not in the name */
 		n += (size_t)snprintf(out + n, len - n, ".%s-%s", params[i].key,
@@ -343,75 +340,51 @@ static void point_id(const struct point *pt, char *out, size_t len)
 	}
 }
 
+/*
+ * A point's command line: the sweep's own options (the file's keys win
+ * over them), then the point's values; repetitions: the file's, else the
+ * command line's, else HZB_SWEEP_REPS.
+ */
+static void point_argv(const struct point *pt, const char *dir, const char *id,
+		       struct hzb_argv *a)
+{
+	size_t i;
+
+	hzb_argv_add(a, "hzbench");
+	hzb_argv_add(a, "run");
+	hzb_argv_add(a, "--design=%s", pt->design);
+	hzb_argv_add(a, "--variant=%s", pt->variant);
+	hzb_optab_argv(&hzb_optab, HZB_TO_POINT, a);
+	for (i = 1; i < nr_params; i++)
+		if (params[i].n)
+			hzb_argv_add(a, "--%s=%s", params[i].key, params[i].val[pt->idx[i]]);
+	/* A sweep's intervals need repetitions. */
+	if (!param_find("reps")->n && !hzb_optab_seen(&hzb_optab, "reps"))
+		hzb_argv_add(a, "--reps=%d", HZB_SWEEP_REPS);
+	hzb_argv_add(a, "--json=%s/%s.json", dir, id);
+	hzb_argv_add(a, "--csv=%s/summary.csv", dir);
+	hzb_argv_add(a, "--quiet");
+}
+
 static int run_point(const struct point *pt, const char *dir, const char *id,
 		     const char *hash)
 {
-	char *argv[64], *json, *csv;
-	int argc = 0, status;
-	size_t i;
+	struct hzb_argv a = { .n = 0 };
+	int status;
 	pid_t pid;
 
-	if (asprintf(&json, "--json=%s/%s.json", dir, id) < 0 ||
-	    asprintf(&csv, "--csv=%s/summary.csv", dir) < 0)
-		return -1;
-	argv[argc++] = "hzbench";
-	argv[argc++] = "run";
-	if (asprintf(&argv[argc++], "--design=%s", pt->design) < 0 ||
-	    asprintf(&argv[argc++], "--variant=%s", pt->variant) < 0)
-		return -1;
-	for (i = 1; i < NR_PARAMS; i++) {
-		if (!params[i].n)
-			continue;
-		if (asprintf(&argv[argc++], "--%s=%s", params[i].key,
-			     params[i].val[pt->idx[i]]) < 0)
-			return -1;
-	}
-	if (!param_find("vcpus")->n &&
-	    asprintf(&argv[argc++], "--vcpus=%d", hzb_opt.vm.vcpus) < 0)
-		return -1;
-	/* A sweep's intervals need repetitions: 10 unless the file says. */
-	if (!param_find("reps")->n &&
-	    asprintf(&argv[argc++], "--reps=%d", HZB_SWEEP_REPS) < 0)
-		return -1;
-	if (hzb_opt.vm.mode == VM_FORCE)
-		argv[argc++] = "--vm";
-	if (strcmp(hzb_opt.vm.kernel, "cloud") &&
-	    asprintf(&argv[argc++], "--kernel=%s", hzb_opt.vm.kernel) < 0)
-		return -1;
-	if (hzb_opt.vm.mode == VM_NEVER)
-		argv[argc++] = "--no-vm";
-	if (hzb_opt.vm.mode == VM_UML) {
-		argv[argc++] = "--target=uml";
-		if ((hzb_opt.vm.up_fence &&
-		     asprintf(&argv[argc++], "--up-fence=%s", hzb_opt.vm.up_fence) < 0) ||
-		    (hzb_opt.vm.clock && asprintf(&argv[argc++], "--clock=%s", hzb_opt.vm.clock) < 0))
-			return -1;
-	}
-	if (hzb_opt.cold && !param_find("cache")->n)
-		argv[argc++] = "--cold";
-	if (!hzb_opt.bpf)
-		argv[argc++] = "--no-bpf";
-	if (asprintf(&argv[argc++], "--bpf=%s", hzb_opt.bpf_probes) < 0 ||
-	    asprintf(&argv[argc++], "--bpf-mode=%s", hzb_opt.bpf_always ? "always" : "segments") < 0)
-		return -1;
-	if (hzb_opt.bpf_seg_s > 0 &&
-	    asprintf(&argv[argc++], "--bpf-duration=%.9gs", hzb_opt.bpf_seg_s) < 0)
-		return -1;
-	argv[argc++] = json;
-	argv[argc++] = csv;
-	argv[argc++] = "--quiet";
-	argv[argc] = NULL;
-
+	point_argv(pt, dir, id, &a);
 	pid = fork();
 	if (pid == 0) {
 		setenv("HZB_WORKLOAD", hzb_workload.path, 1);
 		setenv("HZB_WORKLOAD_HASH", hash, 1);
 		setenv("HZB_WORKLOAD_POINT", id, 1);
 		setenv("HZB_SWEEP_CMDLINE", hzb_cmdline, 1);
-		execv("/proc/self/exe", argv);
+		execv("/proc/self/exe", a.v);
 		fprintf(stderr, "hzbench: exec: %s\n", strerror(errno));
 		_exit(1);
 	}
+	hzb_argv_free(&a);
 	if (pid < 0)
 		return -1;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -463,7 +436,7 @@ static struct point *enumerate(int *np)
 					}
 					list[n++] = pt;
 				}
-				for (i = NR_PARAMS - 1; i >= 1; i--) {
+				for (i = nr_params - 1; i >= 1; i--) {
 					if (params[i].n < 2)
 						continue;
 					if (++pt.idx[i] < params[i].n)
@@ -479,8 +452,32 @@ static struct point *enumerate(int *np)
 	return list;
 }
 
-int hzb_cmd_sweep(const char *out_dir, int resume, int dry_run)
+/* --dry-run: each point's name; --print-guest-argv: its command line. */
+static void list_points(const struct point *pts, int total, const char *dir)
 {
+	struct hzb_argv a = { .n = 0 };
+	char id[512];
+	size_t i;
+	int k;
+
+	for (k = 0; k < total; k++) {
+		point_id(&pts[k], id, sizeof(id));
+		if (hzb_opt.print != HZB_PRINT_GUEST_ARGV) {
+			printf("%s\n", id);
+			continue;
+		}
+		point_argv(&pts[k], dir, id, &a);
+		for (i = 0; i < a.n; i++)
+			printf("%s%s", i ? " " : "", a.v[i]);
+		printf("\n");
+		hzb_argv_free(&a);
+	}
+}
+
+int hzb_cmd_sweep(void)
+{
+	const char *out_dir = hzb_opt.sweep.out;
+	int resume = hzb_opt.sweep.resume;
 	struct workload *w = &hzb_workload;
 	struct sigaction sa = { .sa_handler = on_signal };
 	char dir[1024], id[512], path[2048], hash[32];
@@ -503,11 +500,8 @@ int hzb_cmd_sweep(const char *out_dir, int resume, int dry_run)
 		fprintf(stderr, "hzbench: %s: no point to run\n", w->path);
 		return 2;
 	}
-	if (dry_run) {
-		for (k = 0; k < total; k++) {
-			point_id(&pts[k], id, sizeof(id));
-			printf("%s\n", id);
-		}
+	if (hzb_opt.sweep.dry_run || hzb_opt.print) {
+		list_points(pts, total, dir);
 		free(pts);
 		return 0;
 	}

@@ -22,9 +22,10 @@
 /* Parse @path (with [quick] applied when @quick); "file:line: why" in err. */
 int hzb_workload_parse(const char *path, int quick, char *err, size_t errlen);
 /*
- * Run every point (@dry_run: list their names); DIR defaults to
- * results/<name>[-quick].
+ * Run every point of the parsed file (hzb_opt.sweep: --out DIR, default
+ * results/<name>[-quick], --resume; --dry-run lists their names and
+ * --print-guest-argv their command lines).
  */
-int hzb_cmd_sweep(const char *out_dir, int resume, int dry_run);
+int hzb_cmd_sweep(void);
 
 #endif

@@ -119,28 +119,6 @@ static void mark_failed(const char *path, int status)
 	fclose(f);
 }
 
-void hzb_argv_add(struct hzb_argv *a, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	if (a->n + 1 >= HZB_ARGV_MAX)
-		abort();
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	a->v[a->n++] = s;
-	a->v[a->n] = NULL;
-}
-
-void hzb_argv_free(struct hzb_argv *a)
-{
-	while (a->n)
-		free(a->v[--a->n]);
-	a->v[0] = NULL;
-}
-
 const char *hzb_target_kind(void)
 {
 	const char *kind = getenv("HZB_VM_KIND");

@@ -12,18 +12,6 @@
 
 #include "hzb_cli.h"
 
-/* A command line being built: v[] stays NULL-terminated. */
-#define HZB_ARGV_MAX	128
-struct hzb_argv {
-	char *v[HZB_ARGV_MAX];
-	size_t n;
-};
-
-/* Append one printf-formatted word; aborts past HZB_ARGV_MAX - 1 words. */
-void hzb_argv_add(struct hzb_argv *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void hzb_argv_free(struct hzb_argv *a);
-
 struct hzb_vm_req {
 	const char *who;		/* message prefix, e.g. "hzbench torture" */
 	const struct hzb_vm_opts *vm;	/* vCPUs, memory, qemu -cpu */
