@@ -52,31 +52,6 @@ int hzb_parse_time_ns(const char *s, uint64_t unit_ns, uint64_t *out)
 	return 0;
 }
 
-unsigned long hzb_parse_ulong(const char *name, const char *s,
-			      unsigned long min, unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
-		hzb_usage_error("--%s=%s: expected an integer in [%lu, %lu]", name,
-				s, min, max);
-	return v;
-}
-
-uint64_t hzb_parse_time(const char *name, const char *s, uint64_t unit_ns,
-			uint64_t max_ns)
-{
-	uint64_t ns;
-
-	if (hzb_parse_time_ns(s, unit_ns, &ns) || ns > max_ns)
-		hzb_usage_error("--%s=%s: expected a time <= %.9gs, e.g. 500us", name, s,
-				max_ns / 1e9);
-	return ns;
-}
-
 void hzb_argv_add(struct hzb_argv *a, const char *fmt, ...)
 {
 	va_list ap;
@@ -99,51 +74,19 @@ void hzb_argv_free(struct hzb_argv *a)
 	a->v[0] = NULL;
 }
 
-int hzb_vm_option(struct hzb_vm_opts *vm, int c, const char *arg)
+/* "vm": an old name of qemu, accepted but not shown */
+const char * const hzb_vm_targets[] = { "qemu", "uml", "native", "vm", NULL };
+const int hzb_vm_target_vals[] = { VM_FORCE, VM_UML, VM_NEVER, VM_FORCE };
+const char * const hzb_vm_up_fences[] = { "lock", "mfence", "off", NULL };
+const char * const hzb_vm_clocks[] = { "tsc", "ktime", NULL };
+const char * const hzb_vm_kernels[] = { "cloud", "rt", NULL };
+
+void hzb_argv_print(const struct hzb_argv *a)
 {
-	switch (c) {
-	case HZB_OPT_VM:
-		vm->mode = VM_FORCE;
-		return 1;
-	case HZB_OPT_NO_VM:
-		vm->mode = VM_NEVER;
-		return 1;
-	case HZB_OPT_VCPUS:
-		vm->vcpus = (int)hzb_parse_ulong("vcpus", arg, 1, 64);
-		return 1;
-	case HZB_OPT_MEM:
-		vm->mem_mb = (int)hzb_parse_ulong("mem", arg, 256, 65536);
-		return 1;
-	case HZB_OPT_VM_CPU:
-		vm->cpu = arg;
-		return 1;
-	case HZB_OPT_KERNEL:
-		if (strcmp(arg, "cloud") && strcmp(arg, "rt"))
-			hzb_usage_error("--kernel=%s: expected cloud or rt", arg);
-		vm->kernel = arg;
-		return 1;
-	case HZB_OPT_TARGET:
-		if (!strcmp(arg, "qemu") || !strcmp(arg, "vm"))
-			vm->mode = VM_FORCE;
-		else if (!strcmp(arg, "uml"))
-			vm->mode = VM_UML;
-		else if (!strcmp(arg, "native"))
-			vm->mode = VM_NEVER;
-		else
-			hzb_usage_error("--target=%s: expected qemu, uml or native", arg);
-		return 1;
-	case HZB_OPT_UP_FENCE:
-		if (strcmp(arg, "lock") && strcmp(arg, "mfence") && strcmp(arg, "off"))
-			hzb_usage_error("--up-fence=%s: expected lock, mfence or off", arg);
-		vm->up_fence = arg;
-		return 1;
-	case HZB_OPT_CLOCK:
-		if (strcmp(arg, "tsc") && strcmp(arg, "ktime"))
-			hzb_usage_error("--clock=%s: expected tsc or ktime", arg);
-		vm->clock = arg;
-		return 1;
-	}
-	return 0;
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		printf("%s\n", a->v[i]);
 }
 
 void hzb_vm_opts_check(const struct hzb_vm_opts *vm)

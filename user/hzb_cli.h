@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Command-line helpers shared by hzbench and hzbench torture: value
- * parsers that end in a usage error (exit status 2) and the options that
- * choose and shape the qemu guest.
+ * Command-line helpers shared by hzbench and hzbench torture: usage
+ * errors (exit status 2), command lines being built, and the options that
+ * choose and shape the guest (their table lines: HZB_VM_OPTDEFS).
  */
 #ifndef HZB_CLI_H
 #define HZB_CLI_H
@@ -35,13 +35,6 @@ extern struct hzb_cli hzb_cli;
 
 void hzb_usage_error(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
-/* --NAME=S as a decimal integer in [min, max], else a usage error. */
-unsigned long hzb_parse_ulong(const char *name, const char *s,
-			      unsigned long min, unsigned long max);
-/* --NAME=S as a time (hzb_parse_time_ns) of at most max_ns. */
-uint64_t hzb_parse_time(const char *name, const char *s, uint64_t unit_ns,
-			uint64_t max_ns);
-
 /*
  * --target=qemu|uml|native (--vm = --target=qemu, --no-vm = --target=native),
  * --vcpus=N, --mem=MB, --vm-cpu=MODEL, --kernel=FLAVOUR; for --target=uml --up-fence=MODE
@@ -65,33 +58,18 @@ struct hzb_vm_opts {
 #define HZB_VM_OPTS_DEFAULT { .mode = VM_AUTO, .vcpus = 2, .mem_mb = 4096, .cpu = "max", \
 			      .kernel = "cloud" }
 
-enum { HZB_OPT_VM = 1000, HZB_OPT_NO_VM, HZB_OPT_VCPUS, HZB_OPT_MEM, HZB_OPT_VM_CPU,
-       HZB_OPT_KERNEL, HZB_OPT_TARGET, HZB_OPT_UP_FENCE, HZB_OPT_CLOCK };
-#define HZB_VM_LONG_OPTIONS						\
-	{ "vm", no_argument, NULL, HZB_OPT_VM },			\
-	{ "no-vm", no_argument, NULL, HZB_OPT_NO_VM },			\
-	{ "vcpus", required_argument, NULL, HZB_OPT_VCPUS },		\
-	{ "mem", required_argument, NULL, HZB_OPT_MEM },		\
-	{ "vm-cpu", required_argument, NULL, HZB_OPT_VM_CPU },		\
-	{ "kernel", required_argument, NULL, HZB_OPT_KERNEL },		\
-	{ "target", required_argument, NULL, HZB_OPT_TARGET },		\
-	{ "up-fence", required_argument, NULL, HZB_OPT_UP_FENCE },	\
-	{ "clock", required_argument, NULL, HZB_OPT_CLOCK }
+/* The words of --target (and their modes), --up-fence, --clock, --kernel. */
+extern const char * const hzb_vm_targets[];
+extern const int hzb_vm_target_vals[];
+extern const char * const hzb_vm_up_fences[];
+extern const char * const hzb_vm_clocks[];
+extern const char * const hzb_vm_kernels[];
+_Static_assert(sizeof(enum hzb_vm_mode) == sizeof(int), "--target stores an int");
 
-/* The help lines of the target options, for the usage texts. */
-#define HZB_TARGET_HELP							\
-	"      --target=T         where to run: qemu (TCG guest, several CPUs, BPF),\n" \
-	"                         uml (user-mode Linux: native timing on one CPU),\n" \
-	"                         native (this kernel); default: native when the\n" \
-	"                         modules load here, else qemu\n"		\
-	"      --up-fence=MODE    uml: smp_mb() is lock (default: as on SMP x86-64),\n" \
-	"                         mfence, or off (the UP kernel's compiler barrier)\n" \
-	"      --clock=CLOCK      uml: tsc (default) or ktime (256-512 ns steps there)\n"
+/* Print @a, one word a line (--print-guest-argv). */
+void hzb_argv_print(const struct hzb_argv *a);
 
 /* After the options: usage errors for combinations that make no sense. */
 void hzb_vm_opts_check(const struct hzb_vm_opts *vm);
-
-/* Takes getopt's @c when it is one of the VM options: returns 1, else 0. */
-int hzb_vm_option(struct hzb_vm_opts *vm, int c, const char *arg);
 
 #endif

@@ -12,7 +12,6 @@
 #include "hzb_vm.h"
 
 #define FIELD(type, base, d)	((type *)((char *)(base) + (d)->off))
-#define HELP_COL		25	/* where the help text starts */
 
 /* "3s", "500us", "1500ns": the largest unit that keeps it exact. */
 static void fmt_time(uint64_t ns, char *buf, size_t len)
@@ -121,15 +120,15 @@ static int set_word(const struct hzb_optdef *d, void *base, const char *arg, cha
 	return -1;
 }
 
-int hzb_optab_set(const struct hzb_optdef *d, void *base, const char *arg, char *why,
-		  size_t len)
+static int set_typed(const struct hzb_optdef *d, void *base, const char *arg, char *why,
+		     size_t len)
 {
 	switch (d->type) {
 	case HZB_T_FLAG:
 		*FIELD(int, base, d) = d->val;
 		return 0;
 	case HZB_T_STR:
-		if ((d->max && strlen(arg) > d->max) || (d->check && d->check(arg))) {
+		if (d->max && strlen(arg) > d->max) {
 			snprintf(why, len, "%s", d->expect);
 			return -1;
 		}
@@ -157,6 +156,20 @@ int hzb_optab_set(const struct hzb_optdef *d, void *base, const char *arg, char 
 		return 0;
 	}
 	return -1;
+}
+
+int hzb_optab_set(const struct hzb_optdef *d, void *base, const char *arg, char *why,
+		  size_t len)
+{
+	if (d->check && d->check(arg)) {
+		snprintf(why, len, "%s", d->expect);
+		return -1;
+	}
+	if (set_typed(d, base, arg, why, len))
+		return -1;
+	if (d->after)
+		d->after(base);
+	return 0;
 }
 
 int hzb_optab_check(const struct hzb_optab *t, const struct hzb_optdef *d, const char *arg,
@@ -376,7 +389,7 @@ void hzb_optab_argv(const struct hzb_optab *t, enum hzb_optab_dest dest, struct 
 	}
 }
 
-static void help_line(const struct hzb_optdef *d, FILE *f)
+static void help_line(const struct hzb_optdef *d, int col, FILE *f)
 {
 	const char *arg = d->arg, *s, *nl;
 	char left[128];
@@ -385,9 +398,9 @@ static void help_line(const struct hzb_optdef *d, FILE *f)
 	n = snprintf(left, sizeof(left), "  %c%c%c --%s%s%s", d->short_name ? '-' : ' ',
 		     d->short_name ? d->short_name : ' ', d->short_name ? ',' : ' ', d->name,
 		     arg ? "=" : "", arg ? arg : "");
-	fprintf(f, "%s%*s", left, n < HELP_COL ? HELP_COL - n : 2, "");
+	fprintf(f, "%s%*s", left, n < col ? col - n : 2, "");
 	for (s = d->help; (nl = strchr(s, '\n')); s = nl + 1)
-		fprintf(f, "%.*s\n%*s", (int)(nl - s), s, HELP_COL, "");
+		fprintf(f, "%.*s\n%*s", (int)(nl - s), s, col, "");
 	fprintf(f, "%s\n", s);
 }
 
@@ -400,7 +413,7 @@ void hzb_optab_help(const struct hzb_optab *t, FILE *f)
 			continue;
 		if (t->defs[i].section)
 			fprintf(f, "\n%s:\n", t->defs[i].section);
-		help_line(&t->defs[i], f);
+		help_line(&t->defs[i], t->help_col, f);
 	}
 }
 

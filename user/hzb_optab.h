@@ -61,9 +61,10 @@ struct hzb_optdef {
 	const char * const *words;	/* HZB_T_WORD(STR): NULL-terminated */
 	const int *vals;		/* HZB_T_WORD: the value of each word (NULL: its index) */
 	int shown;			/* words named in --help and errors (0: all) */
-	int (*check)(const char *arg);	/* HZB_T_STR: 0 when acceptable */
+	int (*check)(const char *arg);	/* 0 when acceptable (before the type's own checks) */
 	int (*parse)(void *field, const char *arg);	/* HZB_T_FUNC: 0 when acceptable */
-	const char *expect;		/* HZB_T_STR, HZB_T_FUNC: the usage error's reason */
+	const char *expect;		/* .check, .max of a STR, FUNC: the usage error's reason */
+	void (*after)(void *base);	/* runs once the value is stored */
 	void (*action)(void);		/* HZB_T_ACTION */
 	int sweep;			/* a workload-file key; the loops nest in this order */
 	/* For the round-trip test: a value unlike the default, and what it needs. */
@@ -76,6 +77,7 @@ struct hzb_optab {
 	size_t n;
 	void *base;			/* the struct the fields are in */
 	size_t size;			/* its size */
+	int help_col;			/* --help: where the help text starts */
 	void *defaults;			/* a copy of it taken before parsing */
 	unsigned char *seen;		/* [n]: given on the command line */
 };
@@ -120,5 +122,54 @@ void hzb_optab_help(const struct hzb_optab *t, FILE *f);
 void hzb_optab_dump(const struct hzb_optab *t, FILE *f);
 /* name, flags, sample, sample_with: one tab-separated line each (--list-options). */
 void hzb_optab_list(const struct hzb_optab *t, FILE *f);
+
+/*
+ * The lines of the options that choose and shape the guest, for a struct
+ * @type whose struct hzb_vm_opts is @f (hzbench and hzbench torture).
+ * .sweep: their place among hzbench's workload-file keys.
+ */
+#define HZB_VM_OPTDEFS(type, f)								\
+	{ "target", 0, HZB_T_WORD, offsetof(type, f.mode), HZB_O_RUNNER, "T",		\
+	  "where to run: qemu (TCG guest, several CPUs, BPF),\n"			\
+	  "uml (user-mode Linux: native timing on one CPU),\n"				\
+	  "native (this kernel); default: native when the\n"				\
+	  "modules load here, else qemu", .section = "Where it runs",			\
+	  .words = hzb_vm_targets, .vals = hzb_vm_target_vals, .shown = 3,		\
+	  .sample = "uml" },								\
+	{ "up-fence", 0, HZB_T_WORDSTR, offsetof(type, f.up_fence), HZB_O_RUNNER, "MODE", \
+	  "uml: smp_mb() is lock (default: as on SMP x86-64),\n"			\
+	  "mfence, or off (the UP kernel's compiler barrier)",				\
+	  .words = hzb_vm_up_fences, .sample = "mfence", .sample_with = "--target=uml" }, \
+	{ "clock", 0, HZB_T_WORDSTR, offsetof(type, f.clock), HZB_O_RUNNER, "CLOCK",	\
+	  "uml: tsc (default) or ktime (256-512 ns steps there)",			\
+	  .words = hzb_vm_clocks, .sample = "ktime", .sample_with = "--target=uml" },	\
+	{ "vm", 0, HZB_T_FLAG, offsetof(type, f.mode), HZB_O_ALIAS, NULL,		\
+	  "= --target=qemu", .val = VM_FORCE },						\
+	{ "no-vm", 0, HZB_T_FLAG, offsetof(type, f.mode), HZB_O_ALIAS, NULL,		\
+	  "= --target=native", .val = VM_NEVER },					\
+	{ "vcpus", 0, HZB_T_INT, offsetof(type, f.vcpus), HZB_O_RUNNER, "N",		\
+	  "guest vCPUs (default 2)", .min = 1, .max = 64, .sweep = 2, .sample = "3" },	\
+	{ "mem", 0, HZB_T_INT, offsetof(type, f.mem_mb), HZB_O_RUNNER, "MB",		\
+	  "guest memory (default 4096)", .min = 256, .max = 65536, .sweep = 16,		\
+	  .sample = "1024" },								\
+	{ "vm-cpu", 0, HZB_T_STR, offsetof(type, f.cpu), HZB_O_RUNNER, "MODEL",	\
+	  "qemu -cpu (default max; max,hypervisor=off\nfor real qspinlocks)",		\
+	  .sample = "qemu64" },								\
+	{ "kernel", 0, HZB_T_WORDSTR, offsetof(type, f.kernel), HZB_O_RUNNER, "FLAVOUR", \
+	  "guest kernel: cloud (Debian 6.12 cloud, default) or\n"			\
+	  "rt (its PREEMPT_RT kernel); rt implies --vm", .words = hzb_vm_kernels,	\
+	  .sample = "rt" }
+
+/* The test modes' lines (tests/host/options_roundtrip.sh), over int @f. */
+enum { HZB_PRINT_NONE, HZB_PRINT_OPTIONS, HZB_PRINT_GUEST_ARGV };
+#define HZB_TEST_OPTDEFS(type, f, list_action)						\
+	{ "dump-options", 0, HZB_T_FLAG, offsetof(type, f), HZB_O_HIDDEN, NULL,	\
+	  "print every option's value after parsing", .val = HZB_PRINT_OPTIONS },	\
+	{ "print-guest-argv", 0, HZB_T_FLAG, offsetof(type, f), HZB_O_HIDDEN, NULL,	\
+	  "print the guest's command line, one word a line",				\
+	  .val = HZB_PRINT_GUEST_ARGV },						\
+	{ "list-options", 0, HZB_T_ACTION, 0, HZB_O_HIDDEN, NULL,			\
+	  "print the table: name, kind and flags, sample, what it needs",		\
+	  .action = list_action }
 
 #endif

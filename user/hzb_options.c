@@ -27,15 +27,8 @@
 static const char * const task_kinds[] = { "thread", "process", "thread-block", NULL };
 static const char * const bpf_modes[] = { "segments", "always", NULL };
 static const char * const cache_states[] = { "warm", "cold", NULL };
-/* "vm": an old name of qemu, not shown */
-static const char * const targets[] = { "qemu", "uml", "native", "vm", NULL };
-static const int target_vals[] = { VM_FORCE, VM_UML, VM_NEVER, VM_FORCE };
-static const char * const kernels[] = { "cloud", "rt", NULL };
-static const char * const up_fences[] = { "lock", "mfence", "off", NULL };
-static const char * const clocks[] = { "tsc", "ktime", NULL };
 
-_Static_assert(sizeof(enum hzb_vm_mode) == sizeof(int) &&
-	       sizeof(enum hzb_preempt) == sizeof(int) &&
+_Static_assert(sizeof(enum hzb_preempt) == sizeof(int) &&
 	       sizeof(enum hzb_task_kind) == sizeof(int),
 	       "HZB_T_WORD and HZB_T_FLAG store an int");
 
@@ -61,7 +54,7 @@ static const struct hzb_optdef defs[] = {
 	  "design to run (required)", .section = "Workload", .sample = "percpu" },
 	{ "variant", 'V', HZB_T_STR, OFF(variant), HZB_O_NOPOINT, "K=V,...",
 	  "design variant knobs (see 'hzbench info')", .max = HZB_VARIANT_LEN - 1,
-	  .expect = "expected fewer than " STR(HZB_VARIANT_LEN) " characters",
+	  .expect = "the variant is too long (" STR(HZB_VARIANT_LEN) " characters or more)",
 	  .sample = "slots=4" },
 	{ "tasks", 't', HZB_T_ULONG, OFF(tasks), 0, "N",
 	  "idle tasks alive during the run (default 0)", .max = 1000000, .sweep = 3,
@@ -174,51 +167,17 @@ static const struct hzb_optdef defs[] = {
 	{ "dry-run", 0, HZB_T_FLAG, OFF(sweep.dry_run), SWEEP_ONLY, NULL,
 	  "list the points, run nothing", .val = 1 },
 
-	{ "target", 0, HZB_T_WORD, OFF(vm.mode), HZB_O_RUNNER, "T",
-	  "where to run: qemu (TCG guest, several CPUs, BPF),\n"
-	  "uml (user-mode Linux: native timing on one CPU),\n"
-	  "native (this kernel); default: native when the\n"
-	  "modules load here, else qemu", .section = "Where it runs",
-	  .words = targets, .vals = target_vals, .shown = 3, .sample = "uml" },
-	{ "up-fence", 0, HZB_T_WORDSTR, OFF(vm.up_fence), HZB_O_RUNNER, "MODE",
-	  "uml: smp_mb() is lock (default: as on SMP x86-64),\n"
-	  "mfence, or off (the UP kernel's compiler barrier)", .words = up_fences,
-	  .sample = "mfence", .sample_with = "--target=uml" },
-	{ "clock", 0, HZB_T_WORDSTR, OFF(vm.clock), HZB_O_RUNNER, "CLOCK",
-	  "uml: tsc (default) or ktime (256-512 ns steps there)", .words = clocks,
-	  .sample = "ktime", .sample_with = "--target=uml" },
-	{ "vm", 0, HZB_T_FLAG, OFF(vm.mode), HZB_O_ALIAS, NULL, "= --target=qemu",
-	  .val = VM_FORCE },
-	{ "no-vm", 0, HZB_T_FLAG, OFF(vm.mode), HZB_O_ALIAS, NULL, "= --target=native",
-	  .val = VM_NEVER },
-	{ "vcpus", 0, HZB_T_INT, OFF(vm.vcpus), HZB_O_RUNNER, "N",
-	  "guest vCPUs (default 2)", .min = 1, .max = 64, .sweep = 2, .sample = "3" },
-	{ "mem", 0, HZB_T_INT, OFF(vm.mem_mb), HZB_O_RUNNER, "MB",
-	  "guest memory (default 4096)", .min = 256, .max = 65536, .sweep = 16,
-	  .sample = "1024" },
-	{ "vm-cpu", 0, HZB_T_STR, OFF(vm.cpu), HZB_O_RUNNER, "MODEL",
-	  "qemu -cpu (default max; max,hypervisor=off\nfor real qspinlocks)",
-	  .sample = "qemu64" },
-	{ "kernel", 0, HZB_T_WORDSTR, OFF(vm.kernel), HZB_O_RUNNER, "FLAVOUR",
-	  "guest kernel: cloud (Debian 6.12 cloud, default) or\n"
-	  "rt (its PREEMPT_RT kernel); rt implies --vm", .words = kernels, .sample = "rt" },
+	HZB_VM_OPTDEFS(struct hzb_opts, vm),
 	{ "help", 'h', HZB_T_ACTION, 0, HZB_O_HOST, NULL, "this text", .action = usage_exit },
 	{ "version", 0, HZB_T_ACTION, 0, HZB_O_HOST, NULL, "version and build facts",
 	  .action = version_exit },
 
-	/* For tests/host/options_roundtrip.sh: print instead of running. */
-	{ "dump-options", 0, HZB_T_FLAG, OFF(print), HZB_O_HIDDEN, NULL,
-	  "print every option's value after parsing", .val = HZB_PRINT_OPTIONS },
-	{ "print-guest-argv", 0, HZB_T_FLAG, OFF(print), HZB_O_HIDDEN, NULL,
-	  "print the guest's command line, one word a line", .val = HZB_PRINT_GUEST_ARGV },
-	{ "list-options", 0, HZB_T_ACTION, 0, HZB_O_HIDDEN, NULL,
-	  "print the table: name, kind and flags, sample, what it needs",
-	  .action = list_exit },
+	HZB_TEST_OPTDEFS(struct hzb_opts, print, list_exit),
 };
 
 struct hzb_optab hzb_optab = {
 	.defs = defs, .n = sizeof(defs) / sizeof(defs[0]),
-	.base = &hzb_opt, .size = sizeof(hzb_opt),
+	.base = &hzb_opt, .size = sizeof(hzb_opt), .help_col = 25,
 };
 
 static void usage_exit(void)

@@ -55,8 +55,6 @@ struct hzb_opts {
 	int print;			/* HZB_PRINT_*: a test mode, print and exit */
 };
 
-enum { HZB_PRINT_NONE, HZB_PRINT_OPTIONS, HZB_PRINT_GUEST_ARGV };
-
 /* The option table over hzb_opt (hzb_options.c). */
 extern struct hzb_optab hzb_optab;
 

@@ -18,6 +18,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -35,6 +36,7 @@
 #include "hzb_cli.h"
 #include "hzb_config.h"
 #include "hzb_dev.h"
+#include "hzb_optab.h"
 #include "hzb_opts.h"
 #include "hzb_run.h"
 #include "hzb_tasks.h"
@@ -73,6 +75,7 @@ struct tort_opts {
 	int reader_nice;
 	struct hzb_vm_opts vm;
 	int quiet;
+	int print;			/* HZB_PRINT_*: a test mode, print and exit */
 };
 
 #define AUTO		UINT64_MAX
@@ -114,7 +117,120 @@ static void tsay(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void usage(void)
+#define OFF(f)		offsetof(struct tort_opts, f)
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
+#define NS_PER_S	1000000000ULL
+
+static const char * const race_points[] = {
+	"off", "load", "publish", "scan", "unchain", "migrate", "all", NULL
+};
+
+/* --irq-period: 0 (off) or at least 10 us. */
+static int irq_period_ok(const char *arg)
+{
+	uint64_t ns;
+
+	return hzb_parse_time_ns(arg, 1000, &ns) || (ns && ns < 10000) ? -1 : 0;
+}
+
+/* --nreaders-per-cpu: instead of a --readers given before it. */
+static void per_cpu_set(void *base)
+{
+	((struct tort_opts *)base)->readers = -1;
+}
+
+static void usage_exit(void);
+static void list_exit(void);
+
+/* One line an option: see hzb_optab.h (and hzb_options.c, hzbench's). */
+static const struct hzb_optdef defs[] = {
+	{ "design", 'd', HZB_T_STR, OFF(design), 0, "NAME",
+	  "design to torture (required)", .section = "Options", .sample = "percpu" },
+	{ "variant", 'V', HZB_T_STR, OFF(variant), 0, "K=V,...",
+	  "design variant (see 'hzbench info')", .max = HZB_VARIANT_LEN - 1,
+	  .expect = "the variant is too long (" STR(HZB_VARIANT_LEN) " characters or more)",
+	  .sample = "slots=4" },
+	{ "race", 0, HZB_T_WORDSTR, OFF(race), 0, "POINT",
+	  "widen the design's race windows: random\n"
+	  "spins at POINT (load, publish, scan, unchain,\n"
+	  "migrate, all; off: default), the variant\n"
+	  "knob race=POINT, recorded in the result", .words = race_points,
+	  .sample = "scan" },
+	{ "duration", 'D', HZB_T_SEC, OFF(duration_s), 0, "SEC", "run time (default 30)",
+	  .min = 1, .max = 86400 * NS_PER_S, .unit = NS_PER_S, .sample = "2500ms" },
+	/* before --readers: the one given last wins, also in the guest */
+	{ "nreaders-per-cpu", 0, HZB_T_INT, OFF(per_cpu), 0, "N",
+	  "readers per online CPU (default 2: more\nrunnable readers than CPUs)",
+	  .min = 1, .max = 64, .after = per_cpu_set, .sample = "3" },
+	{ "readers", 'r', HZB_T_INT, OFF(readers), 0, "N", "reader threads in all",
+	  .max = 4096, .sample = "5" },
+	{ "writers", 'w', HZB_T_INT, OFF(writers), 0, "N",
+	  "writer threads (default 2: concurrent\nsynchronizes on different objects)",
+	  .max = 64, .sample = "1" },
+	{ "pointers", 'p', HZB_T_UINT, OFF(pointers), 0, "N",
+	  "shared pointers the writers update and the\n"
+	  "readers acquire from, each at random\n"
+	  "(default 4, <= " STR(HZB_TORTURE_MAX_POINTERS) "; 1: one, as before)",
+	  .min = 1, .max = HZB_TORTURE_MAX_POINTERS, .sample = "2" },
+	{ "nest", 'n', HZB_T_UINT, OFF(nest), 0, "K",
+	  "most hazard pointers a section holds\n"
+	  "(default: the design's slots + 4, <= " STR(HZB_MAX_NEST) ")",
+	  .min = 1, .max = HZB_MAX_NEST, .sample = "3" },
+	{ "hold", 0, HZB_T_NS, OFF(hold_ns), 0, "TIME",
+	  "random busy hold per section, up to (2us)", .max = NS_PER_S, .unit = 1,
+	  .sample = "700ns" },
+	{ "sleep", 0, HZB_T_NS, OFF(sleep_ns), 0, "TIME",
+	  "sleep while holding, up to (500us; 0: never;\n"
+	  "default off when the design cannot sleep)", .max = NS_PER_S, .unit = 1000,
+	  .sample = "100us" },
+	{ "delay", 0, HZB_T_NS, OFF(delay_ns), 0, "TIME",
+	  "rare long busy delay while holding (2ms; 0: off)", .max = NS_PER_S, .unit = 1000,
+	  .sample = "1ms" },
+	{ "irq-period", 0, HZB_T_NS, OFF(irq_ns), 0, "TIME",
+	  "hrtimer readers in hard irq, mean period (1ms;\n"
+	  "0: off; default off when the design cannot)", .max = NS_PER_S, .unit = 1000,
+	  .check = irq_period_ok, .expect = "expected 0 or a time in [10us, 1s]",
+	  .sample = "2ms" },
+	{ "linger", 0, HZB_T_NS, OFF(linger_ns), 0, "TIME",
+	  "keep holding an object found unpublished right\n"
+	  "after acquire, up to (200us; 0: off)", .max = NS_PER_S, .unit = 1000,
+	  .sample = "50us" },
+	{ "no-preempt", 0, HZB_T_FLAG, OFF(preempt), 0, NULL,
+	  "no preempt_schedule() while holding", .val = 0 },
+	{ "writer-interval", 0, HZB_T_NS, OFF(winterval_ns), 0, "TIME",
+	  "random pause between updates (20us)", .max = NS_PER_S, .unit = 1000,
+	  .sample = "30us" },
+	{ "writer-delay", 0, HZB_T_NS, OFF(wdelay_ns), 0, "TIME",
+	  "sometimes spin before publishing (500us; 0: off)", .max = NS_PER_S, .unit = 1000,
+	  .sample = "0" },
+	{ "batch", 0, HZB_T_UINT, OFF(batch), 0, "N",
+	  "objects retired per synchronize (default 1)", .min = 1, .max = 256, .sample = "8" },
+	{ "tasks", 't', HZB_T_ULONG, OFF(tasks), 0, "N",
+	  "idle tasks alive during the run (default 0)", .max = 1000000, .sample = "9" },
+	{ "stall", 0, HZB_T_SEC, OFF(stall_s), 0, "SEC",
+	  "writer making no update this long: stall (30)", .min = NS_PER_S,
+	  .max = 3600 * NS_PER_S, .unit = NS_PER_S, .sample = "45" },
+	{ "seed", 0, HZB_T_UINT, OFF(seed), 0, "N", "random seed (default: from the clock)",
+	  .max = UINT32_MAX, .sample = "42" },
+	{ "stop-on-failure", 0, HZB_T_FLAG, OFF(stop), 0, NULL,
+	  "end the run at the first violation or writer\nstall", .val = 1 },
+	{ "pin", 0, HZB_T_FLAG, OFF(pin), 0, NULL,
+	  "pin readers to CPUs 0, 1, ... and writers to\nthe last CPUs, downwards", .val = 1 },
+	{ "reader-nice", 0, HZB_T_INT, OFF(reader_nice), 0, "N",
+	  "readers' nice value (default 19, as\nhazptrtorture's)", .max = 19, .sample = "10" },
+	{ "quiet", 'q', HZB_T_FLAG, OFF(quiet), 0, NULL, "no progress on stderr", .val = 1 },
+	{ "help", 'h', HZB_T_ACTION, 0, HZB_O_HOST, NULL, "this text", .action = usage_exit },
+	HZB_VM_OPTDEFS(struct tort_opts, vm),
+	HZB_TEST_OPTDEFS(struct tort_opts, print, list_exit),
+};
+
+static struct hzb_optab optab = {
+	.defs = defs, .n = sizeof(defs) / sizeof(defs[0]),
+	.base = &to, .size = sizeof(to), .help_col = 27,
+};
+
+static void usage_exit(void)
 {
 	printf("Usage: hzbench torture --design=NAME [OPTIONS]\n"
 	       "\n"
@@ -126,243 +242,85 @@ static void usage(void)
 	       "on a writer stall, a pool leak, or (in the VM) any kernel problem on\n"
 	       "the console.  Ends with '<design>-torture: End of test: SUCCESS'.\n"
 	       "\n"
-	       "  -d, --design=NAME        design to torture (required): %s\n"
-	       "  -V, --variant=K=V,...    design variant (see 'hzbench info')\n"
-	       "      --race=POINT         widen the design's race windows: random\n"
-	       "                           spins at POINT (load, publish, scan, unchain,\n"
-	       "                           migrate, all; off: default), the variant\n"
-	       "                           knob race=POINT, recorded in the result\n"
-	       "  -D, --duration=SEC       run time (default 30)\n"
-	       "  -r, --readers=N          reader threads in all\n"
-	       "      --nreaders-per-cpu=N readers per online CPU (default 2: more\n"
-	       "                           runnable readers than CPUs)\n"
-	       "  -w, --writers=N          writer threads (default 2: concurrent\n"
-	       "                           synchronizes on different objects)\n"
-	       "  -p, --pointers=N         shared pointers the writers update and the\n"
-	       "                           readers acquire from, each at random\n"
-	       "                           (default 4, <= %d; 1: one, as before)\n"
-	       "  -n, --nest=K             most hazard pointers a section holds\n"
-	       "                           (default: the design's slots + 4, <= %d)\n"
-	       "      --hold=TIME          random busy hold per section, up to (2us)\n"
-	       "      --sleep=TIME         sleep while holding, up to (500us; 0: never;\n"
-	       "                           default off when the design cannot sleep)\n"
-	       "      --delay=TIME         rare long busy delay while holding (2ms; 0: off)\n"
-	       "      --irq-period=TIME    hrtimer readers in hard irq, mean period (1ms;\n"
-	       "                           0: off; default off when the design cannot)\n"
-	       "      --linger=TIME        keep holding an object found unpublished right\n"
-	       "                           after acquire, up to (200us; 0: off)\n"
-	       "      --no-preempt         no preempt_schedule() while holding\n"
-	       "      --writer-interval=TIME  random pause between updates (20us)\n"
-	       "      --writer-delay=TIME  sometimes spin before publishing (500us; 0: off)\n"
-	       "      --batch=N            objects retired per synchronize (default 1)\n"
-	       "  -t, --tasks=N            idle tasks alive during the run (default 0)\n"
-	       "      --stall=SEC          writer making no update this long: stall (30)\n"
-	       "      --seed=N             random seed (default: from the clock)\n"
-	       "      --stop-on-failure    end the run at the first violation or writer\n"
-	       "                           stall\n"
-	       "      --pin                pin readers to CPUs 0, 1, ... and writers to\n"
-	       "                           the last CPUs, downwards\n"
-	       "      --reader-nice=N      readers' nice value (default 19, as\n"
-	       "                           hazptrtorture's)\n"
-	       "      --vm, --no-vm, --vcpus=N, --mem=MB, --vm-cpu=MODEL, --kernel=FLAVOUR\n"
-	       "                           as hzbench\n"
-	       "      --target=qemu|uml|native, --up-fence=MODE, --clock=CLOCK  as hzbench\n"
-	       "  -q, --quiet              no progress on stderr\n"
-	       "  -h, --help               this text\n"
-	       "\n"
+	       "Designs: %s\n", HZB_TORTURE_PIPE_LEN, hzb_design_list());
+	hzb_optab_help(&optab, stdout);
+	printf("\n"
 	       "Examples:\n"
 	       "  hzbench torture --design=percpu --duration=60\n"
 	       "  hzbench torture --design=pertask --variant=track=bitmap --nreaders-per-cpu=4\n"
 	       "  hzbench torture --design=percpu --vcpus=4 --duration=3600   # a soak\n"
 	       "\n"
 	       "Exit status: 0 SUCCESS, 1 FAILURE, 2 usage error, 3 kernel problem on\n"
-	       "the guest console, 4 the guest did not finish.\n",
-	       HZB_TORTURE_PIPE_LEN, hzb_design_list(), HZB_TORTURE_MAX_POINTERS,
-	       HZB_MAX_NEST);
+	       "the guest console, 4 the guest did not finish.\n");
+	exit(0);
 }
 
-enum {
-	O_PER_CPU = 256, O_HOLD, O_SLEEP, O_DELAY, O_IRQ, O_LINGER, O_NO_PREEMPT,
-	O_WINTERVAL, O_WDELAY, O_BATCH, O_STALL, O_SEED, O_STOP, O_PIN, O_NICE,
-	O_RACE,
-};
-
-static const struct option long_opts[] = {
-	{ "design", required_argument, NULL, 'd' },
-	{ "variant", required_argument, NULL, 'V' },
-	{ "race", required_argument, NULL, O_RACE },
-	{ "duration", required_argument, NULL, 'D' },
-	{ "readers", required_argument, NULL, 'r' },
-	{ "nreaders-per-cpu", required_argument, NULL, O_PER_CPU },
-	{ "writers", required_argument, NULL, 'w' },
-	{ "pointers", required_argument, NULL, 'p' },
-	{ "nest", required_argument, NULL, 'n' },
-	{ "hold", required_argument, NULL, O_HOLD },
-	{ "sleep", required_argument, NULL, O_SLEEP },
-	{ "delay", required_argument, NULL, O_DELAY },
-	{ "irq-period", required_argument, NULL, O_IRQ },
-	{ "linger", required_argument, NULL, O_LINGER },
-	{ "no-preempt", no_argument, NULL, O_NO_PREEMPT },
-	{ "writer-interval", required_argument, NULL, O_WINTERVAL },
-	{ "writer-delay", required_argument, NULL, O_WDELAY },
-	{ "batch", required_argument, NULL, O_BATCH },
-	{ "tasks", required_argument, NULL, 't' },
-	{ "stall", required_argument, NULL, O_STALL },
-	{ "seed", required_argument, NULL, O_SEED },
-	{ "stop-on-failure", no_argument, NULL, O_STOP },
-	{ "pin", no_argument, NULL, O_PIN },
-	{ "reader-nice", required_argument, NULL, O_NICE },
-	HZB_VM_LONG_OPTIONS,
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 }
-};
-
-static void parse_args(int argc, char **argv)
+static void list_exit(void)
 {
-	int c;
+	hzb_optab_list(&optab, stdout);
+	exit(0);
+}
 
-	hzb_cli.who = WHO;
-	hzb_cli.help = "hzbench torture --help";
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:V:D:r:w:p:n:t:qh", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			to.design = optarg;
-			break;
-		case 'V':
-			if (strlen(optarg) >= HZB_VARIANT_LEN)
-				hzb_usage_error("--variant is too long");
-			to.variant = optarg;
-			break;
-		case O_RACE: {
-			static const char *const points[] = {
-				"off", "load", "publish", "scan", "unchain", "migrate", "all",
-			};
-			size_t k;
+/* After the options: combinations that make no sense, --race into the variant. */
+static void check_args(void)
+{
+	static char spec[HZB_VARIANT_LEN];
 
-			for (k = 0; k < sizeof(points) / sizeof(points[0]); k++)
-				if (!strcmp(optarg, points[k]))
-					break;
-			if (k == sizeof(points) / sizeof(points[0]))
-				hzb_usage_error("--race=%s: expected off, load, publish, scan, "
-						"unchain, migrate or all", optarg);
-			to.race = k ? optarg : NULL;
-			break;
-		}
-		case 'D':
-			to.duration_s = hzb_parse_time("duration", optarg, 1000000000ULL,
-						   86400ULL * 1000000000ULL) / NS;
-			if (to.duration_s <= 0)
-				hzb_usage_error("--duration=%s: expected seconds > 0", optarg);
-			break;
-		case 'r':
-			to.readers = (int)hzb_parse_ulong("readers", optarg, 0, 4096);
-			break;
-		case O_PER_CPU:
-			to.per_cpu = (int)hzb_parse_ulong("nreaders-per-cpu", optarg, 1, 64);
-			to.readers = -1;
-			break;
-		case 'w':
-			to.writers = (int)hzb_parse_ulong("writers", optarg, 0, 64);
-			break;
-		case 'p':
-			to.pointers = (unsigned int)hzb_parse_ulong("pointers", optarg, 1,
-								  HZB_TORTURE_MAX_POINTERS);
-			break;
-		case 'n':
-			to.nest = (unsigned int)hzb_parse_ulong("nest", optarg, 1, HZB_MAX_NEST);
-			break;
-		case O_HOLD:
-			to.hold_ns = hzb_parse_time("hold", optarg, 1, 1000000000ULL);
-			break;
-		case O_SLEEP:
-			to.sleep_ns = hzb_parse_time("sleep", optarg, 1000, 1000000000ULL);
-			break;
-		case O_DELAY:
-			to.delay_ns = hzb_parse_time("delay", optarg, 1000, 1000000000ULL);
-			break;
-		case O_IRQ:
-			to.irq_ns = hzb_parse_time("irq-period", optarg, 1000, 1000000000ULL);
-			if (to.irq_ns && to.irq_ns < 10000)
-				hzb_usage_error("--irq-period=%s: expected 0 or >= 10us", optarg);
-			break;
-		case O_LINGER:
-			to.linger_ns = hzb_parse_time("linger", optarg, 1000, 1000000000ULL);
-			break;
-		case O_NO_PREEMPT:
-			to.preempt = 0;
-			break;
-		case O_WINTERVAL:
-			to.winterval_ns = hzb_parse_time("writer-interval", optarg, 1000,
-						     1000000000ULL);
-			break;
-		case O_WDELAY:
-			to.wdelay_ns = hzb_parse_time("writer-delay", optarg, 1000,
-						  1000000000ULL);
-			break;
-		case O_BATCH:
-			to.batch = (unsigned int)hzb_parse_ulong("batch", optarg, 1, 256);
-			break;
-		case 't':
-			to.tasks = hzb_parse_ulong("tasks", optarg, 0, 1000000);
-			break;
-		case O_STALL:
-			to.stall_s = hzb_parse_time("stall", optarg, 1000000000ULL,
-						3600ULL * 1000000000ULL) / NS;
-			if (to.stall_s < 1)
-				hzb_usage_error("--stall=%s: expected at least 1 s", optarg);
-			break;
-		case O_SEED:
-			to.seed = (uint32_t)hzb_parse_ulong("seed", optarg, 0, UINT32_MAX);
-			break;
-		case O_STOP:
-			to.stop = 1;
-			break;
-		case O_PIN:
-			to.pin = 1;
-			break;
-		case O_NICE:
-			to.reader_nice = (int)hzb_parse_ulong("reader-nice", optarg, 0, 19);
-			break;
-		case 'q':
-			to.quiet = 1;
-			break;
-		case 'h':
-			usage();
-			exit(0);
-		default:
-			if (hzb_vm_option(&to.vm, c, optarg))
-				break;
-			exit(2);	/* getopt printed the reason */
-		}
-	}
-	if (optind < argc)
-		hzb_usage_error("unexpected argument '%s'", argv[optind]);
 	if (!to.design)
 		hzb_usage_error("--design is required: one of %s", hzb_design_list());
 	if (!hzb_design_find(to.design))
 		hzb_usage_error("unknown design '%s': valid designs are %s", to.design,
-			    hzb_design_list());
+				hzb_design_list());
 	if (!to.readers && !to.writers)
 		hzb_usage_error("nothing to run: --readers=0 and --writers=0");
 	hzb_vm_opts_check(&to.vm);
 	if (getenv("HZB_IN_VM"))
 		to.vm.mode = VM_NEVER;
-	if (to.race) {
-		/* The engine's variant knob: set with the design's. */
-		static char spec[HZB_VARIANT_LEN];
-
+	if (to.race && strcmp(to.race, "off")) {
+		/* The engine's variant knob: set with the design's (and so in the guest). */
 		if ((size_t)snprintf(spec, sizeof(spec), "%s%srace=%s", to.variant,
 				     to.variant[0] ? "," : "", to.race) >= sizeof(spec))
 			hzb_usage_error("--variant plus --race is too long");
 		to.variant = spec;
 	}
+	to.race = NULL;
+}
+
+static void parse_args(int argc, char **argv)
+{
+	hzb_cli.who = WHO;
+	hzb_cli.help = "hzbench torture --help";
+	hzb_optab_init(&optab);
+	if (hzb_optab_getopt(&optab, argc, argv) < argc)
+		hzb_usage_error("unexpected argument '%s'", argv[optind]);
+	check_args();
 }
 
 /* ------------------------------------------------------------------ */
 /* In the guest                                                        */
 /* ------------------------------------------------------------------ */
+
+static void guest_argv(struct hzb_argv *a)
+{
+	hzb_argv_add(a, "hzbench");
+	hzb_argv_add(a, "torture");
+	hzb_optab_argv(&optab, HZB_TO_GUEST, a);
+}
+
+/* --dump-options, --print-guest-argv: what the round-trip test compares. */
+static int print_mode(void)
+{
+	struct hzb_argv a = { .n = 0 };
+
+	if (to.print == HZB_PRINT_OPTIONS) {
+		hzb_optab_dump(&optab, stdout);
+		return 0;
+	}
+	guest_argv(&a);
+	hzb_argv_print(&a);
+	hzb_argv_free(&a);
+	return 0;
+}
 
 static int torture_in_vm(void)
 {
@@ -372,42 +330,7 @@ static int torture_in_vm(void)
 	};
 	int status;
 
-	hzb_argv_add(&a, "hzbench");
-	hzb_argv_add(&a, "torture");
-	hzb_argv_add(&a, "--design=%s", to.design);
-	hzb_argv_add(&a, "--variant=%s", to.variant);
-	hzb_argv_add(&a, "--duration=%.9gs", to.duration_s);
-	if (to.readers >= 0)
-		hzb_argv_add(&a, "--readers=%d", to.readers);
-	else
-		hzb_argv_add(&a, "--nreaders-per-cpu=%d", to.per_cpu);
-	hzb_argv_add(&a, "--writers=%d", to.writers);
-	hzb_argv_add(&a, "--pointers=%u", to.pointers);
-	if (to.nest)
-		hzb_argv_add(&a, "--nest=%u", to.nest);
-	hzb_argv_add(&a, "--hold=%" PRIu64 "ns", to.hold_ns);
-	if (to.sleep_ns != AUTO)
-		hzb_argv_add(&a, "--sleep=%" PRIu64 "ns", to.sleep_ns);
-	hzb_argv_add(&a, "--delay=%" PRIu64 "ns", to.delay_ns);
-	if (to.irq_ns != AUTO)
-		hzb_argv_add(&a, "--irq-period=%" PRIu64 "ns", to.irq_ns);
-	hzb_argv_add(&a, "--linger=%" PRIu64 "ns", to.linger_ns);
-	if (!to.preempt)
-		hzb_argv_add(&a, "--no-preempt");
-	hzb_argv_add(&a, "--writer-interval=%" PRIu64 "ns", to.winterval_ns);
-	hzb_argv_add(&a, "--writer-delay=%" PRIu64 "ns", to.wdelay_ns);
-	hzb_argv_add(&a, "--batch=%u", to.batch);
-	hzb_argv_add(&a, "--tasks=%lu", to.tasks);
-	hzb_argv_add(&a, "--stall=%.9gs", to.stall_s);
-	if (to.seed)
-		hzb_argv_add(&a, "--seed=%" PRIu32, to.seed);
-	if (to.stop)
-		hzb_argv_add(&a, "--stop-on-failure");
-	if (to.pin)
-		hzb_argv_add(&a, "--pin");
-	hzb_argv_add(&a, "--reader-nice=%d", to.reader_nice);
-	if (to.quiet)
-		hzb_argv_add(&a, "--quiet");
+	guest_argv(&a);
 	/* Boot, spawning, the stall allowance and a hung run's grace. */
 	req.timeout_s = (long)(to.duration_s + 2 * to.stall_s) + 180 +
 			(long)(to.tasks / 500);
@@ -934,6 +857,8 @@ int hzb_cmd_torture(int argc, char **argv)
 				      "%s%s", i ? " " : "hzbench ", argv[i]);
 	parse_args(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (to.print)
+		return print_mode();
 	hzb_opt.quiet = to.quiet;	/* for the shared helpers' messages */
 	if (want_vm())
 		return torture_in_vm();

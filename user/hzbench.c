@@ -235,7 +235,6 @@ static int run_in_vm(void)
 static int print_mode(void)
 {
 	struct hzb_argv a = { .n = 0 };
-	size_t i;
 
 	if (hzb_opt.print == HZB_PRINT_OPTIONS) {
 		printf("cmd=%s\n", hzb_opt.cmd);
@@ -243,8 +242,7 @@ static int print_mode(void)
 		return 0;
 	}
 	guest_argv(&a);
-	for (i = 0; i < a.n; i++)
-		printf("%s\n", a.v[i]);
+	hzb_argv_print(&a);
 	hzb_argv_free(&a);
 	return 0;
 }

@@ -1,18 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Every option survives the trip into the guest and into a sweep's points,
-# with no guest booted.  For each line of the option table (hzbench
-# --list-options, user/hzb_options.c) it gives its sample value (which must
-# change what hzbench parses) and checks that
+# with no guest booted, for hzbench (user/hzb_options.c) and hzbench
+# torture (the table in user/hzb_torture.c).  For each line of a table
+# (--list-options) it gives the line's sample value, which must change what
+# hzbench parses (--dump-options), and checks that
 #  - guest: the options the guest's hzbench parses from the command line
-#    run_in_vm() builds (--print-guest-argv, parsed back with HZB_IN_VM=1)
-#    equal the host's (--dump-options), on every line not marked host or
-#    runner (those stay on the host: they shape the guest itself);
-#  - point: a one-point sweep given the same option hands its point a
-#    command line that parses back to the same options, on every line not
-#    marked nopoint (reps aside: a sweep's default is 10).
-# A line that forgets its flags is forwarded and so tested; a forwarding
-# line without a sample fails here.
+#    run_in_vm() / torture_in_vm() build (--print-guest-argv, parsed back
+#    with HZB_IN_VM=1) equal the host's, on every line not marked host or
+#    runner (those stay on the host: runner lines shape the guest itself);
+#  - point (hzbench): a one-point sweep given the same option hands its
+#    point a command line that parses back to the same options, on every
+#    line not marked nopoint (reps aside: a sweep's default is 10).
+# A line that forgets its flags is forwarded, and so tested; a line
+# without a sample fails here.
 set -u
 hzbench=$1
 fail=0 checked=0
@@ -25,50 +26,63 @@ name = roundtrip
 designs = rcu
 INI
 
-# name=value lines of a dump, for the lines whose flags match none of $2.
+# The name=value lines of dump $1 but those named in $tmp/skip.$2.
 pick() {
 	awk -F= 'NR == FNR { skip[$1]; next } $1 != "cmd" && !($1 in skip)' "$tmp/skip.$2" - <<<"$1"
 }
 
-"$hzbench" --list-options > "$tmp/table" || { echo "FAIL --list-options"; exit 1; }
-awk -F'\t' '$2 ~ /host|runner|hidden|alias/ {print $1}' "$tmp/table" > "$tmp/skip.guest"
-awk -F'\t' '$2 ~ /nopoint|hidden|alias/ || $1 == "reps" {print $1}' "$tmp/table" > "$tmp/skip.point"
-default=$("$hzbench" --dump-options "${base[@]}")
+# same WHERE HOST_DUMP OTHER_DUMP ARGV...: the dumps agree, else say where $arg was lost.
+same() {
+	local where=$1 a=$2 b=$3
+	shift 3
+	[ "$(pick "$a" "$where")" = "$(pick "$b" "$where")" ] && return 0
+	echo "FAIL ${cmd:-hzbench} $arg is lost on the way into the $where: it runs '$*'"
+	diff <(pick "$a" "$where") <(pick "$b" "$where") | sed 's/^/     /'
+	fail=1
+	return 1
+}
 
-while IFS=$'\t' read -r name kind sample with; do
-	case $kind in action*|*hidden*) continue ;; esac
-	case $kind in
-	*host*) echo "ok   --$name stays on the host"; continue ;;
-	flag*) arg=--$name ;;
-	*) if [ -z "$sample" ]; then
-		echo "FAIL --$name has no .sample in the option table"; fail=1; continue
-	   fi
-	   arg=--$name=$sample ;;
-	esac
-	args=("${base[@]}" $with "$arg")
-	host=$("$hzbench" --dump-options "${args[@]}" 2>&1) || {
-		echo "FAIL hzbench ${args[*]} does not parse: $host"; fail=1; continue; }
-	if [ "$host" = "$default" ]; then
-		echo "FAIL $arg changes nothing (its .sample is the default)"; fail=1; continue
-	fi
-	mapfile -t g < <("$hzbench" --print-guest-argv "${args[@]}")
-	guest=$(HZB_IN_VM=1 "$hzbench" "${g[@]:1}" --dump-options 2>&1)
-	if [ "$(pick "$host" guest)" != "$(pick "$guest" guest)" ]; then
-		echo "FAIL $arg is lost on the way into the guest: it runs '${g[*]}'"
-		diff <(pick "$host" guest) <(pick "$guest" guest) | sed 's/^/     /'
-		fail=1; continue
-	fi
-	case $kind in *nopoint*) checked=$((checked + 1)); echo "ok   $arg: guest ${g[*]:2}"; continue ;; esac
-	read -r -a p < <("$hzbench" --workload="$tmp/w.ini" --print-guest-argv "${args[@]}")
-	point=$("$hzbench" "${p[@]:1}" --dump-options 2>&1)
-	if [ "$(pick "$host" point)" != "$(pick "$point" point)" ]; then
-		echo "FAIL $arg is lost on the way into a sweep's point: it runs '${p[*]}'"
-		diff <(pick "$host" point) <(pick "$point" point) | sed 's/^/     /'
-		fail=1; continue
-	fi
-	checked=$((checked + 1))
-	echo "ok   $arg: guest ${g[*]:2}; point ${p[*]:2}"
-done < "$tmp/table"
-[ "$checked" -ge 40 ] || { echo "FAIL only $checked options checked"; fail=1; }
+# roundtrip CMD: every line of CMD's table ("": hzbench run, or torture).
+roundtrip() {
+	local cmd=$1 name kind sample with arg host default g p guest point
+	"$hzbench" $cmd --list-options > "$tmp/table" || { echo "FAIL $cmd --list-options"; fail=1; return; }
+	awk -F'\t' '$2 ~ /host|runner|hidden|alias/ {print $1}' "$tmp/table" > "$tmp/skip.guest"
+	awk -F'\t' '$2 ~ /nopoint|hidden|alias/ || $1 == "reps" {print $1}' "$tmp/table" \
+		> "$tmp/skip.point"
+	default=$("$hzbench" $cmd "${base[@]}" --dump-options)
+	while IFS=$'\t' read -r name kind sample with; do
+		case $kind in
+		action*|*hidden*) continue ;;
+		*host*) echo "ok   ${cmd:-hzbench} --$name stays on the host"; continue ;;
+		flag*) arg=--$name ;;
+		*) [ -n "$sample" ] || {
+			echo "FAIL ${cmd:-hzbench} --$name has no .sample in its table"; fail=1; continue; }
+		   arg=--$name=$sample ;;
+		esac
+		args=("${base[@]}" $with "$arg")
+		host=$("$hzbench" $cmd "${args[@]}" --dump-options 2>&1) || {
+			echo "FAIL hzbench $cmd ${args[*]} does not parse: $host"; fail=1; continue; }
+		if [ "$host" = "$default" ]; then
+			echo "FAIL ${cmd:-hzbench} $arg changes nothing (its .sample is the default)"
+			fail=1; continue
+		fi
+		mapfile -t g < <("$hzbench" $cmd "${args[@]}" --print-guest-argv)
+		guest=$(HZB_IN_VM=1 "$hzbench" "${g[@]:1}" --dump-options 2>&1)
+		same guest "$host" "$guest" "${g[@]}" || continue
+		checked=$((checked + 1))
+		if [ -n "$cmd" ] || [[ $kind == *nopoint* ]]; then
+			echo "ok   ${cmd:-hzbench} $arg: guest ${g[*]:2}"
+			continue
+		fi
+		read -r -a p < <("$hzbench" --workload="$tmp/w.ini" "${args[@]}" --print-guest-argv)
+		point=$("$hzbench" "${p[@]:1}" --dump-options 2>&1)
+		same point "$host" "$point" "${p[@]}" || continue
+		echo "ok   hzbench $arg: guest ${g[*]:2}; point ${p[*]:2}"
+	done < "$tmp/table"
+}
+
+roundtrip ""
+roundtrip torture
+[ "$checked" -ge 70 ] || { echo "FAIL only $checked options checked"; fail=1; }
 [ $fail = 0 ] && echo "ok   $checked options survive the guest's and the points' command lines"
 exit $fail
