@@ -1,23 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The BPF probes beyond synchronize latency (scan_latency.h), for the
- * design under test:
+ * design under test.  They are a registry (user/hzb_bpf.c, generated from
+ * bpf_probes in bpf/meson.build), one loader each beside scan_latency.c:
  *
- *   phase  scan_phase.bpf.c synchronize split by scan phase, restarts,
- *                           waits, longest overflow list walked
- *   lock   lock_contention.bpf.c overflow-lock contention: the design's lock
- *                           wrapper, cross-checked by lock:contention_*
- *   hold   holders.bpf.c     overflow usage per CPU / per task, time
- *                           chained, migrations and their cost, threads
- *                           switched out while holding
+ *   phase  scan_phase.c      synchronize split by scan phase, restarts,
+ *                            waits, longest overflow list walked
+ *   lock   lock_contention.c overflow-lock contention: the design's lock
+ *                            wrapper, cross-checked by lock:contention_*
+ *   hold   holders.c         overflow usage per CPU / per task, time
+ *                            chained, migrations and their cost, threads
+ *                            switched out while holding
  *
  * Each probe is attached when the design has what it needs; one that
  * applies but fails to attach is an error (state FAILED, with the reason)
  * and has no figures, never zeros.  A probe whose main hook the module
  * does not have is UNAVAILABLE (no figures, not an error of the run);
- * optional hooks a design lacks are listed in missing[].  hzb_bpf_json()/hzb_bpf_text() write every figure with the
- * mechanism that produced it and what it cannot see, and the cross-checks
- * against the module's own counters and clock.
+ * optional hooks a design lacks are listed in missing[].
+ * hzb_bpf_json()/hzb_bpf_text() (hzb_bpf_report.h) write every figure with
+ * the mechanism that produced it and what it cannot see, and the
+ * cross-checks against the module's own counters and clock.
  */
 #ifndef HZB_BPF_H
 #define HZB_BPF_H
@@ -27,9 +29,6 @@
 #include <stdio.h>
 
 #include "../include/uapi/hzbench.h"
-#include "../bpf/holders.h"
-#include "../bpf/lock_contention.h"
-#include "../bpf/scan_phase.h"
 #include "hzb_stats.h"
 
 enum hzb_probe_state {
@@ -46,48 +45,7 @@ struct hzb_probe_info {
 	char error[512];	/* FAILED: why */
 	char fallback[512];	/* why the BTF mechanisms (fentry, tp_btf) were not used */
 	char missing[384];	/* hooks of the design this probe would use but cannot find */
-};
-
-struct hzb_bpf_phase_rep {
-	const char *name[HZB_NR_PHASES];
-	const char *func[HZB_NR_PHASES];	/* NULL: derived, or none */
-	int have[HZB_NR_PHASES];		/* phase measured */
-	int have_len;
-	struct hzb_phase_stats st;
-	uint64_t misses[HZB_NR_PHASES];		/* entry runs the kernel skipped */
-	struct hzb_hist h[HZB_PHASE_NR_HISTS];
-};
-
-struct hzb_bpf_lock_rep {
-	const char *wrapper, *contended;
-	int have_contended;
-	int tp_attached;
-	int hypervisor;		/* CPUID hypervisor bit: contention_* cannot fire */
-	uint32_t nr_seeded;	/* addresses from HZB_IOC_LOCKS */
-	uint64_t wrap_misses, cont_misses;
-	struct hzb_lock_stats st;
-	struct hzb_hist h[HZB_LOCK_NR_HISTS];
-};
-
-#define HZB_HOLD_TOP_TASKS	16
-
-struct hzb_hold_task_rep {
-	uint32_t pid;
-	struct hzb_hold_task t;
-};
-
-struct hzb_bpf_hold_rep {
-	enum hzb_hold_mode mode;
-	int have_migrate_cost;
-	uint64_t mig_misses;
-	struct hzb_hold_stats st;
-	struct hzb_hist h[HZB_HOLD_NR_HISTS];
-	uint32_t ncpus;				/* entries in cpu[] */
-	struct hzb_hold_cpu cpu[64];
-	uint32_t ntasks;			/* tasks with overflows or holds */
-	uint32_t ntop;
-	struct hzb_hold_task_rep top[HZB_HOLD_TOP_TASKS];
-	uint64_t chained_now;			/* backups still chained at read */
+	const char *blind;	/* what the mechanism cannot see (OK and FAILED) */
 };
 
 /* Median synchronize latency with and without every probe, same run. */
@@ -110,11 +68,12 @@ struct hzb_bpf_effect {
 	char error[320];
 };
 
+#define HZB_MAX_PROBES		8	/* room in the report, >= the registry */
+
 struct hzb_bpf_report {
-	struct hzb_probe_info phase_i, lock_i, hold_i;
-	struct hzb_bpf_phase_rep phase;
-	struct hzb_bpf_lock_rep lock;
-	struct hzb_bpf_hold_rep hold;
+	/* Registry order; data: the probe's figures, its loader's type. */
+	struct hzb_probe_info info[HZB_MAX_PROBES];
+	void *data[HZB_MAX_PROBES];
 	struct hzb_bpf_effect effect;
 	double seconds;			/* from the reset to the read */
 	int read;			/* figures valid */
@@ -135,20 +94,24 @@ int hzb_bpf_probes_read(struct hzb_bpf_probes *pr, struct hzb_bpf_report *rep);
 int hzb_bpf_probes_attach(struct hzb_bpf_probes *pr, char *err, size_t errlen);
 void hzb_bpf_probes_detach(struct hzb_bpf_probes *pr);
 void hzb_bpf_probes_close(struct hzb_bpf_probes *pr);
+/* Free a report and the figures it holds. */
+void hzb_bpf_report_free(struct hzb_bpf_report *rep);
 /*
- * Test hook: HZB_BPF_FORCE_FAIL=phase,lock,hold,sync (any of them) makes
+ * Test hook: HZB_BPF_FORCE_FAIL=NAME,... (sync or a probe's name) makes
  * that probe target a function that does not exist, so that the real
  * failure path is what the tests see.
  */
 int hzb_bpf_force_fail(const char *probe);
 /*
  * --bpf=LIST: the probes opened besides the synchronize probe (always on
- * with BPF): phase, lock, hold, all, none.  phase and lock sit inside the
- * synchronize they would explain, so they are asked for, not default.
+ * with BPF): the registry's names, all, none.  phase and lock sit inside
+ * the synchronize they would explain, so they are asked for, not default.
  */
 #define HZB_BPF_DEFAULT		"hold"
 int hzb_bpf_list_check(const char *list);
-/* Mark every probe NA (--no-bpf) with the reason. */
+/* "phase, lock, hold, all, none": the names --bpf= takes, for usage(). */
+const char *hzb_bpf_list_names(void);
+/* Mark every probe of a fresh report NA (--no-bpf) with the reason. */
 void hzb_bpf_report_off(struct hzb_bpf_report *rep, const char *why);
 
 /*

@@ -33,6 +33,10 @@ void hzb_bpf_json(struct hzb_json *j, const struct hzb_bpf_in *in);
 void hzb_bpf_text(FILE *f, const struct hzb_bpf_in *in);
 int hzb_bpf_checks_ok(const struct hzb_bpf_in *in);
 
+/* The probe-effect member "probe_effect" and its text line (hzb_bpf_effect.c). */
+void hzb_bpf_effect_json(struct hzb_json *j, const struct hzb_bpf_effect *e);
+void hzb_bpf_effect_text(FILE *f, const char *pfx, const struct hzb_bpf_effect *e);
+
 /* The same for a point of hzb_run.h (what hzb_report.c calls). */
 struct hzb_point;
 void hzb_bpf_point_json(struct hzb_json *j, const struct hzb_point *p);

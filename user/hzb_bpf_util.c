@@ -268,17 +268,29 @@ static int ncpus(void)
 	return n;
 }
 
+/* One struct hzb_hist per possible CPU (*nc of them), zeroed; NULL: -*err. */
+static struct hzb_hist *percpu_hists(int *nc, int *err)
+{
+	struct hzb_hist *v;
+
+	*nc = ncpus();
+	*err = *nc <= 0 ? -EINVAL : 0;
+	if (*err)
+		return NULL;
+	v = calloc((size_t)*nc, sizeof(*v));
+	if (!v)
+		*err = -ENOMEM;
+	return v;
+}
+
 int hzb_hists_read(struct bpf_map *m, uint32_t n, struct hzb_hist *out)
 {
-	int nc = ncpus(), cpu, err = 0;
-	struct hzb_hist *v;
+	int nc, cpu, err;
+	struct hzb_hist *v = percpu_hists(&nc, &err);
 	uint32_t k;
 
-	if (nc <= 0)
-		return -EINVAL;
-	v = calloc((size_t)nc, sizeof(*v));
 	if (!v)
-		return -ENOMEM;
+		return err;
 	for (k = 0; k < n && !err; k++) {
 		struct hzb_hist *o = &out[k];
 
@@ -295,15 +307,12 @@ int hzb_hists_read(struct bpf_map *m, uint32_t n, struct hzb_hist *out)
 
 int hzb_hists_reset(struct bpf_map *m, uint32_t n)
 {
-	int nc = ncpus(), cpu, err = 0;
-	struct hzb_hist *v;
+	int nc, cpu, err;
+	struct hzb_hist *v = percpu_hists(&nc, &err);
 	uint32_t k;
 
-	if (nc <= 0)
-		return -EINVAL;
-	v = calloc((size_t)nc, sizeof(*v));
 	if (!v)
-		return -ENOMEM;
+		return err;
 	for (cpu = 0; cpu < nc; cpu++)
 		v[cpu].min = ~0ULL;
 	for (k = 0; k < n && !err; k++)

@@ -790,7 +790,7 @@ int hzb_cmd_run(void)
 	free(p->rep);
 	free(p->seg);
 	free(p->per_thread);
-	free(p->bpfx);
+	hzb_bpf_report_free(p->bpfx);
 	free(pool);
 	free(seg_pool);
 	close(fd);
