@@ -54,50 +54,64 @@ static int word_value(const struct hzb_optdef *d, size_t i)
 	return d->vals ? d->vals[i] : (int)i;
 }
 
-static int set_number(const struct hzb_optdef *d, void *base, const char *arg, char *why,
-		      size_t len)
+static int is_time(const struct hzb_optdef *d)
 {
-	unsigned long long v;
+	return d->type == HZB_T_NS || d->type == HZB_T_US || d->type == HZB_T_SEC;
+}
+
+/* A decimal integer, no sign. */
+static int parse_uint(const char *arg, uint64_t *v)
+{
 	char *end;
 
 	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || v < d->min || v > d->max) {
+	*v = strtoull(arg, &end, 10);
+	return errno || end == arg || *end || arg[0] == '-' ? -1 : 0;
+}
+
+/* Why a number or time of line @d is refused. */
+static void range_reason(const struct hzb_optdef *d, char *why, size_t len)
+{
+	char min[32], max[32];
+
+	fmt_time(d->min, min, sizeof(min));
+	fmt_time(d->max, max, sizeof(max));
+	if (!is_time(d))
 		snprintf(why, len, "expected an integer in [%" PRIu64 ", %" PRIu64 "]",
 			 d->min, d->max);
+	else if (d->type != HZB_T_SEC)
+		snprintf(why, len, "expected a time <= %s, e.g. %s", max, d->sample);
+	else if (d->min > 1)
+		snprintf(why, len, "expected seconds from %s to %s", min, max);
+	else if (d->min)
+		snprintf(why, len, "expected seconds > 0 and <= %s, e.g. 5 or 500ms", max);
+	else
+		snprintf(why, len, "expected seconds <= %s, e.g. 2", max);
+}
+
+/* Numbers and times: @v in the field's own type and unit. */
+static int set_scalar(const struct hzb_optdef *d, void *base, const char *arg, char *why,
+		      size_t len)
+{
+	uint64_t v;
+
+	if ((is_time(d) ? hzb_parse_time_ns(arg, d->unit, &v) : parse_uint(arg, &v)) ||
+	    v < d->min || v > d->max) {
+		range_reason(d, why, len);
 		return -1;
 	}
 	if (d->type == HZB_T_INT)
 		*FIELD(int, base, d) = (int)v;
 	else if (d->type == HZB_T_UINT)
 		*FIELD(unsigned int, base, d) = (unsigned int)v;
-	else
+	else if (d->type == HZB_T_ULONG)
 		*FIELD(unsigned long, base, d) = (unsigned long)v;
-	return 0;
-}
-
-static int set_time(const struct hzb_optdef *d, void *base, const char *arg, char *why,
-		    size_t len)
-{
-	char max[32];
-	uint64_t ns;
-
-	if (hzb_parse_time_ns(arg, d->unit, &ns) || ns < d->min || ns > d->max) {
-		fmt_time(d->max, max, sizeof(max));
-		if (d->type != HZB_T_SEC)
-			snprintf(why, len, "expected a time <= %s, e.g. %s", max, d->sample);
-		else if (d->min)
-			snprintf(why, len, "expected seconds > 0 and <= %s, e.g. 5 or 500ms", max);
-		else
-			snprintf(why, len, "expected seconds <= %s, e.g. 2", max);
-		return -1;
-	}
-	if (d->type == HZB_T_NS)
-		*FIELD(uint64_t, base, d) = ns;
+	else if (d->type == HZB_T_NS)
+		*FIELD(uint64_t, base, d) = v;
 	else if (d->type == HZB_T_US)
-		*FIELD(unsigned int, base, d) = (unsigned int)(ns / 1000);
+		*FIELD(unsigned int, base, d) = (unsigned int)(v / 1000);
 	else
-		*FIELD(double, base, d) = ns / 1e9;
+		*FIELD(double, base, d) = v / 1e9;
 	return 0;
 }
 
@@ -137,11 +151,10 @@ static int set_typed(const struct hzb_optdef *d, void *base, const char *arg, ch
 	case HZB_T_INT:
 	case HZB_T_UINT:
 	case HZB_T_ULONG:
-		return set_number(d, base, arg, why, len);
 	case HZB_T_NS:
 	case HZB_T_US:
 	case HZB_T_SEC:
-		return set_time(d, base, arg, why, len);
+		return set_scalar(d, base, arg, why, len);
 	case HZB_T_WORD:
 	case HZB_T_WORDSTR:
 		return set_word(d, base, arg, why, len);

@@ -300,37 +300,10 @@ static void parse_args(int argc, char **argv)
 /* In the guest                                                        */
 /* ------------------------------------------------------------------ */
 
-static void guest_argv(struct hzb_argv *a)
-{
-	hzb_argv_add(a, "hzbench");
-	hzb_argv_add(a, "torture");
-	hzb_optab_argv(&optab, HZB_TO_GUEST, a);
-}
-
-/* --dump-options, --print-guest-argv: what the round-trip test compares. */
-static int print_mode(void)
-{
-	struct hzb_argv a = { .n = 0 };
-
-	if (to.print == HZB_PRINT_OPTIONS) {
-		hzb_optab_dump(&optab, stdout);
-		return 0;
-	}
-	guest_argv(&a);
-	hzb_argv_print(&a);
-	hzb_argv_free(&a);
-	return 0;
-}
-
 static int torture_in_vm(void)
 {
-	struct hzb_argv a = { .n = 0 };
-	struct hzb_vm_req req = {
-		.who = WHO, .vm = &to.vm, .host_cmdline = tort_cmdline, .guest_argv = a.v,
-	};
-	int status;
+	struct hzb_vm_req req = { .who = WHO, .vm = &to.vm, .host_cmdline = tort_cmdline };
 
-	guest_argv(&a);
 	/* Boot, spawning, the stall allowance and a hung run's grace. */
 	req.timeout_s = (long)(to.duration_s + 2 * to.stall_s) + 180 +
 			(long)(to.tasks / 500);
@@ -339,9 +312,7 @@ static int torture_in_vm(void)
 	else
 		tsay("no /dev/%s here and this host cannot load modules: running in a %d-vCPU qemu guest",
 		     hzb_design_find(to.design)->device, to.vm.vcpus);
-	status = hzb_vm_run(&req);
-	hzb_argv_free(&a);
-	return status;
+	return hzb_vm_run_cmd(&req, &optab, "torture");
 }
 
 static int want_vm(void)
@@ -858,7 +829,7 @@ int hzb_cmd_torture(int argc, char **argv)
 	parse_args(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (to.print)
-		return print_mode();
+		return hzb_vm_print_mode(&optab, to.print, "torture");
 	hzb_opt.quiet = to.quiet;	/* for the shared helpers' messages */
 	if (want_vm())
 		return torture_in_vm();

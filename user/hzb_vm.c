@@ -322,3 +322,37 @@ int hzb_vm_run(const struct hzb_vm_req *req)
 		fprintf(stderr, "%s: could not remove %s\n", req->who, tmp);
 	return status;
 }
+
+void hzb_vm_guest_argv(const struct hzb_optab *t, const char *cmd, struct hzb_argv *a)
+{
+	hzb_argv_add(a, "hzbench");
+	hzb_argv_add(a, "%s", cmd);
+	hzb_optab_argv(t, HZB_TO_GUEST, a);
+}
+
+int hzb_vm_run_cmd(struct hzb_vm_req *req, const struct hzb_optab *t, const char *cmd)
+{
+	struct hzb_argv a = { .n = 0 };
+	int status;
+
+	hzb_vm_guest_argv(t, cmd, &a);
+	req->guest_argv = a.v;
+	status = hzb_vm_run(req);
+	hzb_argv_free(&a);
+	return status;
+}
+
+int hzb_vm_print_mode(const struct hzb_optab *t, int mode, const char *cmd)
+{
+	struct hzb_argv a = { .n = 0 };
+
+	if (mode == HZB_PRINT_OPTIONS) {
+		printf("cmd=%s\n", cmd);
+		hzb_optab_dump(t, stdout);
+		return 0;
+	}
+	hzb_vm_guest_argv(t, cmd, &a);
+	hzb_argv_print(&a);
+	hzb_argv_free(&a);
+	return 0;
+}

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "hzb_cli.h"
+#include "hzb_optab.h"
 
 struct hzb_vm_req {
 	const char *who;		/* message prefix, e.g. "hzbench torture" */
@@ -37,6 +38,19 @@ struct hzb_vm_req {
  * convention: 3 kernel problem on the console, 4 no status, 2 usage).
  */
 int hzb_vm_run(const struct hzb_vm_req *req);
+
+/*
+ * The guest's command line for hzbench @cmd: "hzbench @cmd" and every
+ * option of @t the guest needs (hzb_optab_argv).
+ */
+void hzb_vm_guest_argv(const struct hzb_optab *t, const char *cmd, struct hzb_argv *a);
+/* hzb_vm_run() with @req's guest_argv from hzb_vm_guest_argv(). */
+int hzb_vm_run_cmd(struct hzb_vm_req *req, const struct hzb_optab *t, const char *cmd);
+/*
+ * --dump-options (@t's values) or --print-guest-argv (the guest's command
+ * line, one word a line) for the round-trip test; returns 0.
+ */
+int hzb_vm_print_mode(const struct hzb_optab *t, int mode, const char *cmd);
 
 /* Does this host need the guest to reach @device?  @why gets the reason. */
 int hzb_vm_needed(const char *design, char *why, size_t len);

@@ -167,14 +167,6 @@ static void parse_args(int argc, char **argv)
 /* Running in the guest                                                */
 /* ------------------------------------------------------------------ */
 
-/* The guest's command line: this command and every option it needs. */
-static void guest_argv(struct hzb_argv *a)
-{
-	hzb_argv_add(a, "hzbench");
-	hzb_argv_add(a, "%s", hzb_opt.cmd);
-	hzb_optab_argv(&hzb_optab, HZB_TO_GUEST, a);
-}
-
 /* The files the guest writes that come back to the host; @txt holds a name. */
 static void guest_outs(const char **outs, char *txt, size_t len)
 {
@@ -207,17 +199,14 @@ static long guest_timeout(void)
 /* Re-run this command in the guest; returns the exit status. */
 static int run_in_vm(void)
 {
-	struct hzb_argv a = { .n = 0 };
 	char json_txt[4096] = "";
 	const char *outs[4];
 	struct hzb_vm_req req = {
-		.who = "hzbench", .vm = &hzb_opt.vm, .host_cmdline = hzb_cmdline, .guest_argv = a.v,
+		.who = "hzbench", .vm = &hzb_opt.vm, .host_cmdline = hzb_cmdline,
 		.outs = outs, .append_csv = hzb_opt.csv, .json = hzb_opt.json,
 		.timeout_s = guest_timeout(),
 	};
-	int status;
 
-	guest_argv(&a);
 	guest_outs(outs, json_txt, sizeof(json_txt));
 	if (hzb_opt.vm.mode == VM_UML)
 		hzb_say("running in user-mode Linux: native timing on one CPU (up_fence=%s, clock=%s)",
@@ -226,25 +215,7 @@ static int run_in_vm(void)
 		hzb_say("no /dev/%s here and this host cannot load modules: running in a %d-vCPU qemu guest",
 			hzb_opt.design ? hzb_design_find(hzb_opt.design)->device : "hzb_*",
 			hzb_opt.vm.vcpus);
-	status = hzb_vm_run(&req);
-	hzb_argv_free(&a);
-	return status;
-}
-
-/* --dump-options, --print-guest-argv: what the round-trip test compares. */
-static int print_mode(void)
-{
-	struct hzb_argv a = { .n = 0 };
-
-	if (hzb_opt.print == HZB_PRINT_OPTIONS) {
-		printf("cmd=%s\n", hzb_opt.cmd);
-		hzb_optab_dump(&hzb_optab, stdout);
-		return 0;
-	}
-	guest_argv(&a);
-	hzb_argv_print(&a);
-	hzb_argv_free(&a);
-	return 0;
+	return hzb_vm_run_cmd(&req, &hzb_optab, hzb_opt.cmd);
 }
 
 /* ------------------------------------------------------------------ */
@@ -378,7 +349,7 @@ int main(int argc, char **argv)
 	if (!strcmp(hzb_opt.cmd, "sweep"))
 		return hzb_cmd_sweep();
 	if (hzb_opt.print)
-		return print_mode();
+		return hzb_vm_print_mode(&hzb_optab, hzb_opt.print, hzb_opt.cmd);
 	if (want_vm())
 		return run_in_vm();
 	if (!strcmp(hzb_opt.cmd, "info"))
