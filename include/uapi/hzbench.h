@@ -76,7 +76,15 @@ struct hzb_info {
 /* hzb_reader.flags */
 #define HZB_READ_SLEEP		(1U << 0) /* sleep sleep_us while holding */
 #define HZB_READ_YIELD		(1U << 1) /* schedule() while holding */
-#define HZB_READ_FLAGS		(HZB_READ_SLEEP | HZB_READ_YIELD)
+/*
+ * The two below give the CPU to the next runnable task of the reader's
+ * class (yield(), as sched_yield() does), so that two such readers on one
+ * CPU alternate: a context-switch ping-pong, one switch per section.
+ */
+#define HZB_READ_PASS		(1U << 2) /* with YIELD: yield(), not schedule() */
+#define HZB_READ_PASS_AFTER	(1U << 3) /* yield() after releasing */
+#define HZB_READ_FLAGS		(HZB_READ_SLEEP | HZB_READ_YIELD | HZB_READ_PASS | \
+				 HZB_READ_PASS_AFTER)
 
 /*
  * Run read sections in the calling task until duration_ns has elapsed or

@@ -429,7 +429,14 @@ static __always_inline void hzb_read_section(struct hzb_reader *r,
 		hzb_spin_ns(r->hold_ns);
 	if (r->flags & HZB_READ_SLEEP)
 		usleep_range(r->sleep_us, r->sleep_us + r->sleep_us / 8 + 1);
-	if (r->flags & HZB_READ_YIELD)
+	/*
+	 * PASS and PASS_AFTER hand the CPU to the next runnable task: two
+	 * such readers on one CPU switch once per section, a ping-pong that
+	 * measures the context-switch hooks (tools/hzb_pingpong.c).
+	 */
+	if (r->flags & HZB_READ_PASS)
+		yield();
+	else if (r->flags & HZB_READ_YIELD)
 		schedule();
 	/* A slow or preempted reader must still see a live object. */
 	for (i = 0; i < r->nest; i++) {
@@ -439,6 +446,8 @@ static __always_inline void hzb_read_section(struct hzb_reader *r,
 	}
 	for (i = r->nest; i-- > 0;)
 		hzb_release(&ctx[i], held[i]);
+	if (r->flags & HZB_READ_PASS_AFTER)
+		yield();
 }
 
 static int hzb_reader_check(const struct hzb_reader *r)
@@ -452,6 +461,9 @@ static int hzb_reader_check(const struct hzb_reader *r)
 	if (r->hold_ns > NSEC_PER_SEC || r->sleep_us > USEC_PER_SEC || r->pad)
 		return -EINVAL;
 	if (!(r->flags & HZB_READ_SLEEP) && r->sleep_us)
+		return -EINVAL;
+	/* PASS is a way of yielding while holding: it needs YIELD. */
+	if ((r->flags & HZB_READ_PASS) && !(r->flags & HZB_READ_YIELD))
 		return -EINVAL;
 	if ((r->flags & (HZB_READ_SLEEP | HZB_READ_YIELD)) &&
 	    !(HZB_DESIGN_FEATURES & HZB_FEAT_SLEEP_IN_READER))
