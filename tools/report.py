@@ -712,7 +712,8 @@ def sec_validity(ctx):
                                                   (p.system.get('vm') or {}).get('cpu_model', '?'),
                                                   (p.system.get('vm') or {}).get('mem_mb', '?'))
                   for p in pts if p.system.get('mode') == 'vm'})
-    native = sum(1 for p in pts if p.system.get('mode') != 'vm')
+    uml = sum(1 for p in pts if p.system.get('mode') == 'uml')
+    native = sum(1 for p in pts if p.system.get('mode') not in ('vm', 'uml'))
     bpf = [p for p in pts if p.j.get('bpf', {}).get('attached')]
     agree = []
     for p in bpf:
@@ -721,8 +722,9 @@ def sec_validity(ctx):
             agree.append(b / m)
     short = [p for p in pts if p.j.get('tasks', {}).get('spawned', 0) <
              p.j.get('tasks', {}).get('requested', 0)]
-    lines = ['- %d of %d points ran in a qemu guest (%s); %d natively.' %
-             (len(pts) - native, len(pts), '; '.join(vms) or '—', native),
+    lines = ['- %d of %d points ran in a qemu guest (%s); %d in user-mode Linux (kernel code '
+             'native on the host CPU, one CPU); %d natively.' %
+             (len(pts) - native - uml, len(pts), '; '.join(vms) or '—', uml, native),
              '- BPF probe attached in %d of %d points; BPF p50 / module p50 of synchronize: '
              'median %s, range %s to %s.' % (
                  len(bpf), len(pts), num(hr.median_ci(agree)[0]),
@@ -808,7 +810,7 @@ def sec_repeat(ctx):
 
 # ---- native (user-mode Linux) ---------------------------------------------------
 
-NATIVE = ['native', 'native-fastpath']
+NATIVE = ['native', 'native-fastpath', 'task-blocks']
 
 
 def uml_where(pts):
@@ -899,6 +901,152 @@ def sec_native_fastpath(ctx):
     return '\n\n'.join(x for x in out if x)
 
 
+def sec_task_blocks(ctx):
+    """Issue 13: the per-task walk with idle tasks owning no block or one each."""
+    pts = ctx.res.points('task-blocks')
+    if not pts:
+        return no_data(ctx, 'no task-blocks results', ctx.regen(['task-blocks']))
+    rows, notes = [], []
+    for d in sorted({p.design for p in pts}, key=hr.design_rank):
+        for t in sorted({p.cfg('tasks') for p in pts if p.design == d}):
+            at = {p.cfg('task_kind'): p for p in pts if p.design == d and p.cfg('tasks') == t}
+            best = at.get('thread')
+            for kind in ('thread', 'thread-block'):
+                p = at.get(kind)
+                if not p:
+                    continue
+                syncs = p.counter('syncs')
+                field = p.floor('task_walk_field', 'min_ns')
+                sync = p.summary('sync_p50_ns')
+                rows.append((d, t, kind, with_ci(sync, dur),
+                             ratio_cell(hr.ratio(sync, best.summary('sync_p50_ns')))
+                             if best and best is not p else '—',
+                             num(p.counter('blocks_visited') / syncs) if syncs else '—',
+                             num(p.counter('notifier_hops') / syncs) if syncs else '—',
+                             dur(field), ratio_cell(hr.ratio(sync, hr.fixed(field)))))
+    per = {(p.cfg('tasks'), p.cfg('task_kind')): p for p in pts if p.design == 'pertask'}
+    for t in sorted({t for t, _ in per}):
+        a, b = per.get((t, 'thread')), per.get((t, 'thread-block'))
+        if a and b:
+            walked = b.j.get('tasks', {}).get('seen_by_module') or t
+            extra = b.summary('sync_p50_ns')[0] - a.summary('sync_p50_ns')[0]
+            notes.append('- pertask, %d tasks: every idle task owning a block costs the '
+                         'synchronize %s more (%s per task walked).' % (t, dur(extra),
+                                                                       dur(extra / walked)))
+    out = [uml_where(pts) + '.',
+           table(['design', 'tasks', 'idle tasks', 'sync p50 (UML)', '÷ no block',
+                  'blocks visited / sync', 'notifier hops / sync',
+                  'walk floor, t->preempt_notifiers (min)', '÷ walk floor'], rows),
+           '\n'.join(notes),
+           'thread: idle tasks own no block (the best case); thread-block: each idle task '
+           'read once, so it owns a block (the worst case).  The per-CPU design frees a '
+           'block when its reader returns to user space: its idle tasks own none either way, '
+           'and its synchronize walks no task.  Counters are per run, divided by its '
+           'synchronize calls.',
+           reps_note(pts), ctx.regen(['task-blocks'])]
+    return '\n\n'.join(x for x in out if x)
+
+
+def notifier_rows(root):
+    """summary.csv and run.txt of results/notifier-cost (tools/notifier-cost.sh), or None."""
+    import csv
+    d = os.path.join(root, 'notifier-cost')
+    try:
+        with open(os.path.join(d, 'summary.csv')) as f:
+            rows = list(csv.DictReader(f))
+        with open(os.path.join(d, 'run.txt')) as f:
+            run = dict(line.rstrip('\n').split(': ', 1) for line in f
+                       if ': ' in line and not line.startswith(' '))
+    except OSError:
+        return None
+    return rows, run
+
+
+NOTIFIER_SERIES = {
+    'refcount-nohook': 'refcount, hazard-pointer modules not loaded (no hook anywhere)',
+    'refcount-keyon': 'refcount, hazard-pointer modules loaded (notifier static key on)',
+    'percpu-v4-nomigrate': 'percpu scheme=v4,migrate=off (no block, no hook)',
+    'percpu-v4': 'percpu scheme=v4 (block + notifier: list walk, migration)',
+    'percpu-v5': 'percpu scheme=v5 (block + notifier: scan of the 4 items)',
+    'pertask': 'pertask (block + notifier: running-block pointer)',
+}
+
+
+def sec_notifier_cost(ctx):
+    got = notifier_rows(ctx.res.root)
+    fix = ('Regenerate:\n\n```sh\nflock /tmp/hzb-cpu1.lock taskset -c 1 chrt -f 10 '
+           'tools/notifier-cost.sh build\ntools/report.py --results %s\n```' % ctx.root)
+    if not got:
+        return no_data(ctx, 'no %s/notifier-cost/summary.csv' % ctx.root, fix)
+    rows, run = got
+    def iv(r, k):
+        if not r[k + '_p50']:
+            return '—'
+        return '%s [%s, %s]' % (num(float(r[k + '_p50'])), num(float(r[k + '_lo'])),
+                                num(float(r[k + '_hi'])))
+    table_rows = []
+    for r in rows:
+        if r['mode'] == 'solo':
+            continue
+        table_rows.append((NOTIFIER_SERIES.get(r['series'], r['series']),
+                           'one hazard pointer' if r['mode'] == 'holding' else 'nothing',
+                           iv(r, 'ns'), num(float(r['section_ns_p50'])),
+                           iv(r, 'hook_ns'), iv(r, 'hook2_ns')))
+    load = run.get('host_loadavg', '?').split()
+    return '\n\n'.join([
+        'UML %s on %s, one CPU (host CPU 1, pinned, SCHED_FIFO), host 1-min load average %s '
+        'at boot (2 cores, shared with other work); %s sections per reader and round, %s '
+        'rounds: median over the rounds [its %s%% interval].' % (
+            run.get('uml_kernel', '?'), run.get('host_cpu', '?'), load[0] if load else '?',
+            rows[0]['sections'], rows[0]['rounds'], rows[0]['coverage_pct']),
+        table(['series', 'held across the switch', 'ns per switch (UML)',
+               'ns per read section alone', 'hook ns per switch vs refcount, no hook',
+               'vs percpu migrate=off'], table_rows),
+        'Two reader threads on one CPU hand it to each other with yield() inside the '
+        'module\'s reader loop (tools/hzb_pingpong.c; HZB_READ_PASS_AFTER: after the '
+        'release, HZB_READ_PASS: while holding), one switch per read section, every series '
+        'once per round.  Hook ns per switch, per round: the series\' ns per switch minus '
+        'the baseline\'s in the same round, minus what the series\' read section costs '
+        'alone beyond the baseline\'s; the median of those differences over the rounds.  '
+        'Baselines: refcount with the hazard-pointer modules unloaded (no notifier, its '
+        'static key off), and the per-CPU module with migrate=off (no block, no notifier). '
+        'What is left is the preempt notifiers\' sched_out + sched_in and, holding, the '
+        'migration to the backup slot and the release from it.  The in-tree hooks would be '
+        'direct calls from the scheduler, not an indirect call per notifier.',
+        fix])
+
+def sec_fastpath_insns(ctx):
+    """Issue 13: the per-CPU fast path's instructions, counted by disassembly."""
+    path = os.path.join(ctx.res.root, 'fastpath-insns', 'percpu.txt')
+    fix = ('Regenerate:\n\n```sh\ntools/fastpath-insns.sh build\n'
+           'tools/report.py --results %s\n```' % ctx.root)
+    try:
+        with open(path) as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return no_data(ctx, 'no %s/fastpath-insns/percpu.txt' % ctx.root, fix)
+    rows, built = [], ''
+    for line in lines:
+        m = re.match(r'(\S+): (\d+) instructions per acquire\+release \((\d+) static-branch '
+                     r'sites among them\), \+ (\d+) of the loop itself; out-of-line calls: (.*)$',
+                     line)
+        if m:
+            rows.append((m.group(1), m.group(2), m.group(3),
+                         int(m.group(2)) - int(m.group(3)), m.group(4), m.group(5)))
+        elif line.startswith('# module: '):
+            built = line[len('# module: '):]
+    return '\n\n'.join([
+        table(['scheme', 'instructions (acquire + release)', 'static-branch sites',
+               'without the sites', 'loop harness', 'out-of-line calls'], rows),
+        'Counted in %s: one iteration of hzb_cal_design_loop() (the design\'s acquire and '
+        'release as the reader loop inlines them) walked along its fast path with the '
+        'scheme\'s static keys resolved from the module\'s __jump_table '
+        '(tools/fastpath-insns.py; the listing is in %s/fastpath-insns/percpu.txt).  The '
+        'static-branch sites are a nop each when not taken, a jmp when taken: the scheme '
+        'dispatch and the knobs of a module that carries every scheme, and the torture '
+        'race hooks.' % (built or '?', ctx.root),
+        fix])
+
 SECTIONS = {
     'provenance': sec_provenance,
     'plots': sec_plots,
@@ -918,6 +1066,9 @@ SECTIONS = {
     'task-counts': sec_task_counts,
     'native-scan': sec_native_scan,
     'native-fastpath': sec_native_fastpath,
+    'task-blocks': sec_task_blocks,
+    'notifier-cost': sec_notifier_cost,
+    'fastpath-insns': sec_fastpath_insns,
 }
 
 
