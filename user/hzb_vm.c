@@ -3,7 +3,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,15 +214,105 @@ static int uml_args(struct hzb_argv *a, const struct hzb_vm_req *req)
 	return 0;
 }
 
+/* The vm/run part of the command line, up to --out. */
+static void qemu_args(struct hzb_argv *a, const struct hzb_vm_req *req, const char *kernel,
+		      const char *initramfs)
+{
+	hzb_argv_add(a, "%s", HZB_VM_RUNNER);
+	hzb_argv_add(a, "--kernel");
+	hzb_argv_add(a, "%s", kernel);
+	hzb_argv_add(a, "--initramfs");
+	hzb_argv_add(a, "%s", initramfs);
+	hzb_argv_add(a, "--env");
+	hzb_argv_add(a, "HZB_VM_KERNEL_FLAVOUR=%s", req->vm->kernel);
+	hzb_argv_add(a, "--vcpus");
+	hzb_argv_add(a, "%d", req->vm->vcpus);
+	hzb_argv_add(a, "--mem");
+	hzb_argv_add(a, "%d", req->vm->mem_mb);
+	hzb_argv_add(a, "--cpu");
+	hzb_argv_add(a, "%s", req->vm->cpu);
+}
+
+/* Both runners: the results directory, the timeout, the environment, the command. */
+static void common_args(struct hzb_argv *a, const struct hzb_vm_req *req, const char *dir)
+{
+	size_t i;
+
+	hzb_argv_add(a, "--out");
+	hzb_argv_add(a, "%s", dir);
+	hzb_argv_add(a, "--timeout");
+	hzb_argv_add(a, "%ld", req->timeout_s);
+	hzb_argv_add(a, "--env");
+	hzb_argv_add(a, "HZB_HOST_CMDLINE=%s", req->host_cmdline ?: "");
+	for (i = 0; forwarded_env[i]; i++) {
+		if (!getenv(forwarded_env[i]))
+			continue;
+		hzb_argv_add(a, "--env");
+		hzb_argv_add(a, "%s=%s", forwarded_env[i], getenv(forwarded_env[i]));
+	}
+	hzb_argv_add(a, "--");
+	for (i = 0; req->guest_argv[i]; i++)
+		hzb_argv_add(a, "%s", req->guest_argv[i]);
+}
+
+/* Run the runner's command line @a; its exit status (4: it did not run). */
+static int spawn(const struct hzb_argv *a, const char *who)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		execv(a->v[0], a->v);
+		fprintf(stderr, "%s: exec %s: %s\n", who, a->v[0], strerror(errno));
+		_exit(4);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+		fprintf(stderr, "%s: vm runner: %s\n", who, strerror(errno));
+		return 4;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 4;
+}
+
+/* @host's file from @dir (appended with @append), when the guest wrote it. */
+static int fetch(const struct hzb_vm_req *req, const char *dir, const char *host, int append)
+{
+	char from[PATH_MAX];
+
+	snprintf(from, sizeof(from), "%s/%s", dir, hzb_base_name(host));
+	if (access(from, F_OK) || !copy_back(from, host, append))
+		return 0;
+	fprintf(stderr, "%s: cannot write %s: %s\n", req->who, host, strerror(errno));
+	return 1;
+}
+
+/* The result files back to the host; @status, or 1 when one could not be written. */
+static int fetch_results(const struct hzb_vm_req *req, const char *dir, int status)
+{
+	char from[PATH_MAX];
+	int bad = 0;
+	size_t i;
+
+	if (status == 3 && req->json) {
+		snprintf(from, sizeof(from), "%s/%s", dir, hzb_base_name(req->json));
+		mark_failed(from, status);
+	}
+	for (i = 0; req->outs && req->outs[i]; i++)
+		bad |= fetch(req, dir, req->outs[i], 0);
+	if (req->append_csv)
+		bad |= fetch(req, dir, req->append_csv, 1);
+	return status ? status : bad;
+}
+
 int hzb_vm_run(const struct hzb_vm_req *req)
 {
-	char tmp[] = "/tmp/hzbench-vm.XXXXXX", from[PATH_MAX];
+	char tmp[] = "/tmp/hzbench-vm.XXXXXX", rm[PATH_MAX];
+	const char *kernel = HZB_VM_KERNEL, *initramfs = HZB_VM_INITRAMFS;
 	struct hzb_argv a = { .n = 0 };
 	int uml = req->vm->mode == VM_UML;
-	size_t i;
 	int status;
-	const char *kernel = HZB_VM_KERNEL, *initramfs = HZB_VM_INITRAMFS;
-	pid_t pid;
 
 	if (!strcmp(req->vm->kernel, "rt")) {
 		kernel = HZB_VM_KERNEL_RT;
@@ -243,82 +332,18 @@ int hzb_vm_run(const struct hzb_vm_req *req)
 		fprintf(stderr, "%s: mkdtemp: %s\n", req->who, strerror(errno));
 		return 1;
 	}
-	if (uml) {
-		if (uml_args(&a, req)) {
-			hzb_argv_free(&a);
-			rmdir(tmp);
-			return 1;
-		}
-	} else {
-		hzb_argv_add(&a, "%s", HZB_VM_RUNNER);
-		hzb_argv_add(&a, "--kernel");
-		hzb_argv_add(&a, "%s", kernel);
-		hzb_argv_add(&a, "--initramfs");
-		hzb_argv_add(&a, "%s", initramfs);
-		hzb_argv_add(&a, "--env");
-		hzb_argv_add(&a, "HZB_VM_KERNEL_FLAVOUR=%s", req->vm->kernel);
-		hzb_argv_add(&a, "--vcpus");
-		hzb_argv_add(&a, "%d", req->vm->vcpus);
-		hzb_argv_add(&a, "--mem");
-		hzb_argv_add(&a, "%d", req->vm->mem_mb);
-		hzb_argv_add(&a, "--cpu");
-		hzb_argv_add(&a, "%s", req->vm->cpu);
+	if (uml && uml_args(&a, req)) {
+		hzb_argv_free(&a);
+		rmdir(tmp);
+		return 1;
 	}
-	hzb_argv_add(&a, "--out");
-	hzb_argv_add(&a, "%s", tmp);
-	hzb_argv_add(&a, "--timeout");
-	hzb_argv_add(&a, "%ld", req->timeout_s);
-	hzb_argv_add(&a, "--env");
-	hzb_argv_add(&a, "HZB_HOST_CMDLINE=%s", req->host_cmdline ?: "");
-	for (i = 0; forwarded_env[i]; i++) {
-		if (!getenv(forwarded_env[i]))
-			continue;
-		hzb_argv_add(&a, "--env");
-		hzb_argv_add(&a, "%s=%s", forwarded_env[i], getenv(forwarded_env[i]));
-	}
-	hzb_argv_add(&a, "--");
-	for (i = 0; req->guest_argv[i]; i++)
-		hzb_argv_add(&a, "%s", req->guest_argv[i]);
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid == 0) {
-		execv(a.v[0], a.v);
-		fprintf(stderr, "%s: exec %s: %s\n", req->who, a.v[0], strerror(errno));
-		_exit(4);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
-		fprintf(stderr, "%s: vm runner: %s\n", req->who, strerror(errno));
-		status = 4;
-	} else {
-		status = WIFEXITED(status) ? WEXITSTATUS(status) : 4;
-	}
-	if (status == 3 && req->json) {
-		snprintf(from, sizeof(from), "%s/%s", tmp, hzb_base_name(req->json));
-		mark_failed(from, status);
-	}
-	for (i = 0; req->outs && req->outs[i]; i++) {
-		snprintf(from, sizeof(from), "%s/%s", tmp, hzb_base_name(req->outs[i]));
-		if (access(from, F_OK))
-			continue;
-		if (copy_back(from, req->outs[i], 0)) {
-			fprintf(stderr, "%s: cannot write %s: %s\n", req->who,
-				req->outs[i], strerror(errno));
-			status = status ? status : 1;
-		}
-	}
-	if (req->append_csv) {
-		snprintf(from, sizeof(from), "%s/%s", tmp, hzb_base_name(req->append_csv));
-		if (!access(from, F_OK) && copy_back(from, req->append_csv, 1)) {
-			fprintf(stderr, "%s: cannot write %s: %s\n", req->who,
-				req->append_csv, strerror(errno));
-			status = status ? status : 1;
-		}
-	}
+	if (!uml)
+		qemu_args(&a, req, kernel, initramfs);
+	common_args(&a, req, tmp);
+	status = fetch_results(req, tmp, spawn(&a, req->who));
 	hzb_argv_free(&a);
-	snprintf(from, sizeof(from), "rm -rf '%s'", tmp);
-	if (system(from))
+	snprintf(rm, sizeof(rm), "rm -rf '%s'", tmp);
+	if (system(rm))
 		fprintf(stderr, "%s: could not remove %s\n", req->who, tmp);
 	return status;
 }
