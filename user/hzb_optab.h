@@ -161,13 +161,16 @@ void hzb_optab_list(const struct hzb_optab *t, FILE *f);
 	  .sample = "rt" }
 
 /* The test modes' lines (tests/host/options_roundtrip.sh), over int @f. */
-enum { HZB_PRINT_NONE, HZB_PRINT_OPTIONS, HZB_PRINT_GUEST_ARGV };
+enum { HZB_PRINT_NONE, HZB_PRINT_OPTIONS, HZB_PRINT_GUEST_ARGV, HZB_PRINT_RUNNER_ARGV };
 #define HZB_TEST_OPTDEFS(type, f, list_action)						\
 	{ "dump-options", 0, HZB_T_FLAG, offsetof(type, f), HZB_O_HIDDEN, NULL,	\
 	  "print every option's value after parsing", .val = HZB_PRINT_OPTIONS },	\
 	{ "print-guest-argv", 0, HZB_T_FLAG, offsetof(type, f), HZB_O_HIDDEN, NULL,	\
 	  "print the guest's command line, one word a line",				\
 	  .val = HZB_PRINT_GUEST_ARGV },						\
+	{ "print-runner-argv", 0, HZB_T_FLAG, offsetof(type, f), HZB_O_HIDDEN, NULL,	\
+	  "print vm/run's (uml/run's) command line, one word a line",			\
+	  .val = HZB_PRINT_RUNNER_ARGV },						\
 	{ "list-options", 0, HZB_T_ACTION, 0, HZB_O_HIDDEN, NULL,			\
 	  "print the table: name, kind and flags, sample, what it needs",		\
 	  .action = list_action }

@@ -829,7 +829,7 @@ int hzb_cmd_torture(int argc, char **argv)
 	parse_args(argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (to.print)
-		return hzb_vm_print_mode(&optab, to.print, "torture");
+		return hzb_vm_print_mode(&optab, to.print, "torture", &to.vm);
 	hzb_opt.quiet = to.quiet;	/* for the shared helpers' messages */
 	if (want_vm())
 		return torture_in_vm();

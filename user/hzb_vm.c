@@ -306,13 +306,10 @@ static int fetch_results(const struct hzb_vm_req *req, const char *dir, int stat
 	return status ? status : bad;
 }
 
-int hzb_vm_run(const struct hzb_vm_req *req)
+/* The runner's command line for @req, results into @dir; 0, else an exit status. */
+static int runner_argv(const struct hzb_vm_req *req, const char *dir, struct hzb_argv *a)
 {
-	char tmp[] = "/tmp/hzbench-vm.XXXXXX", rm[PATH_MAX];
 	const char *kernel = HZB_VM_KERNEL, *initramfs = HZB_VM_INITRAMFS;
-	struct hzb_argv a = { .n = 0 };
-	int uml = req->vm->mode == VM_UML;
-	int status;
 
 	if (!strcmp(req->vm->kernel, "rt")) {
 		kernel = HZB_VM_KERNEL_RT;
@@ -323,24 +320,34 @@ int hzb_vm_run(const struct hzb_vm_req *req)
 			return 2;
 		}
 	}
-	if (!uml && access(initramfs, R_OK)) {
-		fprintf(stderr, "%s: no guest image at %s: build it with ninja -C <builddir>\n",
-			req->who, initramfs);
-		return 1;
+	if (req->vm->mode == VM_UML) {
+		if (uml_args(a, req))
+			return 1;
+	} else {
+		if (access(initramfs, R_OK)) {
+			fprintf(stderr, "%s: no guest image at %s: build it with ninja -C <builddir>\n",
+				req->who, initramfs);
+			return 1;
+		}
+		qemu_args(a, req, kernel, initramfs);
 	}
+	common_args(a, req, dir);
+	return 0;
+}
+
+int hzb_vm_run(const struct hzb_vm_req *req)
+{
+	char tmp[] = "/tmp/hzbench-vm.XXXXXX", rm[PATH_MAX];
+	struct hzb_argv a = { .n = 0 };
+	int status;
+
 	if (!mkdtemp(tmp)) {
 		fprintf(stderr, "%s: mkdtemp: %s\n", req->who, strerror(errno));
 		return 1;
 	}
-	if (uml && uml_args(&a, req)) {
-		hzb_argv_free(&a);
-		rmdir(tmp);
-		return 1;
-	}
-	if (!uml)
-		qemu_args(&a, req, kernel, initramfs);
-	common_args(&a, req, tmp);
-	status = fetch_results(req, tmp, spawn(&a, req->who));
+	status = runner_argv(req, tmp, &a);
+	if (!status)
+		status = fetch_results(req, tmp, spawn(&a, req->who));
 	hzb_argv_free(&a);
 	snprintf(rm, sizeof(rm), "rm -rf '%s'", tmp);
 	if (system(rm))
@@ -367,9 +374,12 @@ int hzb_vm_run_cmd(struct hzb_vm_req *req, const struct hzb_optab *t, const char
 	return status;
 }
 
-int hzb_vm_print_mode(const struct hzb_optab *t, int mode, const char *cmd)
+int hzb_vm_print_mode(const struct hzb_optab *t, int mode, const char *cmd,
+		      const struct hzb_vm_opts *vm)
 {
-	struct hzb_argv a = { .n = 0 };
+	struct hzb_argv a = { .n = 0 }, r = { .n = 0 };
+	struct hzb_vm_req req = { .who = "hzbench", .vm = vm, .guest_argv = a.v };
+	int ret = 0;
 
 	if (mode == HZB_PRINT_OPTIONS) {
 		printf("cmd=%s\n", cmd);
@@ -377,7 +387,11 @@ int hzb_vm_print_mode(const struct hzb_optab *t, int mode, const char *cmd)
 		return 0;
 	}
 	hzb_vm_guest_argv(t, cmd, &a);
-	hzb_argv_print(&a);
+	if (mode == HZB_PRINT_RUNNER_ARGV)
+		ret = runner_argv(&req, "DIR", &r);
+	if (!ret)
+		hzb_argv_print(mode == HZB_PRINT_RUNNER_ARGV ? &r : &a);
+	hzb_argv_free(&r);
 	hzb_argv_free(&a);
-	return 0;
+	return ret;
 }

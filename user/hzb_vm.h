@@ -47,10 +47,13 @@ void hzb_vm_guest_argv(const struct hzb_optab *t, const char *cmd, struct hzb_ar
 /* hzb_vm_run() with @req's guest_argv from hzb_vm_guest_argv(). */
 int hzb_vm_run_cmd(struct hzb_vm_req *req, const struct hzb_optab *t, const char *cmd);
 /*
- * --dump-options (@t's values) or --print-guest-argv (the guest's command
- * line, one word a line) for the round-trip test; returns 0.
+ * For the round-trip test: --dump-options (@t's values), or the command
+ * line of the guest (--print-guest-argv) or of its runner, vm/run or
+ * uml/run after @vm (--print-runner-argv), one word a line; returns 0, or
+ * an exit status when there is no runner command line to print.
  */
-int hzb_vm_print_mode(const struct hzb_optab *t, int mode, const char *cmd);
+int hzb_vm_print_mode(const struct hzb_optab *t, int mode, const char *cmd,
+		      const struct hzb_vm_opts *vm);
 
 /* Does this host need the guest to reach @device?  @why gets the reason. */
 int hzb_vm_needed(const char *design, char *why, size_t len);

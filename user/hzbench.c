@@ -349,7 +349,7 @@ int main(int argc, char **argv)
 	if (!strcmp(hzb_opt.cmd, "sweep"))
 		return hzb_cmd_sweep();
 	if (hzb_opt.print)
-		return hzb_vm_print_mode(&hzb_optab, hzb_opt.print, hzb_opt.cmd);
+		return hzb_vm_print_mode(&hzb_optab, hzb_opt.print, hzb_opt.cmd, &hzb_opt.vm);
 	if (want_vm())
 		return run_in_vm();
 	if (!strcmp(hzb_opt.cmd, "info"))

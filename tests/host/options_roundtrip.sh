@@ -9,6 +9,9 @@
 #    run_in_vm() / torture_in_vm() build (--print-guest-argv, parsed back
 #    with HZB_IN_VM=1) equal the host's, on every line not marked host or
 #    runner (those stay on the host: runner lines shape the guest itself);
+#  - runner: a line marked runner changes the command line of vm/run or
+#    uml/run (--print-runner-argv; skipped where this build has no such
+#    guest, e.g. no PREEMPT_RT kernel);
 #  - point (hzbench): a one-point sweep given the same option hands its
 #    point a command line that parses back to the same options, on every
 #    line not marked nopoint (reps aside: a sweep's default is 10).
@@ -52,6 +55,20 @@ same() {
 	return 1
 }
 
+# runner_changed: $arg changes the runner's command line (or this build has none).
+runner_changed() {
+	local before after
+	before=$("$hzbench" $cmd "${base[@]}" $with --print-runner-argv 2>&1) &&
+	after=$("$hzbench" $cmd "${args[@]}" --print-runner-argv 2>&1) || {
+		echo "ok   ${cmd:-hzbench} $arg: no runner here: ${after:-$before}"
+		return 0
+	}
+	[ "$before" != "$after" ] && return 0
+	echo "FAIL ${cmd:-hzbench} $arg does not reach the runner: it runs $(echo $after)"
+	fail=1
+	return 1
+}
+
 # roundtrip CMD: every line of CMD's table ("": hzbench run, or torture).
 roundtrip() {
 	local cmd=$1 name kind sample with arg host default g p guest point
@@ -81,6 +98,9 @@ roundtrip() {
 		mapfile -t g < <("$hzbench" $cmd "${args[@]}" --print-guest-argv)
 		guest=$(HZB_IN_VM=1 "$hzbench" "${g[@]:1}" --dump-options 2>&1)
 		same guest "$host" "$guest" "${g[@]}" || continue
+		if [[ $kind == *runner* ]] && ! runner_changed; then
+			continue
+		fi
 		checked=$((checked + 1))
 		if [ -n "$cmd" ] || [[ $kind == *nopoint* ]]; then
 			echo "ok   ${cmd:-hzbench} $arg: guest ${g[*]:2}"
