@@ -5,8 +5,8 @@
  * takes part in: getopt_long's struct option array and short-option
  * string, the --help text, the command line re-built for the guest (qemu
  * and UML) and for a sweep's points, the keys a workload file may set,
- * and the round-trip test (hzbench --list-options, --dump-options,
- * --print-guest-argv; tests/host/options_roundtrip.sh).
+ * and the round-trip test (the hidden --list-options, --dump-options,
+ * --print-guest-argv, --print-runner-argv; tests/host/options_roundtrip.sh).
  */
 #ifndef HZB_OPTAB_H
 #define HZB_OPTAB_H
