@@ -38,14 +38,12 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "../include/uapi/hzbench.h"
+#include "hzb_test.h"
 
 #define PAGE		4096UL
 #define SCRATCH_PAGES	8
 #define KERNEL_PTR	0xffff888000000000ULL
 
-static int failures;
-static const char *dev;
 static uint64_t rng_state = 88172645463325252ULL;
 
 static uint64_t rnd64(void)
@@ -392,9 +390,8 @@ struct fstate {
 
 static void fail(const char *what, unsigned long cmd, int err, const char *want)
 {
-	printf("fuzz: FAIL %s %s cmd 0x%lx: got %s (%d), want %s\n", dev, what, cmd,
-	       err ? strerror(err) : "success", err, want);
-	failures++;
+	hzbt_fail("%s cmd 0x%lx: got %s (%d), want %s", what, cmd,
+		  err ? strerror(err) : "success", err, want);
 }
 
 static int allowed(int err)
@@ -427,7 +424,7 @@ static void fork_holder(void)
 	int fd;
 
 	if (pid == 0) {
-		fd = open(dev, O_RDWR);
+		fd = open(hzbt_dev, O_RDWR);
 		if (fd >= 0)
 			ioctl(fd, HZB_IOC_HOLD, &h);
 		_exit(0);
@@ -578,25 +575,22 @@ static void check_alive(int fd)
 		.size = sizeof(r), .iterations = 1000, .nest = 4,
 	};
 	struct hzb_torture_writer w = { .size = sizeof(w), .iterations = 20 };
-	struct hzb_variant v = { .size = sizeof(v) };
+	int err = hzbt_set_variant(fd, "");
 
-	if (ioctl(fd, HZB_IOC_SET_VARIANT, &v))
-		printf("fuzz: FAIL %s default variant after fuzzing: %s\n", dev,
-		       strerror(errno)), failures++;
+	if (err)
+		hzbt_fail("default variant after fuzzing: %s", strerror(err));
 	if (ioctl(fd, HZB_IOC_INFO, &info) || info.abi_version != HZB_ABI_VERSION)
-		printf("fuzz: FAIL %s INFO after fuzzing: %s\n", dev, strerror(errno)),
-			failures++;
+		hzbt_fail("INFO after fuzzing: %s", strerror(errno));
 	if (ioctl(fd, HZB_IOC_TORTURE_WRITER, &w) || w.updates != 20)
-		printf("fuzz: FAIL %s torture writer after fuzzing: %s, %" PRIu64 " updates\n",
-		       dev, strerror(errno), (uint64_t)w.updates), failures++;
+		hzbt_fail("torture writer after fuzzing: %s, %" PRIu64 " updates",
+			  strerror(errno), (uint64_t)w.updates);
 	else if (w.leak_checked && (w.pool_free + 1 != w.pool_objects || w.pool_live != 1))
-		printf("fuzz: FAIL %s pool after fuzzing: %" PRIu64 " free, %" PRIu64
-		       " live of %u\n", dev, (uint64_t)w.pool_free, (uint64_t)w.pool_live,
-		       w.pool_objects), failures++;
+		hzbt_fail("pool after fuzzing: %" PRIu64 " free, %" PRIu64 " live of %u",
+			  (uint64_t)w.pool_free, (uint64_t)w.pool_live, w.pool_objects);
 	if (ioctl(fd, HZB_IOC_TORTURE_READER, &r) || r.sections != 1000 || r.violations)
-		printf("fuzz: FAIL %s torture reader after fuzzing: %s, %" PRIu64
-		       " sections, %" PRIu64 " violations\n", dev, strerror(errno),
-		       (uint64_t)r.sections, (uint64_t)r.violations), failures++;
+		hzbt_fail("torture reader after fuzzing: %s, %" PRIu64 " sections, %" PRIu64
+			  " violations", strerror(errno),
+			  (uint64_t)r.sections, (uint64_t)r.violations);
 }
 
 static void fuzz_device(const char *path, uint64_t calls)
@@ -604,20 +598,17 @@ static void fuzz_device(const char *path, uint64_t calls)
 	struct hzb_info info = { .size = sizeof(info) };
 	struct fstate s = { 0 };
 	time_t t0 = time(NULL);
-	int before = failures, i;
+	int before = hzbt_failures, i;
 
-	dev = path;
-	s.fd = open(path, O_RDWR);
-	s.hold_fd = open(path, O_RDWR);
-	if (s.fd < 0 || s.hold_fd < 0) {
-		printf("fuzz: FAIL %s open: %s\n", path, strerror(errno));
-		failures++;
+	hzbt_prefix = "fuzz";
+	s.fd = hzbt_open(path);
+	s.hold_fd = hzbt_open(path);
+	if (s.fd < 0 || s.hold_fd < 0)
 		return;
-	}
 	if (!ioctl(s.fd, HZB_IOC_INFO, &info))
 		memcpy(knobs, info.knobs, sizeof(knobs));
 	set_timer(1);
-	while (s.calls < calls && failures - before < 20) {
+	while (s.calls < calls && hzbt_failures - before < 20) {
 		one_call(&s);
 		if (!rnd(200)) {
 			/* Close a file that may be holding; open a new one. */
@@ -633,7 +624,7 @@ static void fuzz_device(const char *path, uint64_t calls)
 	check_alive(s.fd);
 	close(s.hold_fd);
 	close(s.fd);
-	printf("fuzz: %s %s: %" PRIu64 " calls in %ld s;", failures == before ? "ok" : "FAIL",
+	printf("fuzz: %s %s: %" PRIu64 " calls in %ld s;", hzbt_failures == before ? "ok" : "FAIL",
 	       path, s.calls, (long)(time(NULL) - t0));
 	for (i = 0; i < 256; i++)
 		if (s.errs[i])
@@ -644,19 +635,6 @@ static void fuzz_device(const char *path, uint64_t calls)
 /* ------------------------------------------------------------------ */
 /* Torture ABI conformance                                             */
 /* ------------------------------------------------------------------ */
-
-static void expect(const char *name, int ret, int want)
-{
-	int got = ret ? errno : 0;
-
-	if (got == want) {
-		printf("abi: ok %s %s\n", dev, name);
-		return;
-	}
-	printf("abi: FAIL %s %s: got %s, want %s\n", dev, name,
-	       got ? strerror(got) : "success", want ? strerror(want) : "success");
-	failures++;
-}
 
 static void abi_device(const char *path)
 {
@@ -669,11 +647,13 @@ static void abi_device(const char *path)
 	uint64_t sum;
 	int i;
 
-	dev = path;
-	fd = open(path, O_RDWR);
-	if (fd < 0 || ioctl(fd, HZB_IOC_INFO, &info)) {
-		printf("abi: FAIL %s open/INFO: %s\n", path, strerror(errno));
-		failures++;
+	hzbt_prefix = "abi";
+	fd = hzbt_open(path);
+	if (fd < 0)
+		return;
+	if (ioctl(fd, HZB_IOC_INFO, &info)) {
+		hzbt_fail("INFO: %s", strerror(errno));
+		close(fd);
 		return;
 	}
 	sleep_ok = info.features & HZB_FEAT_SLEEP_IN_READER;
@@ -686,136 +666,132 @@ static void abi_device(const char *path)
 	last_put = !strcmp(info.design, "refcount");
 
 	w = w0;
-	expect("torture writer", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), 0);
+	hzbt_expect("torture writer", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), 0);
 	if (w.updates != 20 || w.syncs != 20 || w.freed != (last_put ? 0 : 20) || !w.leak_checked ||
 	    w.pool_free + 1 != w.pool_objects || w.pool_live != 1) {
-		printf("abi: FAIL %s torture writer stats: updates %" PRIu64 " syncs %" PRIu64
-		       " freed %" PRIu64 " checked %u free %" PRIu64 " live %" PRIu64 "\n",
-		       path, (uint64_t)w.updates, (uint64_t)w.syncs, (uint64_t)w.freed,
-		       w.leak_checked, (uint64_t)w.pool_free, (uint64_t)w.pool_live);
-		failures++;
+		hzbt_fail("torture writer stats: updates %" PRIu64 " syncs %" PRIu64
+			  " freed %" PRIu64 " checked %u free %" PRIu64 " live %" PRIu64,
+			  (uint64_t)w.updates, (uint64_t)w.syncs, (uint64_t)w.freed,
+			  w.leak_checked, (uint64_t)w.pool_free, (uint64_t)w.pool_live);
 	}
 	w = w0;
 	w.batch = 8;
 	w.iterations = 16;
-	expect("torture writer batch 8", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), 0);
+	hzbt_expect("torture writer batch 8", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), 0);
 	if (w.syncs != 2 || w.freed != (last_put ? 0 : 16)) {
-		printf("abi: FAIL %s torture writer batch: syncs %" PRIu64 " freed %" PRIu64 "\n",
-		       path, (uint64_t)w.syncs, (uint64_t)w.freed);
-		failures++;
+		hzbt_fail("torture writer batch: syncs %" PRIu64 " freed %" PRIu64,
+			  (uint64_t)w.syncs, (uint64_t)w.freed);
 	}
 	w = w0;
 	w.size--;
-	expect("torture writer wrong size", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
+	hzbt_expect("torture writer wrong size", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
 	w = w0;
 	w.flags = 1U << 7;
-	expect("torture writer unknown flag", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
+	hzbt_expect("torture writer unknown flag", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
 	w = w0;
 	w.iterations = 0;
-	expect("torture writer no stop condition", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
+	hzbt_expect("torture writer no stop condition", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
 	w = w0;
 	w.batch = 257;
-	expect("torture writer batch too big", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
+	hzbt_expect("torture writer batch too big", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
 	w = w0;
 	w.interval_us = 1000001;
-	expect("torture writer interval too long", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
+	hzbt_expect("torture writer interval too long", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
 	w = w0;
 	w.delay_us = 5;
-	expect("torture writer delay without flag", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
+	hzbt_expect("torture writer delay without flag", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
 	w.flags = HZB_TORTW_DELAY;
 	w.delay_us = 0;
-	expect("torture writer delay 0", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
+	hzbt_expect("torture writer delay 0", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
 	w = w0;
 	w.reserved[2] = 1;
-	expect("torture writer reserved", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
-	expect("torture writer unmapped", ioctl(fd, HZB_IOC_TORTURE_WRITER, unmapped), EFAULT);
+	hzbt_expect("torture writer reserved", ioctl(fd, HZB_IOC_TORTURE_WRITER, &w), EINVAL);
+	hzbt_expect("torture writer unmapped", ioctl(fd, HZB_IOC_TORTURE_WRITER, unmapped), EFAULT);
 
 	r = r0;
-	expect("torture reader", ioctl(fd, HZB_IOC_TORTURE_READER, &r), 0);
+	hzbt_expect("torture reader", ioctl(fd, HZB_IOC_TORTURE_READER, &r), 0);
 	for (sum = 0, i = 0; i <= HZB_TORTURE_PIPE_LEN; i++)
 		sum += r.pipe[i];
 	if (r.sections != 200 || !r.acquires || sum != r.acquires || r.violations ||
 	    r.pipe[2] || r.reused) {
-		printf("abi: FAIL %s torture reader stats: sections %" PRIu64 " acquires %" PRIu64
-		       " pipe sum %" PRIu64 " violations %" PRIu64 "\n", path,
-		       (uint64_t)r.sections, (uint64_t)r.acquires, sum, (uint64_t)r.violations);
-		failures++;
+		hzbt_fail("torture reader stats: sections %" PRIu64 " acquires %" PRIu64
+			  " pipe sum %" PRIu64 " violations %" PRIu64,
+			  (uint64_t)r.sections, (uint64_t)r.acquires, sum, (uint64_t)r.violations);
 	}
 	r = r0;
 	r.flags = HZB_TORT_PREEMPT | HZB_TORT_DELAY;
 	r.delay_us = 10;
 	r.hold_ns = 1000;
-	expect("torture reader preempt+delay", ioctl(fd, HZB_IOC_TORTURE_READER, &r), 0);
+	hzbt_expect("torture reader preempt+delay", ioctl(fd, HZB_IOC_TORTURE_READER, &r), 0);
 	r = r0;
 	r.flags = HZB_TORT_SLEEP;
 	r.sleep_us = 10;
-	expect("torture reader sleep", ioctl(fd, HZB_IOC_TORTURE_READER, &r),
+	hzbt_expect("torture reader sleep", ioctl(fd, HZB_IOC_TORTURE_READER, &r),
 	       sleep_ok ? 0 : EOPNOTSUPP);
 	r = r0;
 	r.flags = HZB_TORT_IRQ;
 	r.irq_period_us = 10;
 	r.iterations = 20000;
-	expect("torture reader irq", ioctl(fd, HZB_IOC_TORTURE_READER, &r),
+	hzbt_expect("torture reader irq", ioctl(fd, HZB_IOC_TORTURE_READER, &r),
 	       irq_ok ? 0 : EOPNOTSUPP);
 	if (irq_ok && (!r.irq_sections || r.violations)) {
-		printf("abi: FAIL %s torture reader irq: %" PRIu64 " irq sections, %" PRIu64
-		       " violations\n", path, (uint64_t)r.irq_sections, (uint64_t)r.violations);
-		failures++;
+		hzbt_fail("torture reader irq: %" PRIu64 " irq sections, %" PRIu64 " violations",
+			  (uint64_t)r.irq_sections, (uint64_t)r.violations);
 	}
 	r = r0;
 	r.flags = HZB_TORT_IRQ;
 	r.irq_period_us = 9;
-	expect("torture reader irq period 9", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
+	hzbt_expect("torture reader irq period 9", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
 	r = r0;
 	r.irq_period_us = 100;
-	expect("torture reader irq period without flag", ioctl(fd, HZB_IOC_TORTURE_READER, &r),
+	hzbt_expect("torture reader irq period without flag", ioctl(fd, HZB_IOC_TORTURE_READER, &r),
 	       EINVAL);
 	r = r0;
 	r.flags = HZB_TORT_LINGER;
 	r.linger_us = 20;
-	expect("torture reader linger", ioctl(fd, HZB_IOC_TORTURE_READER, &r), 0);
+	hzbt_expect("torture reader linger", ioctl(fd, HZB_IOC_TORTURE_READER, &r), 0);
 	r.linger_us = 0;
-	expect("torture reader linger 0", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
+	hzbt_expect("torture reader linger 0", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
 	r = r0;
 	r.linger_us = 20;
-	expect("torture reader linger without flag", ioctl(fd, HZB_IOC_TORTURE_READER, &r),
+	hzbt_expect("torture reader linger without flag", ioctl(fd, HZB_IOC_TORTURE_READER, &r),
 	       EINVAL);
 	r = r0;
 	r.pad = 1;
-	expect("torture reader pad", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
+	hzbt_expect("torture reader pad", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
 	r = r0;
 	r.size += 8;
-	expect("torture reader wrong size", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
+	hzbt_expect("torture reader wrong size", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
 	r = r0;
 	r.flags = 1U << 20;
-	expect("torture reader unknown flag", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
+	hzbt_expect("torture reader unknown flag", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
 	r = r0;
 	r.nest = 0;
-	expect("torture reader nest 0", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
+	hzbt_expect("torture reader nest 0", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
 	r.nest = HZB_MAX_NEST + 1;
-	expect("torture reader nest too deep", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
+	hzbt_expect("torture reader nest too deep", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
 	r = r0;
 	r.iterations = 0;
-	expect("torture reader no stop condition", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
+	hzbt_expect("torture reader no stop condition", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
 	r = r0;
 	r.hold_ns = 1000000001;
-	expect("torture reader hold too long", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
+	hzbt_expect("torture reader hold too long", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
 	r = r0;
 	r.flags = HZB_TORT_SLEEP;
 	r.sleep_us = 1000001;
-	expect("torture reader sleep too long", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
+	hzbt_expect("torture reader sleep too long", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
 	r = r0;
 	r.sleep_us = 5;
-	expect("torture reader sleep without flag", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
+	hzbt_expect("torture reader sleep without flag", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
 	r = r0;
 	r.reserved[0] = 1;
-	expect("torture reader reserved", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
-	expect("torture reader NULL", ioctl(fd, HZB_IOC_TORTURE_READER, NULL), EFAULT);
+	hzbt_expect("torture reader reserved", ioctl(fd, HZB_IOC_TORTURE_READER, &r), EINVAL);
+	hzbt_expect("torture reader NULL", ioctl(fd, HZB_IOC_TORTURE_READER, NULL), EFAULT);
 	r = r0;
 	mprotect(ro_page, PAGE, PROT_READ | PROT_WRITE);
 	memcpy(ro_page, &r, sizeof(r));
 	mprotect(ro_page, PAGE, PROT_READ);
-	expect("torture reader read-only", ioctl(fd, HZB_IOC_TORTURE_READER, ro_page), EFAULT);
+	hzbt_expect("torture reader read-only", ioctl(fd, HZB_IOC_TORTURE_READER, ro_page), EFAULT);
 	close(fd);
 }
 
@@ -832,44 +808,40 @@ static void exercise_device(const char *path)
 	struct hzb_torture_reader tr = { .size = sizeof(tr), .iterations = 100,
 					 .nest = HZB_MAX_NEST };
 	struct hzb_torture_writer tw = { .size = sizeof(tw), .iterations = 3 };
-	struct hzb_counters c = { .size = sizeof(c) };
-	struct hzb_hold h = { .size = sizeof(h), .nest = 3 };
+	uint64_t c[HZB_NR_COUNTERS];
 	int fd, ok = 1;
 
-	dev = path;
-	fd = open(path, O_RDWR);
-	if (fd < 0) {
-		printf("exercise: FAIL %s open: %s\n", path, strerror(errno));
-		failures++;
+	hzbt_prefix = "exercise";
+	fd = hzbt_open(path);
+	if (fd < 0)
 		return;
-	}
 	ok &= !ioctl(fd, HZB_IOC_INFO, &info);
 	ok &= !ioctl(fd, HZB_IOC_READER, &rd) && !rd.violations;
 	ok &= !ioctl(fd, HZB_IOC_UPDATER, &up);
 	ok &= !ioctl(fd, HZB_IOC_TORTURE_WRITER, &tw) && tw.updates == 3;
 	ok &= !ioctl(fd, HZB_IOC_TORTURE_READER, &tr) && !tr.violations;
-	ok &= !ioctl(fd, HZB_IOC_COUNTERS, &c);
+	ok &= !hzbt_counters(fd, c);
 	if ((info.features & HZB_FEAT_SLEEP_IN_READER) &&
 	    !(info.features & HZB_FEAT_NO_USER_HOLD))
-		ok &= !ioctl(fd, HZB_IOC_HOLD, &h);	/* close releases it */
+		ok &= hzbt_hold(fd, 3) >= 0;	/* close releases it */
 	close(fd);
-	if (!ok) {
-		printf("exercise: FAIL %s: %s\n", path, strerror(errno));
-		failures++;
-	}
+	if (!ok)
+		hzbt_fail("%s", strerror(errno));
 }
 
 /* Hold the published object for @secs seconds: a writer stall on demand. */
 static void hold_device(const char *path, unsigned int secs)
 {
-	struct hzb_hold h = { .size = sizeof(h), .nest = 1 };
-	int fd;
+	int fd, ret;
 
-	dev = path;
-	fd = open(path, O_RDWR);
-	if (fd < 0 || ioctl(fd, HZB_IOC_HOLD, &h)) {
-		printf("hold: FAIL %s: %s\n", path, strerror(errno));
-		failures++;
+	hzbt_prefix = "hold";
+	fd = hzbt_open(path);
+	if (fd < 0)
+		return;
+	ret = hzbt_hold(fd, 1);
+	if (ret < 0) {
+		hzbt_fail("%s", strerror(-ret));
+		close(fd);
 		return;
 	}
 	printf("hold: %s held for %u s\n", path, secs);
@@ -924,6 +896,6 @@ int main(int argc, char **argv)
 	}
 	if (mode <= 1)
 		printf("%s: %s, %d failures\n", mode ? "abi" : "fuzz",
-		       failures ? "FAIL" : "PASS", failures);
-	return failures ? 1 : 0;
+		       hzbt_failures ? "FAIL" : "PASS", hzbt_failures);
+	return hzbt_failures ? 1 : 0;
 }

@@ -26,12 +26,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "../../include/uapi/hzbench.h"
+#include "hzb_test.h"
 
 #define DEV "/dev/hazptr_percpu"
-#define PARAM "/sys/module/percpu_hazptr/parameters/"
-
-static int failed;
 
 static void check(int cond, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -47,54 +44,12 @@ static void check(int cond, const char *fmt, ...)
 	printf("\n");
 	fflush(stdout);
 	if (!cond)
-		failed++;
-}
-
-static long param(const char *name)
-{
-	char path[128], buf[32];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), PARAM "%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fgets(buf, sizeof(buf), f))
-		v = strtol(buf, NULL, 10);
-	fclose(f);
-	return v;
+		hzbt_failures++;
 }
 
 static int dev_open(void)
 {
-	int fd = open(DEV, O_RDWR);
-
-	if (fd < 0) {
-		perror(DEV);
-		exit(1);
-	}
-	return fd;
-}
-
-static int set_variant(const char *spec)
-{
-	struct hzb_variant v = { .size = sizeof(v) };
-	int fd = dev_open(), ret;
-
-	snprintf(v.spec, sizeof(v.spec), "%s", spec);
-	ret = ioctl(fd, HZB_IOC_SET_VARIANT, &v) ? errno : 0;
-	close(fd);
-	return ret;
-}
-
-static int hold(int fd, unsigned int nest)
-{
-	struct hzb_hold h = { .size = sizeof(h), .nest = nest };
-
-	if (ioctl(fd, HZB_IOC_HOLD, &h))
-		return -errno;
-	return (int)h.acquired;
+	return hzbt_open_or_exit(DEV);
 }
 
 /* A child updating once: its synchronize must wait for any hold. */
@@ -149,7 +104,8 @@ static void updater_finishes(pid_t up, const char *what)
 
 static void quiescent(const char *what)
 {
-	long busy = param("busy"), chained = param("chained");
+	long busy = hzbt_param("percpu_hazptr", "busy");
+	long chained = hzbt_param("percpu_hazptr", "chained");
 
 	check(busy == 0 && chained == 0, "%s: nothing held after (busy=%ld chained=%ld)",
 	      what, busy, chained);
@@ -168,7 +124,7 @@ static void case_unhold(unsigned int nest, const char *what)
 	int fd = dev_open();
 	pid_t up;
 
-	check(hold(fd, nest) == (int)nest, "%s: held %u", what, nest);
+	check(hzbt_hold(fd, nest) == (int)nest, "%s: held %u", what, nest);
 	up = blocked_updater(what);
 	check(ioctl(fd, HZB_IOC_UNHOLD, 0) == 0, "%s: unhold", what);
 	updater_finishes(up, what);
@@ -176,30 +132,37 @@ static void case_unhold(unsigned int nest, const char *what)
 	quiescent(what);
 }
 
-/* The holder exits holding; do_exit() closes its file. */
+/*
+ * The holder exits holding; do_exit() closes its file.  It exits when
+ * told to, after the updater was seen waiting: a holder that exited on a
+ * timer of its own could beat a parent slowed down by a loaded host, and
+ * the updater would finish before it was checked (seen once).
+ */
 static void case_exit(unsigned int nest, const char *what)
 {
+	int held[2], go[2];
 	pid_t holder, up;
-	int pipefd[2];
 	char c;
 
-	if (pipe(pipefd))
+	if (pipe(held) || pipe(go))
 		exit(1);
 	holder = fork();
 	if (!holder) {
 		int fd = dev_open();
 
-		close(pipefd[0]);
-		c = hold(fd, nest) == (int)nest;
-		if (write(pipefd[1], &c, 1) != 1)
+		close(held[0]);
+		close(go[1]);
+		c = hzbt_hold(fd, nest) == (int)nest;
+		if (write(held[1], &c, 1) != 1)
 			_exit(1);
-		sleep_ms(200);
-		_exit(0);
+		_exit(read(go[0], &c, 1) < 0);	/* EOF: main says go */
 	}
-	close(pipefd[1]);
-	check(read(pipefd[0], &c, 1) == 1 && c, "%s: held %u in child", what, nest);
-	close(pipefd[0]);
+	close(held[1]);
+	close(go[0]);
+	check(read(held[0], &c, 1) == 1 && c, "%s: held %u in child", what, nest);
+	close(held[0]);
 	up = blocked_updater(what);
+	close(go[1]);
 	wait_child(holder, what);
 	updater_finishes(up, what);
 	quiescent(what);
@@ -222,7 +185,7 @@ static void case_orphan(unsigned int nest, const char *what)
 	if (!holder) {
 		int fd = dev_open();
 
-		c = hold(fd, nest) == (int)nest;
+		c = hzbt_hold(fd, nest) == (int)nest;
 		if (!fork()) {		/* the heir */
 			close(go[1]);
 			if (read(go[0], &c, 1) < 0)	/* EOF: main says go */
@@ -270,7 +233,7 @@ static void case_foreign(unsigned int nest, const char *what)
 	pthread_t t;
 	pid_t heir;
 
-	check(hold(fd, nest) == (int)nest, "%s: held %u", what, nest);
+	check(hzbt_hold(fd, nest) == (int)nest, "%s: held %u", what, nest);
 	spin_stop = 0;
 	pthread_create(&t, NULL, spinner, NULL);
 	heir = fork();
@@ -302,7 +265,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
-		check(set_variant(variants[v]) == 0, "variant '%s'", variants[v]);
+		check(hzbt_set_variant_path(DEV, variants[v]) == 0, "variant '%s'", variants[v]);
 		for (n = 0; n < 2; n++) {
 			snprintf(what, sizeof(what), "[%s] nest=%u", variants[v], nests[n]);
 			case_unhold(nests[n], what);
@@ -314,11 +277,11 @@ int main(int argc, char **argv)
 	}
 	/* A variant change is refused while something is held. */
 	fd = dev_open();
-	check(hold(fd, 12) == 12, "held 12 for the variant check");
-	check(set_variant("slots=4") == EBUSY, "variant change refused while held");
+	check(hzbt_hold(fd, 12) == 12, "held 12 for the variant check");
+	check(hzbt_set_variant_path(DEV, "slots=4") == EBUSY, "variant change refused while held");
 	close(fd);
-	check(set_variant("") == 0, "default variant back");
+	check(hzbt_set_variant_path(DEV, "") == 0, "default variant back");
 	quiescent("end");
-	printf("percpu_hold: %d failure(s)\n", failed);
-	return failed ? 1 : 0;
+	printf("percpu_hold: %d failure(s)\n", hzbt_failures);
+	return hzbt_failures ? 1 : 0;
 }

@@ -35,19 +35,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "../../include/uapi/hzbench.h"
+#include "hzb_tasks.h"
+#include "hzb_test.h"
 
 static const char *dev = "/dev/hazptr_pertask";
 static const char *variant = "";
-
-static const char * const cnt_names[HZB_NR_COUNTERS] = {
-	"acquires", "releases", "syncs", "sync_waits", "overflows",
-	"overflow_releases", "migrations", "scan_restarts", "cpus_skipped",
-	"tasks_scanned", "tasks_skipped", "retired", "reclaimed",
-	"retire_batches", "exit_holding", "violations", "lock_acquires",
-	"lock_contended", "lock_wait_ns", "pool_empty", "sync_self",
-	"blocks_visited", "notifier_hops",
-};
 
 static void die(const char *what)
 {
@@ -65,29 +57,21 @@ static double now_ms(void)
 
 static int dev_open(void)
 {
-	int fd = open(dev, O_RDWR);
-
-	if (fd < 0)
-		die(dev);
-	return fd;
+	return hzbt_open_or_exit(dev);
 }
 
 static void set_variant(int fd, const char *spec)
 {
-	struct hzb_variant v = { .size = sizeof(v) };
-
-	snprintf(v.spec, sizeof(v.spec), "%s", spec);
-	if (ioctl(fd, HZB_IOC_SET_VARIANT, &v))
+	errno = hzbt_set_variant(fd, spec);
+	if (errno)
 		die("SET_VARIANT");
 }
 
 static void counters(int fd, uint64_t *val)
 {
-	struct hzb_counters c = { .size = sizeof(c) };
-
-	if (ioctl(fd, HZB_IOC_COUNTERS, &c))
+	errno = hzbt_counters(fd, val);
+	if (errno)
 		die("COUNTERS");
-	memcpy(val, c.val, sizeof(uint64_t) * HZB_NR_COUNTERS);
 }
 
 static void print_deltas(const uint64_t *a, const uint64_t *b)
@@ -95,74 +79,29 @@ static void print_deltas(const uint64_t *a, const uint64_t *b)
 	int i;
 
 	for (i = 0; i < HZB_NR_COUNTERS; i++)
-		printf("c_%s=%llu\n", cnt_names[i],
+		printf("c_%s=%llu\n", hzbt_counter_name(i),
 		       (unsigned long long)(b[i] - a[i]));
 }
 
 static long read_param(const char *name)
 {
-	char path[256];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/pertask_hazptr/parameters/%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
+	return hzbt_param("pertask_hazptr", name);
 }
 
 /* ---- idle tasks ---------------------------------------------------- */
 
-static int idle_pipe[2] = { -1, -1 };
-
-static void *idle_fn(void *arg __attribute__((unused)))
-{
-	char c;
-
-	while (read(idle_pipe[0], &c, 1) < 0 && errno == EINTR)
-		;
-	return NULL;
-}
-
-static void raise_limit(const char *path, long want)
-{
-	FILE *f = fopen(path, "r+");
-	long cur;
-
-	if (!f)
-		return;
-	if (fscanf(f, "%ld", &cur) == 1 && cur < want) {
-		rewind(f);
-		fprintf(f, "%ld\n", want);
-	}
-	fclose(f);
-}
-
+/* Idle tasks for the walk, alive until the tool exits. */
 static void spawn_idle(long n)
 {
-	pthread_attr_t attr;
-	pthread_t th;
-	long i;
+	static struct hzb_tasks idle;
+	int err;
 
 	if (n <= 0)
 		return;
-	raise_limit("/proc/sys/kernel/threads-max", 2 * n + 4096);
-	raise_limit("/proc/sys/kernel/pid_max", 2 * n + 32768);
-	raise_limit("/proc/sys/vm/max_map_count", 4 * n + 65536);
-	if (pipe(idle_pipe))
-		die("pipe");
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, PTHREAD_STACK_MIN);
-	pthread_attr_setguardsize(&attr, 0);
-	for (i = 0; i < n; i++) {
-		errno = pthread_create(&th, &attr, idle_fn, NULL);
-		if (errno)
-			die("pthread_create (idle)");
-		pthread_detach(th);
+	err = hzb_tasks_spawn(&idle, (size_t)n, HZB_TASK_THREAD, 0);
+	if (err) {
+		errno = -err;
+		die("spawning the idle tasks");
 	}
 }
 
@@ -406,11 +345,13 @@ static void cmd_cal(int fd, struct opts *o)
 
 static int hold(int fd, long nest)
 {
-	struct hzb_hold h = { .size = sizeof(h), .nest = nest };
+	int ret = hzbt_hold(fd, (unsigned int)nest);
 
-	if (ioctl(fd, HZB_IOC_HOLD, &h))
+	if (ret < 0) {
+		errno = -ret;
 		die("HOLD");
-	return (int)h.acquired;
+	}
+	return ret;
 }
 
 struct holder {
@@ -711,6 +652,7 @@ int main(int argc, char **argv)
 	const char *cmd;
 	int fd, opt, i;
 
+	hzbt_prefix = "pertask_tool";
 	while ((opt = getopt(argc, argv, "+d:V:")) != -1) {
 		if (opt == 'd')
 			dev = optarg;
@@ -772,7 +714,7 @@ int main(int argc, char **argv)
 	} else if (!strcmp(cmd, "counters")) {
 		counters(fd, c);
 		for (i = 0; i < HZB_NR_COUNTERS; i++)
-			printf("%s=%llu\n", cnt_names[i], (unsigned long long)c[i]);
+			printf("%s=%llu\n", hzbt_counter_name(i), (unsigned long long)c[i]);
 	} else {
 		fprintf(stderr, "pertask_tool: unknown command %s\n", cmd);
 		return 2;
