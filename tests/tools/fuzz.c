@@ -3,12 +3,14 @@
  * hzb_fuzz: the ioctl fuzzer, the torture ABI checks and the lifecycle
  * exerciser of hzbench devices.  Runs in the guest:
  *
- *	hzb_fuzz [--calls=N] [--seed=S] /dev/DEVICE...   random ioctls
+ *	hzb_fuzz [--calls=N] [--seconds=S] [--seed=S] /dev/DEVICE...
+ *					random ioctls
  *	hzb_fuzz --abi /dev/DEVICE...      torture ioctls: documented errors
  *	hzb_fuzz --exercise /dev/DEVICE... a few valid calls of every kind
  *	hzb_fuzz --hold=SECONDS /dev/DEVICE  hold the current object, then exit
  *
- * The fuzzer issues N (default 100000) ioctls per device: random command
+ * The fuzzer issues N (default 100000) ioctls per device, or as many as
+ * fit in --seconds per device when that comes first: random command
  * numbers (any direction, type, number and size), and the real commands
  * with their structs mutated (sizes, flags, counts, times, reserved words,
  * embedded user pointers) passed through good, read-only, NULL, unmapped,
@@ -593,7 +595,7 @@ static void check_alive(int fd)
 			  (uint64_t)r.sections, (uint64_t)r.violations);
 }
 
-static void fuzz_device(const char *path, uint64_t calls)
+static void fuzz_device(const char *path, uint64_t calls, unsigned int secs)
 {
 	struct hzb_info info = { .size = sizeof(info) };
 	struct fstate s = { 0 };
@@ -608,7 +610,8 @@ static void fuzz_device(const char *path, uint64_t calls)
 	if (!ioctl(s.fd, HZB_IOC_INFO, &info))
 		memcpy(knobs, info.knobs, sizeof(knobs));
 	set_timer(1);
-	while (s.calls < calls && hzbt_failures - before < 20) {
+	while (s.calls < calls && hzbt_failures - before < 20 &&
+	       (!secs || time(NULL) - t0 < secs)) {
 		one_call(&s);
 		if (!rnd(200)) {
 			/* Close a file that may be holding; open a new one. */
@@ -624,8 +627,9 @@ static void fuzz_device(const char *path, uint64_t calls)
 	check_alive(s.fd);
 	close(s.hold_fd);
 	close(s.fd);
-	printf("fuzz: %s %s: %" PRIu64 " calls in %ld s;", hzbt_failures == before ? "ok" : "FAIL",
-	       path, s.calls, (long)(time(NULL) - t0));
+	printf("fuzz: %s %s: %" PRIu64 " calls in %ld s%s;", hzbt_failures == before ? "ok" : "FAIL",
+	       path, s.calls, (long)(time(NULL) - t0),
+	       s.calls < calls && hzbt_failures == before ? " (time budget)" : "");
 	for (i = 0; i < 256; i++)
 		if (s.errs[i])
 			printf(" %s=%" PRIu64, i ? strerrorname_np(i) : "ok", s.errs[i]);
@@ -853,12 +857,14 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
 	uint64_t calls = 100000, seed = 0;
-	unsigned int hold_secs = 0;
+	unsigned int hold_secs = 0, fuzz_secs = 0;
 	int i, mode = 0;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strncmp(argv[i], "--calls=", 8))
 			calls = strtoull(argv[i] + 8, NULL, 10);
+		else if (!strncmp(argv[i], "--seconds=", 10))
+			fuzz_secs = (unsigned int)strtoul(argv[i] + 10, NULL, 10);
 		else if (!strncmp(argv[i], "--seed=", 7))
 			seed = strtoull(argv[i] + 7, NULL, 10);
 		else if (!strcmp(argv[i], "--abi"))
@@ -873,7 +879,7 @@ int main(int argc, char **argv)
 			break;
 	}
 	if (i >= argc) {
-		fprintf(stderr, "usage: hzb_fuzz [--calls=N] [--seed=S] | --abi | --exercise | --hold=SECONDS /dev/DEVICE...\n");
+		fprintf(stderr, "usage: hzb_fuzz [--calls=N] [--seconds=S] [--seed=S] | --abi | --exercise | --hold=SECONDS /dev/DEVICE...\n");
 		return 2;
 	}
 	if (!seed)
@@ -882,7 +888,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: long runs end EINTR */
 	map_memory();
-	if (!mode)
+	if (!mode && fuzz_secs)
+		printf("fuzz: seed %" PRIu64 ", %" PRIu64 " calls per device, at most %u s each\n",
+		       seed, calls, fuzz_secs);
+	else if (!mode)
 		printf("fuzz: seed %" PRIu64 ", %" PRIu64 " calls per device\n", seed, calls);
 	for (; i < argc; i++) {
 		if (mode == 3)
@@ -892,7 +901,7 @@ int main(int argc, char **argv)
 		else if (mode == 2)
 			exercise_device(argv[i]);
 		else
-			fuzz_device(argv[i], calls);
+			fuzz_device(argv[i], calls, fuzz_secs);
 	}
 	if (mode <= 1)
 		printf("%s: %s, %d failures\n", mode ? "abi" : "fuzz",
