@@ -277,9 +277,8 @@ static int hold_read(struct hzb_probe *p)
 	uint32_t i, ncpu;
 	int err;
 
-	err = hzb_u64s_read(s->maps.stats, 0, sizeof(r->st) / 8, (uint64_t *)&r->st);
-	if (!err)
-		err = hzb_hists_read(s->maps.hists, HZB_HOLD_NR_HISTS, r->h);
+	err = hzb_stats_hists_read(s->maps.stats, &r->st, sizeof(r->st), s->maps.hists, HZB_HOLD_NR_HISTS,
+				   r->h);
 	if (err)
 		return err;
 	r->mig_misses = hzb_prog_misses(s->progs.pcpu_mig_fentry) +
@@ -299,10 +298,8 @@ static int hold_read(struct hzb_probe *p)
 static int hold_reset(struct hzb_probe *p)
 {
 	struct holders *s = p->skel;
-	int err = hzb_array_reset(s->maps.stats, 1);
+	int err = hzb_stats_hists_reset(s->maps.stats, s->maps.hists, HZB_HOLD_NR_HISTS);
 
-	if (!err)
-		err = hzb_hists_reset(s->maps.hists, HZB_HOLD_NR_HISTS);
 	if (!err)
 		err = hzb_array_reset(s->maps.cpus, bpf_map__max_entries(s->maps.cpus));
 	hzb_hash_clear(s->maps.tasks);

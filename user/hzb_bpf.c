@@ -265,7 +265,7 @@ static int probes_opened(struct hzb_bpf_report *rep, const struct hzb_info *info
 int hzb_bpf_probes_open(struct hzb_bpf_probes **out, int devfd, const struct hzb_info *info,
 			struct hzb_bpf_report *rep)
 {
-	const struct hzb_design_hooks *d = hzb_design_hooks(info);
+	const struct hzb_design_hooks *d = &rep->hooks;
 	struct hzb_bpf_probes *pr;
 	char err[512];
 	size_t i;
@@ -273,8 +273,7 @@ int hzb_bpf_probes_open(struct hzb_bpf_probes **out, int devfd, const struct hzb
 	*out = NULL;
 	hzb_bpf_report_off(rep, "");
 	memset(rep->effect.error, 0, sizeof(rep->effect.error));
-	if (!d)
-		return 0;
+	hzb_design_hooks(&rep->hooks, info);
 	pr = calloc(1, sizeof(*pr));
 	if (!pr)
 		return -ENOMEM;

@@ -29,6 +29,7 @@
 #include <stdio.h>
 
 #include "../include/uapi/hzbench.h"
+#include "hzb_design.h"
 #include "hzb_stats.h"
 
 enum hzb_probe_state {
@@ -75,6 +76,7 @@ struct hzb_bpf_report {
 	struct hzb_probe_info info[HZB_MAX_PROBES];
 	void *data[HZB_MAX_PROBES];
 	struct hzb_bpf_effect effect;
+	struct hzb_design_hooks hooks;	/* the design's (INFO); reps point into it */
 	double seconds;			/* from the reset to the read */
 	int read;			/* figures valid */
 };

@@ -361,6 +361,21 @@ int hzb_array_reset(struct bpf_map *m, uint32_t n)
 	return err;
 }
 
+int hzb_stats_hists_read(struct bpf_map *stats, void *st, size_t st_size, struct bpf_map *hists,
+			 uint32_t n, struct hzb_hist *h)
+{
+	int err = hzb_u64s_read(stats, 0, st_size / 8, st);
+
+	return err ?: hzb_hists_read(hists, n, h);
+}
+
+int hzb_stats_hists_reset(struct bpf_map *stats, struct bpf_map *hists, uint32_t n)
+{
+	int err = hzb_array_reset(stats, 1);
+
+	return err ?: hzb_hists_reset(hists, n);
+}
+
 void hzb_hash_clear(struct bpf_map *m)
 {
 	size_t ksz = bpf_map__key_size(m);

@@ -71,6 +71,14 @@ int hzb_hists_read(struct bpf_map *m, uint32_t n, struct hzb_hist *out);
 int hzb_hists_reset(struct bpf_map *m, uint32_t n);
 int hzb_u64s_read(struct bpf_map *m, uint32_t key, size_t n_u64, uint64_t *out);
 int hzb_array_reset(struct bpf_map *m, uint32_t n);	/* per-CPU or not */
+/*
+ * The "stats" (one struct of __u64 counters, @st_size bytes) and "hists"
+ * (@n struct hzb_hist) maps of HZB_PERCPU_HISTS_AND_STATS (hzb_maps.bpf.h):
+ * read both, summed over the CPUs; zero both.
+ */
+int hzb_stats_hists_read(struct bpf_map *stats, void *st, size_t st_size, struct bpf_map *hists,
+			 uint32_t n, struct hzb_hist *h);
+int hzb_stats_hists_reset(struct bpf_map *stats, struct bpf_map *hists, uint32_t n);
 /* Delete every key of a hash map. */
 void hzb_hash_clear(struct bpf_map *m);
 

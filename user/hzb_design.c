@@ -1,53 +1,83 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The designs' hooks for the BPF loaders.  The names are the modules' own
- * (kmod/DESIGN/ sources); a hook that is not in the loaded module (no BTF
- * function, no kallsyms symbol, no tracepoint) is listed by the probe as
- * missing rather than guessed at.
+ * The designs' hooks for the BPF loaders, from the module itself: INFO's
+ * hooks string, "role=name ..." (kmod/common/hzb_common.h, HZB_HOOKS).
+ * A hook named there that is not in the loaded module (no BTF function,
+ * no kallsyms symbol, no tracepoint) is listed by the probe as missing
+ * rather than guessed at; an unknown role is ignored.
  */
+#define _GNU_SOURCE
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "hzb_design.h"
 
-static const struct hzb_design_hooks designs[] = {
-	{
-		.design = "percpu", .module = "percpu_hazptr",
-		.phase = HZB_PHASE_PERCPU,
-		.phase_name = { "per-CPU slots", "overflow lists" },
-		.phase_func = { "percpu_hazptr_scan_slots", "percpu_hazptr_scan_list" },
-		.len_in_p1 = 1,
-		.done_tp = "percpu_hazptr_synchronize_done",
-		.lock = HZB_LOCK_DESIGN_PERCPU,
-		.lock_wrap = "percpu_hazptr_lock_overflow",
-		.lock_cont = "percpu_hazptr_lock_overflow_contended",
-		.hold = HZB_HOLD_PERCPU,
-		.ops_sym = "percpu_hazptr_preempt_ops",
-	},
-	{
-		.design = "pertask", .module = "pertask_hazptr",
-		.phase = HZB_PHASE_PERTASK,
-		.phase_name = { "task walk", "waits on held slots" },
-		.phase_func = { NULL, "pertask_hazptr_wait_task" },
-		.len_func = "pertask_hazptr_scan_task",
-		.done_tp = "pertask_hazptr_scan",
-		.lock = HZB_LOCK_DESIGN_PERTASK,
-		.lock_wrap = "pertask_hazptr_lock",
-		.lock_cont = "pertask_hazptr_lock_contended",
-		.hold = HZB_HOLD_PERTASK,
-		.ops_sym = "pertask_hazptr_preempt_ops",
-	},
-	{ .design = "rcu", .hold = HZB_HOLD_RCU },
-	{ .design = "refcount", .hold = HZB_HOLD_NONE },
-	{ .design = "srcu", .hold = HZB_HOLD_NONE },
-	{ .design = "tasks-trace", .hold = HZB_HOLD_NONE },
+#define NAME(role, field)	{ role, offsetof(struct hzb_design_hooks, field) }
+
+static const struct {
+	const char *role;
+	size_t off;
+} names[] = {
+	NAME("module", module),
+	NAME("phase0", phase_func[0]),
+	NAME("phase1", phase_func[1]),
+	NAME("len", len_func),
+	NAME("done", done_tp),
+	NAME("lock", lock_wrap),
+	NAME("lock_contended", lock_cont),
+	NAME("preempt_ops", ops_sym),
 };
 
-const struct hzb_design_hooks *hzb_design_hooks(const struct hzb_info *info)
+/* The variants of scan_phase, lock_contention and holders a role selects. */
+static void set_kind(struct hzb_design_hooks *d, const char *role, const char *v)
+{
+	if (!strcmp(role, "scan") && !strcmp(v, "percpu")) {
+		d->phase = HZB_PHASE_PERCPU;
+		d->lock = HZB_LOCK_DESIGN_PERCPU;
+	} else if (!strcmp(role, "scan") && !strcmp(v, "pertask")) {
+		d->phase = HZB_PHASE_PERTASK;
+		d->lock = HZB_LOCK_DESIGN_PERTASK;
+	} else if (!strcmp(role, "hold")) {
+		d->hold = !strcmp(v, "percpu") ? HZB_HOLD_PERCPU :
+			  !strcmp(v, "pertask") ? HZB_HOLD_PERTASK :
+			  !strcmp(v, "rcu") ? HZB_HOLD_RCU : HZB_HOLD_NONE;
+	}
+}
+
+static void set_role(struct hzb_design_hooks *d, const char *role, const char *v)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(designs) / sizeof(designs[0]); i++)
-		if (!strcmp(designs[i].design, info->design))
-			return &designs[i];
-	return NULL;
+	set_kind(d, role, v);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(role, names[i].role) && *v)
+			*(const char **)((char *)d + names[i].off) = v;
+}
+
+void hzb_design_hooks(struct hzb_design_hooks *d, const struct hzb_info *info)
+{
+	size_t n;
+	char *tok, *save = NULL, *eq;
+
+	memset(d, 0, sizeof(*d));
+	n = (size_t)snprintf(d->buf, sizeof(d->buf), "%.*s", (int)sizeof(info->design),
+			     info->design);
+	d->design = d->buf;
+	if (n + 1 >= sizeof(d->buf))
+		return;
+	snprintf(d->buf + n + 1, sizeof(d->buf) - n - 1, "%.*s", (int)sizeof(info->hooks),
+		 info->hooks);
+	for (tok = strtok_r(d->buf + n + 1, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		eq = strchr(tok, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		set_role(d, tok, eq + 1);
+	}
+	/* len=phase1: the list walked is phase 1's first argument. */
+	if (d->len_func && !strcmp(d->len_func, "phase1")) {
+		d->len_func = NULL;
+		d->len_in_p1 = 1;
+	}
 }

@@ -2,7 +2,9 @@
 /*
  * What the BPF loaders know of the design under test: the names of its
  * hooks (functions, tracepoints, symbols) and which variant of each BPF
- * program applies.  A NULL name is a hook the design does not have.
+ * program applies, parsed from the module's INFO (hzb_info.hooks, whose
+ * roles kmod/common/hzb_common.h lists).  A NULL name is a hook the
+ * design does not have.
  */
 #ifndef HZB_DESIGN_H
 #define HZB_DESIGN_H
@@ -17,7 +19,6 @@ struct hzb_design_hooks {
 	const char *module;			/* for kallsyms and tracefs */
 	/* scan_phase */
 	enum hzb_phase_design phase;
-	const char *phase_name[HZB_NR_PHASES];
 	const char *phase_func[HZB_NR_PHASES];	/* NULL: derived (see scan_phase.h) */
 	const char *len_func;			/* length reader without timing */
 	int len_in_p1;				/* ... or phase 1's first argument */
@@ -29,9 +30,10 @@ struct hzb_design_hooks {
 	/* holders */
 	enum hzb_hold_mode hold;
 	const char *ops_sym;			/* struct preempt_ops of the block */
+	char buf[HZB_NAME_LEN + HZB_HOOKS_LEN];	/* the names point here */
 };
 
-/* The hooks of the design behind @info; NULL for a design BPF has none for. */
-const struct hzb_design_hooks *hzb_design_hooks(const struct hzb_info *info);
+/* Fill @d from @info; the names stay valid as long as @d. */
+void hzb_design_hooks(struct hzb_design_hooks *d, const struct hzb_info *info);
 
 #endif

@@ -185,9 +185,8 @@ static int lock_read(struct hzb_probe *p)
 	struct lock_rep *r = p->rep;
 	int err;
 
-	err = hzb_u64s_read(s->maps.stats, 0, sizeof(r->st) / 8, (uint64_t *)&r->st);
-	if (!err)
-		err = hzb_hists_read(s->maps.hists, HZB_LOCK_NR_HISTS, r->h);
+	err = hzb_stats_hists_read(s->maps.stats, &r->st, sizeof(r->st), s->maps.hists, HZB_LOCK_NR_HISTS,
+				   r->h);
 	r->wrap_misses = hzb_prog_misses(s->progs.wrap_fentry) +
 			 hzb_prog_misses(s->progs.wrap_kprobe);
 	r->cont_misses = hzb_prog_misses(s->progs.cont_fentry) +
@@ -198,11 +197,8 @@ static int lock_read(struct hzb_probe *p)
 static int lock_reset(struct hzb_probe *p)
 {
 	struct lock_contention *s = p->skel;
-	int err = hzb_array_reset(s->maps.stats, 1);
 
-	if (!err)
-		err = hzb_hists_reset(s->maps.hists, HZB_LOCK_NR_HISTS);
-	return err;
+	return hzb_stats_hists_reset(s->maps.stats, s->maps.hists, HZB_LOCK_NR_HISTS);
 }
 
 static void lock_destroy(void *skel)

@@ -26,6 +26,12 @@ struct phase_rep {
 	struct hzb_hist h[HZB_PHASE_NR_HISTS];
 };
 
+/* What each variant of the program calls its two phases. */
+static const char *const phase_names[][HZB_NR_PHASES] = {
+	[HZB_PHASE_PERCPU] = { "per-CPU slots", "overflow lists" },
+	[HZB_PHASE_PERTASK] = { "task walk", "waits on held slots" },
+};
+
 static const char *phase_blind(enum hzb_phase_design design)
 {
 	if (design == HZB_PHASE_PERTASK)
@@ -106,7 +112,7 @@ static void phase_open(struct hzb_probe *p, int devfd)
 	r->design = d->phase;
 	pi->blind = phase_blind(d->phase);
 	for (i = 0; i < HZB_NR_PHASES; i++) {
-		r->name[i] = d->phase_name[i];
+		r->name[i] = phase_names[d->phase][i];
 		r->func[i] = d->phase_func[i];
 		if (i == 1 && hzb_bpf_force_fail(p->ops->name)) {
 			/* Through the real attach path: a kprobe on nothing. */
@@ -147,9 +153,8 @@ static int phase_read(struct hzb_probe *p)
 	struct phase_rep *r = p->rep;
 	int err;
 
-	err = hzb_u64s_read(s->maps.stats, 0, sizeof(r->st) / 8, (uint64_t *)&r->st);
-	if (!err)
-		err = hzb_hists_read(s->maps.hists, HZB_PHASE_NR_HISTS, r->h);
+	err = hzb_stats_hists_read(s->maps.stats, &r->st, sizeof(r->st), s->maps.hists, HZB_PHASE_NR_HISTS,
+				   r->h);
 	r->misses[0] = hzb_prog_misses(s->progs.p0_fentry) + hzb_prog_misses(s->progs.p0_kprobe);
 	r->misses[1] = hzb_prog_misses(s->progs.p1_fentry) + hzb_prog_misses(s->progs.p1_kprobe);
 	return err;
@@ -158,10 +163,8 @@ static int phase_read(struct hzb_probe *p)
 static int phase_reset(struct hzb_probe *p)
 {
 	struct scan_phase *s = p->skel;
-	int err = hzb_array_reset(s->maps.stats, 1);
+	int err = hzb_stats_hists_reset(s->maps.stats, s->maps.hists, HZB_PHASE_NR_HISTS);
 
-	if (!err)
-		err = hzb_hists_reset(s->maps.hists, HZB_PHASE_NR_HISTS);
 	hzb_hash_clear(s->maps.curs);
 	return err;
 }

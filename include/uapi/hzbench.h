@@ -28,6 +28,7 @@
 #define HZB_VARIANT_LEN		128
 #define HZB_KNOBS_LEN		256
 #define HZB_MAX_NEST		32	/* hazard pointers one reader holds at once */
+#define HZB_HOOKS_LEN		512
 
 /* hzb_info.features */
 #define HZB_FEAT_SLEEP_IN_READER	(1U << 0) /* reader may block while holding */
@@ -71,6 +72,11 @@ struct hzb_info {
 	__u32 pool_objects;		/* objects in the engine's pool */
 	__u32 broken;			/* HZB_BROKEN_* compiled in, 0 = none */
 	__u64 reserved[8];
+	/*
+	 * The design's hooks for BPF and perf, "role=name ..." (roles in
+	 * kmod/common/hzb_common.h, HZB_HOOKS), starting "module=NAME".
+	 */
+	char hooks[HZB_HOOKS_LEN];
 };
 
 /* hzb_reader.flags */

@@ -14,6 +14,8 @@
 #define HZB_DESIGN_NAME		"rcu"
 #define HZB_DEVICE_NAME		"hzb_rcu"
 #define HZB_SYNC_FUNC		"hzb_rcu_synchronize"
+/* holders reads rcu_read_lock_nesting (hzb_info.hooks, see hzb_common.h). */
+#define HZB_HOOKS		"hold=rcu"
 /*
  * Broken on request (-Dbroken=no_mb, kmod/build.sh passes -DHZB_BROKEN_NO_MB),
  * the stand-in for a hazard pointer acquire without its barrier: a

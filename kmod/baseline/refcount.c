@@ -52,30 +52,7 @@ int hzb_design_init(void)
 	return 0;
 }
 
-void hzb_design_exit(void)
-{
-}
-
-int hzb_design_apply(void)
-{
-	return 0;
-}
-
 void hzb_design_fill_info(struct hzb_info *info)
 {
 	info->broken = HZB_REFCOUNT_BROKEN;
-}
-
-int hzb_design_reader_enter(void)
-{
-	return 0;
-}
-
-void hzb_design_reader_exit(void)
-{
-}
-
-u32 hzb_design_lock_addrs(u64 *addrs, u32 cap)
-{
-	return 0;
 }

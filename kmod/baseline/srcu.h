@@ -20,6 +20,8 @@
  * must equal the module's.
  */
 #define HZB_SYNC_FUNC		"hzb_srcu_synchronize"
+/* cleanup_srcu_struct() at unload. */
+#define HZB_HAVE_DESIGN_EXIT
 /* Broken on request: a synchronize that does not wait (see rcu.h). */
 #ifdef HZB_BROKEN_NO_MB
 #define HZB_SRCU_BROKEN		1U	/* bit 0: no_mb */

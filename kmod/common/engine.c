@@ -68,6 +68,45 @@ bool hzb_engine_busy(void)
 #include "native.c"
 
 /* ------------------------------------------------------------------ */
+/* Optional design members (hzb_common.h)                              */
+/* ------------------------------------------------------------------ */
+
+#ifndef HZB_HAVE_DESIGN_EXIT
+void hzb_design_exit(void)
+{
+}
+#endif
+
+#ifndef HZB_HAVE_DESIGN_APPLY
+int hzb_design_apply(void)
+{
+	return 0;
+}
+#endif
+
+#ifndef HZB_HAVE_READER_HOOKS
+int hzb_design_reader_enter(void)
+{
+	return 0;
+}
+
+void hzb_design_reader_exit(void)
+{
+}
+#endif
+
+#ifndef HZB_HAVE_LOCK_ADDRS
+u32 hzb_design_lock_addrs(u64 *addrs, u32 cap)
+{
+	return 0;
+}
+#endif
+
+#ifndef HZB_HOOKS
+#define HZB_HOOKS	""
+#endif
+
+/* ------------------------------------------------------------------ */
 /* Object pool                                                         */
 /* ------------------------------------------------------------------ */
 
@@ -207,6 +246,7 @@ static void hzb_fill_info(struct hzb_info *info)
 	info->abi_version = HZB_ABI_VERSION;
 	strscpy(info->design, HZB_DESIGN_NAME, sizeof(info->design));
 	strscpy(info->sync_func, HZB_SYNC_FUNC, sizeof(info->sync_func));
+	strscpy(info->hooks, "module=" KBUILD_MODNAME " " HZB_HOOKS, sizeof(info->hooks));
 	hzb_format_knobs(info->variant, sizeof(info->variant), true);
 	hzb_format_knobs(info->knobs, sizeof(info->knobs), false);
 	info->features = HZB_DESIGN_FEATURES;

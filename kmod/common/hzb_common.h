@@ -134,14 +134,30 @@ struct hzb_knob {
  */
 extern const struct hzb_knob hzb_design_knobs[];
 int hzb_design_init(void);
-void hzb_design_exit(void);
-int hzb_design_apply(void);
 void hzb_design_fill_info(struct hzb_info *info);
-/* Called in the reader's task around each reader run. */
+/*
+ * Optional members: a design that has one #defines its HZB_HAVE_* in its
+ * header; otherwise the engine supplies the empty one (engine.c).
+ */
+void hzb_design_exit(void);		/* HZB_HAVE_DESIGN_EXIT */
+int hzb_design_apply(void);		/* HZB_HAVE_DESIGN_APPLY: 0 accepts */
+/* Called in the reader's task around each reader run (HZB_HAVE_READER_HOOKS). */
 int hzb_design_reader_enter(void);
 void hzb_design_reader_exit(void);
-/* Overflow lock addresses; returns how many the design has. */
+/* Overflow lock addresses; returns how many (HZB_HAVE_LOCK_ADDRS, else 0). */
 u32 hzb_design_lock_addrs(u64 *addrs, u32 cap);
+/*
+ * HZB_HOOKS, optional: the design's hooks for BPF and perf as
+ * "role=name ..." (hzb_info.hooks), after the module's own
+ * "module=KBUILD_MODNAME":
+ *   scan=percpu|pertask  the layout scan_phase and lock_contention read
+ *   phase0=, phase1=     noinline functions of the two scan phases
+ *   len=FUNC|phase1      what gives the length of a list walked
+ *   done=                tracepoint at the end of each scan
+ *   lock=, lock_contended=  noinline overflow-lock wrapper, contended path
+ *   hold=percpu|pertask|rcu  what holders reads from a task
+ *   preempt_ops=         symbol of the design's struct preempt_ops
+ */
 
 /*
  * Engine provides, for designs.

@@ -64,6 +64,17 @@
 #define HZB_DESIGN_NAME		"percpu"
 #define HZB_DEVICE_NAME		"hazptr_percpu"
 #define HZB_SYNC_FUNC		"percpu_hazptr_synchronize"
+/* Its hooks for BPF and perf (hzb_info.hooks, see hzb_common.h). */
+#define HZB_HOOKS		"scan=percpu phase0=percpu_hazptr_scan_slots " \
+				"phase1=percpu_hazptr_scan_list len=phase1 " \
+				"done=percpu_hazptr_synchronize_done " \
+				"lock=percpu_hazptr_lock_overflow " \
+				"lock_contended=percpu_hazptr_lock_overflow_contended " \
+				"hold=percpu preempt_ops=percpu_hazptr_preempt_ops"
+#define HZB_HAVE_DESIGN_EXIT
+#define HZB_HAVE_DESIGN_APPLY
+#define HZB_HAVE_READER_HOOKS
+#define HZB_HAVE_LOCK_ADDRS
 
 /*
  * Deliberately broken builds, for proving that the torture checks catch

@@ -76,6 +76,19 @@
 #define HZB_DESIGN_NAME		"pertask"
 #define HZB_DEVICE_NAME		"hazptr_pertask"
 #define HZB_SYNC_FUNC		"pertask_hazptr_synchronize"
+/*
+ * Its hooks for BPF and perf (hzb_info.hooks, see hzb_common.h); the
+ * task-walk phase has no function of its own (scan time minus the waits).
+ */
+#define HZB_HOOKS		"scan=pertask phase1=pertask_hazptr_wait_task " \
+				"len=pertask_hazptr_scan_task done=pertask_hazptr_scan " \
+				"lock=pertask_hazptr_lock " \
+				"lock_contended=pertask_hazptr_lock_contended " \
+				"hold=pertask preempt_ops=pertask_hazptr_preempt_ops"
+#define HZB_HAVE_DESIGN_EXIT
+#define HZB_HAVE_DESIGN_APPLY
+#define HZB_HAVE_READER_HOOKS
+#define HZB_HAVE_LOCK_ADDRS
 
 /* Deliberately broken builds, for the torture tests only. */
 #if defined(HZB_BROKEN_NO_MB) || defined(HZB_BROKEN_SKIP_OVERFLOW) || \

@@ -104,6 +104,10 @@ static void test_device(const char *path)
 	hzbt_expect("info", ioctl(fd, HZB_IOC_INFO, &info), 0);
 	if (info.abi_version != HZB_ABI_VERSION || info.size != sizeof(info))
 		hzbt_fail("info fields: abi %u size %u", info.abi_version, info.size);
+	/* The design's hooks for BPF, after the module's name (hzb_common.h). */
+	if (!memchr(info.hooks, '\0', sizeof(info.hooks)) ||
+	    strncmp(info.hooks, "module=", strlen("module=")))
+		hzbt_fail("info hooks: '%.*s'", (int)sizeof(info.hooks), info.hooks);
 	info.size = sizeof(info) - 8;
 	hzbt_expect("info wrong size", ioctl(fd, HZB_IOC_INFO, &info), EINVAL);
 	info.size = 0;
