@@ -89,22 +89,29 @@ static void param_path(const struct hzb_design *d, const char *name, char *buf, 
 	snprintf(buf, len, "/sys/module/%.*s/parameters/%s", n, d->module, name);
 }
 
+int hzb_read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	int ret = 0;
+
+	buf[0] = '\0';
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f)) {
+		buf[0] = '\0';
+		ret = -EIO;
+	}
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return ret;
+}
+
 int hzb_module_param_get(const struct hzb_design *d, const char *name, char *buf, size_t len)
 {
 	char path[256];
-	FILE *f;
-	int ret = 0;
 
 	param_path(d, name, path, sizeof(path));
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	if (!fgets(buf, (int)len, f))
-		ret = -EIO;
-	fclose(f);
-	if (!ret)
-		buf[strcspn(buf, "\n")] = '\0';
-	return ret;
+	return hzb_read_line(path, buf, len);
 }
 
 int hzb_module_param_set(const struct hzb_design *d, const char *name, const char *val)
@@ -230,6 +237,16 @@ int hzb_counters(int fd, struct hzb_counters *c)
 	memset(c, 0, sizeof(*c));
 	c->size = sizeof(*c);
 	return ioctl(fd, HZB_IOC_COUNTERS, c) ? -errno : 0;
+}
+
+void hzb_counters_read(int fd, uint64_t *out)
+{
+	struct hzb_counters c;
+	int ret = hzb_counters(fd, &c);
+	size_t i;
+
+	for (i = 0; i < HZB_NR_COUNTERS; i++)
+		out[i] = ret ? 0 : c.val[i];
 }
 
 int hzb_counters_reset(int fd)

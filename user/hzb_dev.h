@@ -41,11 +41,15 @@ int hzb_load_module(const struct hzb_design *d, char *why, size_t len);
  * parameter).
  */
 int hzb_module_param_get(const struct hzb_design *d, const char *name, char *buf, size_t len);
+/* The first line of @path without its newline ("" on failure); -errno or -EIO. */
+int hzb_read_line(const char *path, char *buf, size_t len);
 int hzb_module_param_set(const struct hzb_design *d, const char *name, const char *val);
 
 int hzb_info(int fd, struct hzb_info *info);
 int hzb_set_variant(int fd, const char *spec);
 int hzb_counters(int fd, struct hzb_counters *c);
+/* Every counter into @out[HZB_NR_COUNTERS]; all zero if COUNTERS fails. */
+void hzb_counters_read(int fd, uint64_t *out);
 int hzb_counters_reset(int fd);
 extern const char * const hzb_counter_names[];
 

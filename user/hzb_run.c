@@ -139,6 +139,17 @@ int hzb_open_design(const struct hzb_design *d)
 	return fd;
 }
 
+/* A summary of per-sample figures, divided into per-operation ones. */
+static void summary_div(struct hzb_summary *s, double per)
+{
+	s->avg /= per;
+	s->min /= per;
+	s->p50 /= per;
+	s->p90 /= per;
+	s->p99 /= per;
+	s->max /= per;
+}
+
 int hzb_measure_floor(int fd, struct hzb_floor *f)
 {
 	const struct hzb_design *d = hzb_design_find(hzb_opt.design && hzb_design_find(hzb_opt.design) ?
@@ -148,42 +159,31 @@ int hzb_measure_floor(int fd, struct hzb_floor *f)
 		.size = sizeof(c), .op = f->op, .loops = f->loops,
 		.samples_cap = f->samples, .samples = (uintptr_t)v,
 	};
-	double per = (double)f->loops;
 	char clock[16] = "";
-	int ret;
 
 	if (!v)
 		return -ENOMEM;
 	f->skipped = 0;
-	if (f->clock) {
-		if (hzb_module_param_get(d, "clock", clock, sizeof(clock)) ||
-		    strcmp(clock, "tsc") || hzb_module_param_set(d, "clock", f->clock)) {
-			f->skipped = 1;
-			f->err = EOPNOTSUPP;
-			free(v);
-			return -f->err;
-		}
+	f->err = 0;
+	if (f->clock && (hzb_module_param_get(d, "clock", clock, sizeof(clock)) ||
+			 strcmp(clock, "tsc") || hzb_module_param_set(d, "clock", f->clock))) {
+		f->skipped = 1;
+		f->err = EOPNOTSUPP;
+		goto out;
 	}
-	ret = ioctl(fd, HZB_IOC_CALIBRATE, &c) ? errno : 0;
+	if (ioctl(fd, HZB_IOC_CALIBRATE, &c))
+		f->err = errno;
 	if (f->clock && hzb_module_param_set(d, "clock", clock))
 		fprintf(stderr, "hzbench: could not set the module clock back to %s\n", clock);
-	if (ret) {
-		f->err = ret;
-		free(v);
-		return -f->err;
-	}
-	f->err = 0;
+	if (f->err)
+		goto out;
 	f->tasks = c.tasks;
 	hzb_summarize(v, f->samples, &f->s);
 	/* Per operation, not per sample. */
-	f->s.avg /= per;
-	f->s.min /= per;
-	f->s.p50 /= per;
-	f->s.p90 /= per;
-	f->s.p99 /= per;
-	f->s.max /= per;
+	summary_div(&f->s, (double)f->loops);
+out:
 	free(v);
-	return 0;
+	return -f->err;
 }
 
 struct reader_thread {
@@ -210,23 +210,42 @@ unsigned int hzb_usecase_objects(void)
 	}
 }
 
+/* ioctl(): 0 or the errno. */
+static int dev_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? errno : 0;
+}
+
 /*
- * A use-case reader (HZB_IOC_USECASE), its figures put where a plain
- * reader's go: lookups or switches as sections.
+ * HZB_IOC_USECASE as @role for @duration_ns, @u holding the role's own
+ * inputs; the figures come back in @u.  Returns 0 or an errno.
+ */
+static int usecase_ioctl(int fd, uint32_t role, uint64_t duration_ns, struct hzb_usecase *u)
+{
+	u->size = sizeof(*u);
+	u->mode = (uint32_t)hzb_opt.usecase;
+	u->role = role;
+	u->objects = hzb_usecase_objects();
+	u->duration_ns = duration_ns;
+	return dev_ioctl(fd, HZB_IOC_USECASE, u);
+}
+
+/*
+ * A use-case reader, its figures put where a plain reader's go: lookups
+ * or switches as sections.
  */
 static int usecase_reader(struct reader_thread *t)
 {
-	struct hzb_usecase u = {
-		.size = sizeof(u), .mode = (uint32_t)hzb_opt.usecase, .role = HZB_UC_READER,
-		.objects = hzb_usecase_objects(), .duration_ns = t->r.duration_ns,
-	};
+	struct hzb_usecase u = { 0 };
+	int err;
 
 	if (hzb_opt.usecase == HZB_UC_LAZY_MM)
 		u.sleep_us = hzb_opt.sleep_us ? hzb_opt.sleep_us : 1;
 	else
 		u.hold_ns = t->r.hold_ns;
-	if (ioctl(t->fd, HZB_IOC_USECASE, &u))
-		return errno;
+	err = usecase_ioctl(t->fd, HZB_UC_READER, t->r.duration_ns, &u);
+	if (err)
+		return err;
 	t->r.sections = u.ops;
 	t->r.acquires = u.acquires;
 	t->r.null_acquires = u.null_acquires;
@@ -265,32 +284,27 @@ static void *reader_main(void *arg)
 	if (hzb_opt.pin)
 		pin_self(t->id);
 	pthread_barrier_wait(&start_barrier);
-	if (hzb_opt.usecase)
-		t->err = usecase_reader(t);
-	else if (ioctl(t->fd, HZB_IOC_READER, &t->r))
-		t->err = errno;
+	t->err = hzb_opt.usecase ? usecase_reader(t) : dev_ioctl(t->fd, HZB_IOC_READER, &t->r);
 	return NULL;
 }
 
-/* A use-case updater: deletions, timed as synchronize calls are. */
+/*
+ * A use-case updater: deletions, timed as synchronize calls are (the
+ * samples land in t->samples); run_rep() reads updates, syncs, samples_n.
+ */
 static int usecase_updater(struct updater_thread *t)
 {
 	struct hzb_usecase u = {
-		.size = sizeof(u), .mode = (uint32_t)hzb_opt.usecase, .role = HZB_UC_UPDATER,
-		.objects = hzb_usecase_objects(), .duration_ns = t->u.duration_ns,
 		.interval_ns = t->u.interval_ns, .samples_cap = t->u.samples_cap,
 		.samples = t->u.samples,
 	};
+	int err = usecase_ioctl(t->fd, HZB_UC_UPDATER, t->u.duration_ns, &u);
 
-	if (ioctl(t->fd, HZB_IOC_USECASE, &u))
-		return errno;
+	if (err)
+		return err;
 	t->u.updates = u.ops;
 	t->u.syncs = u.ops;
 	t->u.samples_n = u.samples_n;
-	t->u.sync_ns_total = u.del_ns_total;
-	t->u.sync_ns_min = u.del_ns_min;
-	t->u.sync_ns_max = u.del_ns_max;
-	t->u.elapsed_ns = u.elapsed_ns;
 	return 0;
 }
 
@@ -299,10 +313,7 @@ static void *updater_main(void *arg)
 	struct updater_thread *t = arg;
 
 	pthread_barrier_wait(&start_barrier);
-	if (hzb_opt.usecase)
-		t->err = usecase_updater(t);
-	else if (ioctl(t->fd, HZB_IOC_UPDATER, &t->u))
-		t->err = errno;
+	t->err = hzb_opt.usecase ? usecase_updater(t) : dev_ioctl(t->fd, HZB_IOC_UPDATER, &t->u);
 	return NULL;
 }
 
@@ -336,16 +347,6 @@ static void add_bpf(struct hzb_lat_stats *sum, const struct hzb_lat_stats *b)
 	sum->pending += b->pending;
 	sum->lost_exits += b->lost_exits;
 	hzb_hist_merge(&sum->h, &b->h);
-}
-
-static void read_counters(int fd, uint64_t *out)
-{
-	struct hzb_counters c;
-	int ret = hzb_counters(fd, &c);
-	size_t i;
-
-	for (i = 0; i < HZB_NR_COUNTERS; i++)
-		out[i] = ret ? 0 : c.val[i];
 }
 
 static void progress_wait(const char *what, double seconds)
@@ -423,7 +424,7 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 		};
 	}
 
-	read_counters(fd, before);
+	hzb_counters_read(fd, before);
 	pthread_barrier_init(&start_barrier, NULL,
 			     (unsigned int)(p->nr_readers + p->nr_updaters + 1));
 	for (i = 0; i < p->nr_readers; i++)
@@ -459,7 +460,7 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 		n += t->u.samples_n;
 	}
 	pthread_barrier_destroy(&start_barrier);
-	read_counters(fd, rep->cnt);
+	hzb_counters_read(fd, rep->cnt);
 	for (k = 0; k < HZB_NR_COUNTERS; k++)
 		rep->cnt[k] -= before[k];
 	if (bpf) {
@@ -538,211 +539,297 @@ static int setup_point(struct hzb_point *p, int *fdp)
 	return 0;
 }
 
-int hzb_cmd_run(void)
-{
-	struct hzb_point pt = { .design = hzb_design_find(hzb_opt.design) };
-	struct hzb_point *p = &pt;
+/*
+ * hzb_cmd_run's state, from setup to teardown: every step below fills or
+ * uses it, and run_teardown() releases whatever a step got, once.
+ */
+struct run_ctx {
+	struct hzb_point pt;
+	int fd;
 	struct hzb_tasks tasks;
-	struct hzb_bpf_sync *bpf = NULL;
-	struct hzb_bpf_probes *probes = NULL;
-	char bpf_syncs[32];
-	struct hzb_rep warm;
-	pthread_t *hogs = NULL;
-	uint64_t *pool, *seg_pool = NULL;
-	size_t pool_n = 0, seg_pool_n = 0, pool_cap, k;
-	double t0 = hzb_now_s();
+	struct hzb_bpf_sync *bpf;
+	struct hzb_bpf_probes *probes;
+	pthread_t *hogs;
+	uint64_t *pool, *seg_pool;	/* every repetition's (segment's) samples */
+	size_t pool_n, seg_pool_n, pool_cap;
+	double t0;
 	char label[128];
-	unsigned int r;
-	int fd = -1, ret, i;
+};
 
-	ret = setup_point(p, &fd);
-	if (ret) {
-		if (fd >= 0)
-			close(fd);
+/* The design's device, its variant and INFO, the repetitions' arrays. */
+static int run_setup(struct run_ctx *c)
+{
+	struct hzb_point *p = &c->pt;
+	int ret = setup_point(p, &c->fd);
+
+	if (ret)
 		return ret;
-	}
 	p->reps = hzb_opt.reps;
 	p->warmup = hzb_opt.warmup;
 	p->nr_updaters = hzb_opt.updaters;
 	p->nr_readers = hzb_opt.readers >= 0 ? hzb_opt.readers : hzb_default_readers(p->nr_updaters);
 	p->rep = calloc(p->reps, sizeof(*p->rep));
 	p->per_thread = calloc((size_t)p->nr_readers + 1, sizeof(*p->per_thread));
-	pool_cap = (size_t)4 << 20;
-	pool = calloc(pool_cap, sizeof(*pool));
-	if (!p->rep || !p->per_thread || !pool)
+	c->pool_cap = (size_t)4 << 20;
+	c->pool = calloc(c->pool_cap, sizeof(*c->pool));
+	if (!p->rep || !p->per_thread || !c->pool)
 		return 1;
+	return 0;
+}
 
-	memset(&tasks, 0, sizeof(tasks));
-	if (hzb_opt.tasks) {
-		hzb_say("spawning %lu idle tasks (%s)", hzb_opt.tasks,
-		    hzb_task_kind_name(hzb_opt.task_kind));
-		hzb_tasks_dev_fd = fd;
-		if (hzb_tasks_spawn(&tasks, hzb_opt.tasks, hzb_opt.task_kind, !hzb_opt.quiet))
-			return 1;
-		hzb_say("spawned %zu tasks in %.2f s", tasks.n, tasks.spawn_s);
-	}
-	p->tasks_spawned = tasks.n;
-	p->spawn_s = tasks.spawn_s;
+static int run_spawn_tasks(struct run_ctx *c)
+{
+	if (!hzb_opt.tasks)
+		return 0;
+	hzb_say("spawning %lu idle tasks (%s)", hzb_opt.tasks,
+		hzb_task_kind_name(hzb_opt.task_kind));
+	hzb_tasks_dev_fd = c->fd;
+	if (hzb_tasks_spawn(&c->tasks, hzb_opt.tasks, hzb_opt.task_kind, !hzb_opt.quiet))
+		return 1;
+	hzb_say("spawned %zu tasks in %.2f s", c->tasks.n, c->tasks.spawn_s);
+	c->pt.tasks_spawned = c->tasks.n;
+	c->pt.spawn_s = c->tasks.spawn_s;
+	return 0;
+}
+
+/* The synchronize probe and the others; a probe failing fails the point. */
+static void run_open_bpf(struct run_ctx *c)
+{
+	struct hzb_point *p = &c->pt;
+
 	if (hzb_opt.bpf && hzb_in_uml()) {
 		/* UML has no BPF trampolines or kprobes: not a failure. */
 		hzb_say("BPF: unavailable (uml)");
 		hzb_opt.bpf = 0;
 		p->bpf_unavailable = "uml";
 	}
-	if (hzb_opt.bpf) {
-		ret = hzb_bpf_sync_open(&bpf, p->info.sync_func, p->bpf_error,
-					sizeof(p->bpf_error));
-		if (ret) {
-			fprintf(stderr, "hzbench: BPF probe on %s failed: %s (--no-bpf runs without it)\n",
-				p->info.sync_func, p->bpf_error);
-			hzb_point_fail(p, "BPF probe on %s failed: %s", p->info.sync_func,
-				       p->bpf_error);
-			bpf = NULL;
-		} else {
-			p->bpf_attached = 1;
-		}
-		p->bpfx = calloc(1, sizeof(*p->bpfx));
-		if (p->bpfx && hzb_bpf_probes_open(&probes, fd, &p->info, p->bpfx) > 0)
-			hzb_point_fail(p, "a BPF probe failed to attach (bpf.probes says which)");
+	if (!hzb_opt.bpf)
+		return;
+	if (hzb_bpf_sync_open(&c->bpf, p->info.sync_func, p->bpf_error, sizeof(p->bpf_error))) {
+		fprintf(stderr, "hzbench: BPF probe on %s failed: %s (--no-bpf runs without it)\n",
+			p->info.sync_func, p->bpf_error);
+		hzb_point_fail(p, "BPF probe on %s failed: %s", p->info.sync_func, p->bpf_error);
+		c->bpf = NULL;
+	} else {
+		p->bpf_attached = 1;
 	}
-	if (hzb_opt.preempt == PREEMPT_OVERCOMMIT) {
-		p->nr_hogs = 3 * (int)sysconf(_SC_NPROCESSORS_ONLN);
-		hogs = calloc((size_t)p->nr_hogs, sizeof(*hogs));
-		for (i = 0; hogs && i < p->nr_hogs; i++)
-			pthread_create(&hogs[i], NULL, hog_main, NULL);
-	}
+	p->bpfx = calloc(1, sizeof(*p->bpfx));
+	if (p->bpfx && hzb_bpf_probes_open(&c->probes, c->fd, &p->info, p->bpfx) > 0)
+		hzb_point_fail(p, "a BPF probe failed to attach (bpf.probes says which)");
+}
 
-	/*
-	 * The headline figures come from probe-free repetitions; the BPF
-	 * figures from a segment of the same workload beside each of them,
-	 * in ABBA order (off on, on off, ...) so that a drift cancels.
-	 */
-	p->probes_on_headline = hzb_opt.bpf_always || !(bpf || probes);
-	if (!p->probes_on_headline) {
-		p->nr_segs = p->reps;
-		p->seg_s = hzb_opt.bpf_seg_s > 0 ? hzb_opt.bpf_seg_s : hzb_opt.duration_s;
-		p->seg = calloc(p->nr_segs, sizeof(*p->seg));
-		seg_pool = calloc(pool_cap, sizeof(*seg_pool));
-		if (!p->seg || !seg_pool)
-			return 1;
-		probes_switch(p, bpf, probes, 0);
-	}
-	hzb_say("%s: %d readers, %d updaters, %lu tasks, %u x %.1f s (+%u warm-up)%s%s%s",
-	    p->design->name, p->nr_readers, p->nr_updaters, hzb_opt.tasks, p->reps,
-	    hzb_opt.duration_s, p->warmup, p->nr_segs ? ", each beside a BPF segment" : "",
-	    hzb_opt.usecase ? ", use case " : "", hzb_opt.usecase ? hzb_usecase_names[hzb_opt.usecase] : "");
+static void run_start_hogs(struct run_ctx *c)
+{
+	struct hzb_point *p = &c->pt;
+	int i;
+
+	if (hzb_opt.preempt != PREEMPT_OVERCOMMIT)
+		return;
+	p->nr_hogs = 3 * (int)sysconf(_SC_NPROCESSORS_ONLN);
+	c->hogs = calloc((size_t)p->nr_hogs, sizeof(*c->hogs));
+	hogs_stop = 0;
+	for (i = 0; c->hogs && i < p->nr_hogs; i++)
+		pthread_create(&c->hogs[i], NULL, hog_main, NULL);
+}
+
+static void run_stop_hogs(struct run_ctx *c)
+{
+	int i;
+
+	if (!c->hogs)
+		return;
+	hogs_stop = 1;
+	for (i = 0; i < c->pt.nr_hogs; i++)
+		pthread_join(c->hogs[i], NULL);
+	free(c->hogs);
+	c->hogs = NULL;
+}
+
+static void run_close_bpf(struct run_ctx *c)
+{
+	hzb_bpf_probes_close(c->probes);
+	c->probes = NULL;
+	if (c->bpf)
+		hzb_bpf_sync_close(c->bpf);
+	c->bpf = NULL;
+}
+
+/*
+ * The headline figures come from probe-free repetitions; the BPF
+ * figures from a segment of the same workload beside each of them,
+ * in ABBA order (off on, on off, ...) so that a drift cancels.
+ */
+static int run_plan_segments(struct run_ctx *c)
+{
+	struct hzb_point *p = &c->pt;
+
+	p->probes_on_headline = hzb_opt.bpf_always || !(c->bpf || c->probes);
+	if (p->probes_on_headline)
+		return 0;
+	p->nr_segs = p->reps;
+	p->seg_s = hzb_opt.bpf_seg_s > 0 ? hzb_opt.bpf_seg_s : hzb_opt.duration_s;
+	p->seg = calloc(p->nr_segs, sizeof(*p->seg));
+	c->seg_pool = calloc(c->pool_cap, sizeof(*c->seg_pool));
+	if (!p->seg || !c->seg_pool)
+		return 1;
+	probes_switch(p, c->bpf, c->probes, 0);
+	return 0;
+}
+
+static void run_warmup(struct run_ctx *c)
+{
+	struct hzb_point *p = &c->pt;
+	struct hzb_rep warm;
+	unsigned int r;
+
 	for (r = 0; r < p->warmup; r++) {
-		snprintf(label, sizeof(label), "%s warm-up %u/%u", p->design->name, r + 1,
+		snprintf(c->label, sizeof(c->label), "%s warm-up %u/%u", p->design->name, r + 1,
 			 p->warmup);
-		if (run_rep(p, p->probes_on_headline ? bpf : NULL, &warm, label, NULL, 0, NULL))
-			hzb_point_fail(p, "%s: %s", label, warm.why);
+		if (run_rep(p, p->probes_on_headline ? c->bpf : NULL, &warm, c->label, NULL, 0, NULL))
+			hzb_point_fail(p, "%s: %s", c->label, warm.why);
 	}
-	hzb_bpf_probes_reset(probes);
+}
+
+/* Repetition @r's BPF segment: every probe attached, for --bpf-duration. */
+static int run_segment(struct run_ctx *c, unsigned int r)
+{
+	struct hzb_point *p = &c->pt;
+	struct hzb_reader *per_thread = p->per_thread;
+	double duration = hzb_opt.duration_s;
+	size_t before = c->seg_pool_n, k;
+
+	if (probes_switch(p, c->bpf, c->probes, 1))
+		return -1;
+	snprintf(c->label, sizeof(c->label), "%s BPF segment %u/%u", p->design->name, r + 1,
+		 p->nr_segs);
+	p->per_thread = NULL;
+	hzb_opt.duration_s = p->seg_s;
+	if (run_rep(p, c->bpf, &p->seg[r], c->label, c->seg_pool, c->pool_cap, &c->seg_pool_n))
+		hzb_point_fail(p, "%s: %s", c->label, p->seg[r].why);
+	hzb_opt.duration_s = duration;
+	p->per_thread = per_thread;
+	probes_switch(p, c->bpf, c->probes, 0);
+	if (p->bpfx)
+		hzb_bpf_effect_seg(&p->bpfx->effect, 1, c->seg_pool + before,
+				   c->seg_pool_n - before, p->seg_s);
+	for (k = 0; k < HZB_NR_COUNTERS; k++)
+		p->seg_cnt[k] += p->seg[r].cnt[k];
+	add_bpf(&p->bpf, &p->seg[r].bpf);
+	return 0;
+}
+
+/* Repetition @r itself: the headline figures, probe-free unless --bpf-mode=always. */
+static void run_headline(struct run_ctx *c, unsigned int r)
+{
+	struct hzb_point *p = &c->pt;
+	struct hzb_rep *rep = &p->rep[r];
+	size_t before = c->pool_n;
+
+	snprintf(c->label, sizeof(c->label), "%s rep %u/%u", p->design->name, r + 1, p->reps);
+	if (run_rep(p, p->probes_on_headline ? c->bpf : NULL, rep, c->label, c->pool, c->pool_cap,
+		    &c->pool_n))
+		hzb_point_fail(p, "%s: %s", c->label, rep->why);
+	if (p->nr_segs && p->bpfx)
+		hzb_bpf_effect_seg(&p->bpfx->effect, 0, c->pool + before, c->pool_n - before,
+				   hzb_opt.duration_s);
+}
+
+/* Repetition @r's figures into the point's sums. */
+static void point_add_rep(struct hzb_point *p, const struct hzb_rep *rep)
+{
+	size_t k;
+
+	add_reader(&p->rsum, &rep->rsum);
+	p->uc_op_ns += rep->uc_op_ns;
+	p->uc_not_held |= rep->uc_not_held;
+	p->updates += rep->updates;
+	p->syncs += rep->syncs;
+	for (k = 0; k < HZB_NR_COUNTERS; k++)
+		p->cnt[k] += rep->cnt[k];
+	if (p->probes_on_headline)
+		add_bpf(&p->bpf, &rep->bpf);
+}
+
+static void run_reps(struct run_ctx *c)
+{
+	struct hzb_point *p = &c->pt;
+	unsigned int r;
+	int half;
+
+	hzb_bpf_probes_reset(c->probes);
 	for (r = 0; r < p->reps; r++) {
-		struct hzb_rep *rep = &p->rep[r];
-		int half;
+		const struct hzb_rep *rep = &p->rep[r];
 
 		for (half = 0; half < (p->nr_segs ? 2 : 1); half++) {
 			/* ABBA: rep 0 off then on, rep 1 on then off, ... */
-			int seg = p->nr_segs && (half ^ (r & 1));
-
-			if (seg) {
-				struct hzb_reader *per_thread = p->per_thread;
-				double duration = hzb_opt.duration_s;
-				size_t before = seg_pool_n;
-
-				if (probes_switch(p, bpf, probes, 1))
-					break;
-				snprintf(label, sizeof(label), "%s BPF segment %u/%u",
-					 p->design->name, r + 1, p->nr_segs);
-				p->per_thread = NULL;
-				hzb_opt.duration_s = p->seg_s;
-				if (run_rep(p, bpf, &p->seg[r], label, seg_pool, pool_cap,
-					    &seg_pool_n))
-					hzb_point_fail(p, "%s: %s", label, p->seg[r].why);
-				hzb_opt.duration_s = duration;
-				p->per_thread = per_thread;
-				probes_switch(p, bpf, probes, 0);
-				if (p->bpfx)
-					hzb_bpf_effect_seg(&p->bpfx->effect, 1, seg_pool + before,
-							   seg_pool_n - before, p->seg_s);
-				for (k = 0; k < HZB_NR_COUNTERS; k++)
-					p->seg_cnt[k] += p->seg[r].cnt[k];
-				add_bpf(&p->bpf, &p->seg[r].bpf);
-				continue;
-			}
-			{
-				size_t before = pool_n;
-
-				snprintf(label, sizeof(label), "%s rep %u/%u", p->design->name,
-					 r + 1, p->reps);
-				if (run_rep(p, p->probes_on_headline ? bpf : NULL, rep, label, pool,
-					    pool_cap, &pool_n))
-					hzb_point_fail(p, "%s: %s", label, rep->why);
-				if (p->nr_segs && p->bpfx)
-					hzb_bpf_effect_seg(&p->bpfx->effect, 0, pool + before,
-							   pool_n - before, hzb_opt.duration_s);
-			}
+			if (!(p->nr_segs && (half ^ (r & 1))))
+				run_headline(c, r);
+			else if (run_segment(c, r))
+				break;
 		}
 		if (p->reps > 1)
-			hzb_say("%s: synchronize p50 %.0f ns, acquire+release %.2f ns/op", label,
-			    rep->sync.p50, hzb_ns_per_acquire(&rep->rsum));
-		add_reader(&p->rsum, &rep->rsum);
-		p->uc_op_ns += rep->uc_op_ns;
-		p->uc_not_held |= rep->uc_not_held;
-		p->updates += rep->updates;
-		p->syncs += rep->syncs;
-		for (k = 0; k < HZB_NR_COUNTERS; k++)
-			p->cnt[k] += rep->cnt[k];
-		if (p->probes_on_headline)
-			add_bpf(&p->bpf, &rep->bpf);
+			hzb_say("%s: synchronize p50 %.0f ns, acquire+release %.2f ns/op", c->label,
+				rep->sync.p50, hzb_ns_per_acquire(&rep->rsum));
+		point_add_rep(p, rep);
 	}
-	if (probes && hzb_bpf_probes_read(probes, p->bpfx))
+}
+
+/* Probes read and closed, hogs stopped, the pooled samples summarized. */
+static void run_finish_reps(struct run_ctx *c)
+{
+	struct hzb_point *p = &c->pt;
+
+	if (c->probes && hzb_bpf_probes_read(c->probes, p->bpfx))
 		hzb_point_fail(p, "reading the BPF probes failed");
 	if (p->nr_segs && p->bpfx)
 		/* The probes saw only the segments: rates are per segment second. */
 		p->bpfx->seconds = p->seg_s * p->nr_segs;
-	hzb_bpf_probes_close(probes);
-	hogs_stop = 1;
-	for (i = 0; hogs && i < p->nr_hogs; i++)
-		pthread_join(hogs[i], NULL);
-	free(hogs);
-	if (bpf)
-		hzb_bpf_sync_close(bpf);
+	run_close_bpf(c);
+	run_stop_hogs(c);
+	hzb_summarize(c->pool, c->pool_n, &p->sync);
 	if (p->nr_segs) {
-		hzb_summarize(seg_pool, seg_pool_n, &p->seg_sync);
-		hzb_summarize(pool, pool_n, &p->sync);
+		hzb_summarize(c->seg_pool, c->seg_pool_n, &p->seg_sync);
 		if (p->bpfx)
 			hzb_bpf_effect_done(&p->bpfx->effect, &p->seg_sync, &p->sync);
 	} else {
-		hzb_summarize(pool, pool_n, &p->sync);
 		p->seg_sync = p->sync;
 		memcpy(p->seg_cnt, p->cnt, sizeof(p->seg_cnt));
 	}
+}
 
-	/* Floors and the task count, with the population still alive. */
+/* Floors and the task count, with the population still alive. */
+static void run_floors(struct run_ctx *c)
+{
+	struct hzb_point *p = &c->pt;
+	size_t k;
+
 	for (k = 0; k < hzb_nr_floors; k++) {
 		struct hzb_floor *f = &hzb_floors[k];
 
 		if (!hzb_opt.floors && (f->op != HZB_CAL_TASK_WALK || f->clock))
 			continue;
-		hzb_measure_floor(fd, f);
+		hzb_measure_floor(c->fd, f);
 		if (f->op == HZB_CAL_TASK_WALK && !f->clock)
 			p->tasks_seen = f->tasks;
 	}
 	p->floors_done = hzb_opt.floors;
-	hzb_tasks_stop(&tasks);
-	p->wall_s = hzb_now_s() - t0;
+}
 
+static void run_bpf_notes(const struct hzb_point *p)
+{
 	if (p->bpf_attached && hzb_bpf_calls(&p->bpf) != p->seg_cnt[HZB_CNT_SYNCS])
 		hzb_say("note: BPF saw %" PRIu64 " synchronize calls, the module counted %" PRIu64
-		    " in the same segments", hzb_bpf_calls(&p->bpf), p->seg_cnt[HZB_CNT_SYNCS]);
+			" in the same segments", hzb_bpf_calls(&p->bpf), p->seg_cnt[HZB_CNT_SYNCS]);
 	if (p->bpf_attached && p->bpf.h.count < hzb_bpf_calls(&p->bpf))
 		hzb_say("note: BPF timed %" PRIu64 " of %" PRIu64
-		    " calls (probe runs skipped while preempted); its percentiles cover those",
-		    (uint64_t)p->bpf.h.count, hzb_bpf_calls(&p->bpf));
+			" calls (probe runs skipped while preempted); its percentiles cover those",
+			(uint64_t)p->bpf.h.count, hzb_bpf_calls(&p->bpf));
+}
 
-	hzb_write_text(stdout, p);
+static void print_result_line(const struct hzb_point *p)
+{
+	char bpf_syncs[32];
+
 	/* No probe, no figure: "none", never a zero. */
 	snprintf(bpf_syncs, sizeof(bpf_syncs), p->bpf_attached ? "%" PRIu64 : "none",
 		 hzb_bpf_calls(&p->bpf));
@@ -756,30 +843,38 @@ int hzb_cmd_run(void)
 	       p->bpf_attached && p->probes_on_headline,
 	       p->tasks_seen, p->cnt[HZB_CNT_OVERFLOWS], p->cnt[HZB_CNT_MIGRATIONS],
 	       !p->failed);
-	if (hzb_opt.json) {
-		char txt[4096];
-		FILE *f;
+}
 
+static void write_text_file(const char *path, const struct hzb_point *p)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return;
+	hzb_write_text(f, p);
+	fclose(f);
+}
+
+/* stdout, then --json (with its .txt beside unless --text), --text, --csv. */
+static void run_output(struct hzb_point *p)
+{
+	char txt[4096];
+	int ret;
+
+	hzb_write_text(stdout, p);
+	print_result_line(p);
+	if (hzb_opt.json) {
 		ret = hzb_write_json(hzb_opt.json, p);
 		if (ret) {
 			fprintf(stderr, "hzbench: %s: %s\n", hzb_opt.json, strerror(-ret));
 			p->failed = 1;
 		}
 		snprintf(txt, sizeof(txt), "%s.txt", hzb_opt.json);
-		f = hzb_opt.text ? NULL : fopen(txt, "w");
-		if (f) {
-			hzb_write_text(f, p);
-			fclose(f);
-		}
+		if (!hzb_opt.text)
+			write_text_file(txt, p);
 	}
-	if (hzb_opt.text) {
-		FILE *f = fopen(hzb_opt.text, "w");
-
-		if (f) {
-			hzb_write_text(f, p);
-			fclose(f);
-		}
-	}
+	if (hzb_opt.text)
+		write_text_file(hzb_opt.text, p);
 	if (hzb_opt.csv) {
 		ret = hzb_write_csv(hzb_opt.csv, p);
 		if (ret) {
@@ -787,12 +882,60 @@ int hzb_cmd_run(void)
 			p->failed = 1;
 		}
 	}
+}
+
+/* The one cleanup path: whatever the steps got, in reverse. */
+static void run_teardown(struct run_ctx *c)
+{
+	struct hzb_point *p = &c->pt;
+
+	run_close_bpf(c);
+	run_stop_hogs(c);
+	hzb_tasks_stop(&c->tasks);
 	free(p->rep);
 	free(p->seg);
 	free(p->per_thread);
 	hzb_bpf_report_free(p->bpfx);
-	free(pool);
-	free(seg_pool);
-	close(fd);
-	return p->failed ? 1 : 0;
+	free(c->pool);
+	free(c->seg_pool);
+	if (c->fd >= 0)
+		close(c->fd);
+}
+
+int hzb_cmd_run(void)
+{
+	struct run_ctx c = {
+		.pt = { .design = hzb_design_find(hzb_opt.design) },
+		.fd = -1, .tasks = { .pipe = { -1, -1 } }, .t0 = hzb_now_s(),
+	};
+	struct hzb_point *p = &c.pt;
+	int ret;
+
+	ret = run_setup(&c);
+	if (!ret)
+		ret = run_spawn_tasks(&c);
+	if (ret)
+		goto out;
+	run_open_bpf(&c);
+	run_start_hogs(&c);
+	ret = run_plan_segments(&c);
+	if (ret)
+		goto out;
+	hzb_say("%s: %d readers, %d updaters, %lu tasks, %u x %.1f s (+%u warm-up)%s%s%s",
+		p->design->name, p->nr_readers, p->nr_updaters, hzb_opt.tasks, p->reps,
+		hzb_opt.duration_s, p->warmup, p->nr_segs ? ", each beside a BPF segment" : "",
+		hzb_opt.usecase ? ", use case " : "",
+		hzb_opt.usecase ? hzb_usecase_names[hzb_opt.usecase] : "");
+	run_warmup(&c);
+	run_reps(&c);
+	run_finish_reps(&c);
+	run_floors(&c);
+	hzb_tasks_stop(&c.tasks);
+	p->wall_s = hzb_now_s() - c.t0;
+	run_bpf_notes(p);
+	run_output(p);
+	ret = p->failed ? 1 : 0;
+out:
+	run_teardown(&c);
+	return ret;
 }

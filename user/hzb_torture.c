@@ -330,20 +330,18 @@ static int want_vm(void)
 /* The run                                                             */
 /* ------------------------------------------------------------------ */
 
-struct treader {
+/*
+ * A reader or writer thread: the torture ioctl @cmd on its own descriptor,
+ * @arg its struct hzb_torture_reader or _writer.
+ */
+struct tthread {
 	pthread_t th;
 	int fd, err, cpu;
+	int nice;			/* readers: --reader-nice; writers: -1, unchanged */
+	unsigned long cmd;
+	void *arg;
 	atomic_int done;
 	atomic_int tid;
-	struct hzb_torture_reader r;
-};
-
-struct twriter {
-	pthread_t th;
-	int fd, err, cpu;
-	atomic_int done;
-	atomic_int tid;
-	struct hzb_torture_writer w;
 };
 
 static pthread_barrier_t start_barrier;
@@ -359,55 +357,20 @@ static void pin_to(int cpu)
 	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
-static void *reader_main(void *arg)
+static void *tthread_main(void *arg)
 {
-	struct treader *t = arg;
+	struct tthread *t = arg;
 
 	atomic_store(&t->tid, (int)syscall(SYS_gettid));
 	/* As hazptrtorture's readers: the writers must get through. */
-	setpriority(PRIO_PROCESS, (id_t)t->tid, to.reader_nice);
+	if (t->nice >= 0)
+		setpriority(PRIO_PROCESS, (id_t)t->tid, t->nice);
 	pin_to(t->cpu);
 	pthread_barrier_wait(&start_barrier);
-	if (ioctl(t->fd, HZB_IOC_TORTURE_READER, &t->r))
+	if (ioctl(t->fd, t->cmd, t->arg))
 		t->err = errno;
 	atomic_store(&t->done, 1);
 	return NULL;
-}
-
-static void *writer_main(void *arg)
-{
-	struct twriter *t = arg;
-
-	atomic_store(&t->tid, (int)syscall(SYS_gettid));
-	pin_to(t->cpu);
-	pthread_barrier_wait(&start_barrier);
-	if (ioctl(t->fd, HZB_IOC_TORTURE_WRITER, &t->w))
-		t->err = errno;
-	atomic_store(&t->done, 1);
-	return NULL;
-}
-
-static void read_cnt(int fd, uint64_t *out)
-{
-	struct hzb_counters c;
-	size_t i;
-	int ret = hzb_counters(fd, &c);
-
-	for (i = 0; i < HZB_NR_COUNTERS; i++)
-		out[i] = ret ? 0 : c.val[i];
-}
-
-static void read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	if (!fgets(buf, (int)len, f))
-		buf[0] = '\0';
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
 }
 
 /* rcutorture's "??? Writer stall state": what the stuck thread is doing. */
@@ -418,10 +381,10 @@ static void show_thread(const char *what, int i, int tid)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	read_line(path, stat, sizeof(stat));
+	hzb_read_line(path, stat, sizeof(stat));
 	p = strrchr(stat, ')');
 	snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", tid);
-	read_line(path, wchan, sizeof(wchan));
+	hzb_read_line(path, wchan, sizeof(wchan));
 	printf("%s-torture: ??? %s %d (tid %d) state %c wchan %s\n", to.design, what,
 	       i, tid, p && p[1] ? p[2] : '?', wchan[0] ? wchan : "?");
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stack", tid);
@@ -469,29 +432,40 @@ static uint32_t us_of(uint64_t ns)
 	return ns ? (uint32_t)(ns / 1000 ? ns / 1000 : 1) : 0;
 }
 
-static int cmd_torture(void)
-{
-	const struct hzb_design *d = hzb_design_find(to.design);
-	uint64_t base[HZB_NR_COUNTERS], cnt[HZB_NR_COUNTERS];
-	uint64_t last_retired, dur_ns = (uint64_t)(to.duration_s * NS);
-	double t0, now, last_progress, last_print, first_seen = -1;
-	char hold[32], sleep[32], delay[32], irq[32], linger[32], kline[160];
-	struct hzb_kernel_facts kf;
-	struct treader *rd = NULL;
-	struct utsname un;
-	struct twriter *wr = NULL;
-	struct hzb_tasks tasks = { 0 };
+/*
+ * One torture run, from the design's device to the verdict: each step
+ * below fills or uses it, and torture_teardown() releases what they got.
+ */
+struct torture {
+	const struct hzb_design *d;
+	int fd;
 	struct hzb_info info;
-	struct tally t = { 0 };
-	int fd, ret, i, k, ncpu, nr, all_done, hung = 0, stalls = 0;
-	int failed = 0, errors = 0, stall_shown = 0, stopped = 0;
-	uint32_t seed = to.seed;
-	unsigned int flags = 0, nest;
+	unsigned int nest, flags;
+	uint32_t seed;
+	int ncpu, nr;			/* online CPUs, readers */
+	struct hzb_tasks tasks;
+	/* The readers [0, nr), then the writers [nr, nr + to.writers). */
+	struct tthread *th;
+	int nth;
+	struct hzb_torture_reader *rd;
+	struct hzb_torture_writer *wr;
+	int started;			/* the threads were created */
+	uint64_t base[HZB_NR_COUNTERS], cnt[HZB_NR_COUNTERS];
+	double first_seen;		/* s to the first violation seen; -1: none */
+	int hung, stalls, stopped, errors, failed;
+	struct tally t;
+};
 
-	fd = hzb_open_design(d);
-	if (fd < 0)
+/* The design's device, the variant, INFO: 0, or hzbench torture's exit status. */
+static int torture_open(struct torture *c)
+{
+	const struct hzb_design *d = c->d;
+	int ret;
+
+	c->fd = hzb_open_design(d);
+	if (c->fd < 0)
 		return 1;
-	ret = hzb_set_variant(fd, to.variant);
+	ret = hzb_set_variant(c->fd, to.variant);
 	if (ret == -EBUSY && !to.variant[0]) {
 		/* Another run or a hold: torture the variant in force. */
 		tsay("device busy: keeping the variant in force");
@@ -500,51 +474,60 @@ static int cmd_torture(void)
 	if (ret) {
 		fprintf(stderr, WHO ": variant \"%s\" rejected by %s: %s\n", to.variant,
 			d->name, strerror(-ret));
-		if (!hzb_info(fd, &info))
-			fprintf(stderr, WHO ": %s knobs: %s\n", d->name, info.knobs);
+		if (!hzb_info(c->fd, &c->info))
+			fprintf(stderr, WHO ": %s knobs: %s\n", d->name, c->info.knobs);
 		return 2;
 	}
-	ret = hzb_info(fd, &info);
+	ret = hzb_info(c->fd, &c->info);
 	if (ret) {
 		fprintf(stderr, WHO ": INFO: %s\n", strerror(-ret));
 		return 1;
 	}
+	return 0;
+}
+
+/* The defaults that depend on the design (INFO), the seed, the reader flags. */
+static void torture_settle(struct torture *c)
+{
+	const struct hzb_info *info = &c->info;
+
 	if (to.sleep_ns == AUTO)
-		to.sleep_ns = info.features & HZB_FEAT_SLEEP_IN_READER ? 500000 : 0;
-	else if (to.sleep_ns && !(info.features & HZB_FEAT_SLEEP_IN_READER))
-		hzb_usage_error("--sleep: %s readers may not sleep while holding", d->name);
+		to.sleep_ns = info->features & HZB_FEAT_SLEEP_IN_READER ? 500000 : 0;
+	else if (to.sleep_ns && !(info->features & HZB_FEAT_SLEEP_IN_READER))
+		hzb_usage_error("--sleep: %s readers may not sleep while holding", c->d->name);
 	if (to.irq_ns == AUTO)
-		to.irq_ns = info.features & HZB_FEAT_IRQ_READER ? 1000000 : 0;
-	else if (to.irq_ns && !(info.features & HZB_FEAT_IRQ_READER))
-		hzb_usage_error("--irq-period: %s cannot acquire in hard irq", d->name);
-	nest = to.nest;
-	if (!nest) {
-		nest = info.slots_per_cpu > info.slots_per_task ? info.slots_per_cpu
-								 : info.slots_per_task;
-		nest += 4;	/* past the slots: the overflow path */
-		if (nest > HZB_MAX_NEST)
-			nest = HZB_MAX_NEST;
+		to.irq_ns = info->features & HZB_FEAT_IRQ_READER ? 1000000 : 0;
+	else if (to.irq_ns && !(info->features & HZB_FEAT_IRQ_READER))
+		hzb_usage_error("--irq-period: %s cannot acquire in hard irq", c->d->name);
+	c->nest = to.nest;
+	if (!c->nest) {
+		c->nest = info->slots_per_cpu > info->slots_per_task ? info->slots_per_cpu
+								      : info->slots_per_task;
+		c->nest += 4;	/* past the slots: the overflow path */
+		if (c->nest > HZB_MAX_NEST)
+			c->nest = HZB_MAX_NEST;
 	}
-	if (!seed) {
-		seed = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16);
-		seed = seed ? seed : 1;
+	c->seed = to.seed;
+	if (!c->seed) {
+		c->seed = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16);
+		c->seed = c->seed ? c->seed : 1;
 	}
-	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (ncpu < 1)
-		ncpu = 1;
-	nr = to.readers >= 0 ? to.readers : to.per_cpu * ncpu;
-	if (to.sleep_ns)
-		flags |= HZB_TORT_SLEEP;
-	if (to.delay_ns)
-		flags |= HZB_TORT_DELAY;
-	if (to.preempt)
-		flags |= HZB_TORT_PREEMPT;
-	if (to.irq_ns)
-		flags |= HZB_TORT_IRQ;
-	if (to.stop)
-		flags |= HZB_TORT_STOP;
-	if (to.linger_ns)
-		flags |= HZB_TORT_LINGER;
+	c->ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (c->ncpu < 1)
+		c->ncpu = 1;
+	c->nr = to.readers >= 0 ? to.readers : to.per_cpu * c->ncpu;
+	c->flags = (to.sleep_ns ? HZB_TORT_SLEEP : 0) | (to.delay_ns ? HZB_TORT_DELAY : 0) |
+		   (to.preempt ? HZB_TORT_PREEMPT : 0) | (to.irq_ns ? HZB_TORT_IRQ : 0) |
+		   (to.stop ? HZB_TORT_STOP : 0) | (to.linger_ns ? HZB_TORT_LINGER : 0);
+}
+
+/* The run's parameters and the kernel, before anything runs. */
+static void torture_print_config(const struct torture *c)
+{
+	const struct hzb_design *d = c->d;
+	char hold[32], sleep[32], delay[32], irq[32], linger[32], kline[160];
+	struct hzb_kernel_facts kf;
+	struct utsname un;
 
 	fmt_time(hold, sizeof(hold), to.hold_ns);
 	fmt_time(sleep, sizeof(sleep), to.sleep_ns);
@@ -554,112 +537,141 @@ static int cmd_torture(void)
 	printf("%s-torture: design=%s variant=%s features=0x%x broken=0x%x readers=%d "
 	       "cpus=%d writers=%d pointers=%u nest<=%u hold<=%s sleep<=%s delay<=%s irq=%s "
 	       "linger<=%s preempt=%s batch=%u tasks=%lu duration=%gs seed=%" PRIu32 "%s %s\n",
-	       d->name, d->name, info.variant[0] ? info.variant : "default",
-	       info.features, info.broken, nr, ncpu, to.writers, to.pointers, nest,
+	       d->name, d->name, c->info.variant[0] ? c->info.variant : "default",
+	       c->info.features, c->info.broken, c->nr, c->ncpu, to.writers, to.pointers, c->nest,
 	       hold, sleep,
 	       delay, irq, linger, to.preempt ? "on" : "off", to.batch, to.tasks,
-	       to.duration_s, seed, to.pin ? " pinned" : "", getenv("HZB_IN_VM") ? "vm" : "native");
+	       to.duration_s, c->seed, to.pin ? " pinned" : "", getenv("HZB_IN_VM") ? "vm" : "native");
 	hzb_kernel_facts(&kf);
 	hzb_kernel_line(&kf, kline, sizeof(kline));
 	uname(&un);
 	printf("%s-torture: kernel %s %s\n", d->name, un.release, kline);
+}
+
+/* Reader @i's and writer @i's ioctl arguments. */
+static void torture_reader_init(struct torture *c, int i, uint64_t dur_ns)
+{
+	c->th[i] = (struct tthread){
+		.fd = hzb_dev_open(c->d), .cpu = to.pin ? i % c->ncpu : -1,
+		.nice = to.reader_nice, .cmd = HZB_IOC_TORTURE_READER, .arg = &c->rd[i],
+	};
+	c->rd[i] = (struct hzb_torture_reader){
+		.size = sizeof(c->rd[i]), .flags = c->flags, .duration_ns = dur_ns,
+		.nest = c->nest, .hold_ns = (uint32_t)to.hold_ns,
+		.sleep_us = us_of(to.sleep_ns), .delay_us = us_of(to.delay_ns),
+		.irq_period_us = us_of(to.irq_ns),
+		.linger_us = us_of(to.linger_ns),
+		.seed = (c->seed + 2 * (uint32_t)i) ?: 1,
+		.pointers = to.pointers,
+	};
+}
+
+static void torture_writer_init(struct torture *c, int i, uint64_t dur_ns)
+{
+	c->th[c->nr + i] = (struct tthread){
+		.fd = hzb_dev_open(c->d), .cpu = to.pin ? c->ncpu - 1 - i % c->ncpu : -1,
+		.nice = -1, .cmd = HZB_IOC_TORTURE_WRITER, .arg = &c->wr[i],
+	};
+	c->wr[i] = (struct hzb_torture_writer){
+		.size = sizeof(c->wr[i]), .duration_ns = dur_ns,
+		.flags = (to.wdelay_ns ? HZB_TORTW_DELAY : 0) |
+			 (to.stop ? HZB_TORTW_STOP : 0),
+		.interval_us = us_of(to.winterval_ns),
+		.delay_us = us_of(to.wdelay_ns), .batch = to.batch,
+		.pointers = to.pointers,
+		.seed = (c->seed + 1000003U * (uint32_t)(i + 1)) ?: 1,
+	};
+}
+
+/* The idle tasks, then the readers and writers, started together. */
+static int torture_start(struct torture *c)
+{
+	uint64_t dur_ns = (uint64_t)(to.duration_s * NS);
+	int i;
 
 	if (to.tasks) {
 		tsay("spawning %lu idle threads", to.tasks);
-		if (hzb_tasks_spawn(&tasks, to.tasks, HZB_TASK_THREAD, !to.quiet))
+		if (hzb_tasks_spawn(&c->tasks, to.tasks, HZB_TASK_THREAD, !to.quiet))
 			return 1;
 	}
-	rd = calloc((size_t)nr + 1, sizeof(*rd));
-	wr = calloc((size_t)to.writers + 1, sizeof(*wr));
-	if (!rd || !wr)
+	c->th = calloc((size_t)(c->nr + to.writers) + 1, sizeof(*c->th));
+	c->rd = calloc((size_t)c->nr + 1, sizeof(*c->rd));
+	c->wr = calloc((size_t)to.writers + 1, sizeof(*c->wr));
+	if (!c->th || !c->rd || !c->wr)
 		return 1;
-	for (i = 0; i < nr; i++) {
-		rd[i].cpu = to.pin ? i % ncpu : -1;
-		rd[i].fd = hzb_dev_open(d);
-		rd[i].r = (struct hzb_torture_reader){
-			.size = sizeof(rd[i].r), .flags = flags, .duration_ns = dur_ns,
-			.nest = nest, .hold_ns = (uint32_t)to.hold_ns,
-			.sleep_us = us_of(to.sleep_ns), .delay_us = us_of(to.delay_ns),
-			.irq_period_us = us_of(to.irq_ns),
-			.linger_us = us_of(to.linger_ns),
-			.seed = (seed + 2 * (uint32_t)i) ?: 1,
-			.pointers = to.pointers,
-		};
-	}
-	for (i = 0; i < to.writers; i++) {
-		wr[i].cpu = to.pin ? ncpu - 1 - i % ncpu : -1;
-		wr[i].fd = hzb_dev_open(d);
-		wr[i].w = (struct hzb_torture_writer){
-			.size = sizeof(wr[i].w), .duration_ns = dur_ns,
-			.flags = (to.wdelay_ns ? HZB_TORTW_DELAY : 0) |
-				 (to.stop ? HZB_TORTW_STOP : 0),
-			.interval_us = us_of(to.winterval_ns),
-			.delay_us = us_of(to.wdelay_ns), .batch = to.batch,
-			.pointers = to.pointers,
-			.seed = (seed + 1000003U * (uint32_t)(i + 1)) ?: 1,
-		};
-	}
-
-	read_cnt(fd, base);
-	pthread_barrier_init(&start_barrier, NULL, (unsigned int)(nr + to.writers + 1));
-	for (i = 0; i < nr; i++)
-		pthread_create(&rd[i].th, NULL, reader_main, &rd[i]);
+	for (i = 0; i < c->nr; i++)
+		torture_reader_init(c, i, dur_ns);
 	for (i = 0; i < to.writers; i++)
-		pthread_create(&wr[i].th, NULL, writer_main, &wr[i]);
+		torture_writer_init(c, i, dur_ns);
+	c->nth = c->nr + to.writers;
+
+	hzb_counters_read(c->fd, c->base);
+	pthread_barrier_init(&start_barrier, NULL, (unsigned int)(c->nth + 1));
+	for (i = 0; i < c->nth; i++)
+		pthread_create(&c->th[i].th, NULL, tthread_main, &c->th[i]);
+	c->started = 1;
 	pthread_barrier_wait(&start_barrier);
-	t0 = hzb_now_s();
-	last_progress = last_print = t0;
-	last_retired = base[HZB_CNT_RETIRED];
+	return 0;
+}
 
-	/* Watch: violations as they happen, writer stalls, hung threads. */
-	for (;;) {
-		int writers_alive = 0;
+/* Threads [from, nth) still running; with @show, what each is doing. */
+static int running(const struct torture *c, int from, int show)
+{
+	int i, n = 0;
 
-		all_done = 1;
-		for (i = 0; i < nr; i++)
-			all_done &= atomic_load(&rd[i].done);
-		for (i = 0; i < to.writers; i++) {
-			all_done &= atomic_load(&wr[i].done);
-			writers_alive |= !atomic_load(&wr[i].done);
-		}
-		if (all_done)
-			break;
+	for (i = from; i < c->nth; i++) {
+		if (atomic_load(&c->th[i].done))
+			continue;
+		n++;
+		if (show)
+			show_thread(i < c->nr ? "reader" : "writer", i < c->nr ? i : i - c->nr,
+				    atomic_load(&c->th[i].tid));
+	}
+	return n;
+}
+
+/*
+ * Watch until every thread is done: violations as they happen, writer
+ * stalls (the first ends the run under --stop-on-failure), hung threads.
+ */
+static void torture_watch(struct torture *c)
+{
+	const char *name = c->d->name;
+	double t0 = hzb_now_s(), now, last_progress = t0, last_print = t0;
+	uint64_t *base = c->base, *cnt = c->cnt, last_retired = base[HZB_CNT_RETIRED];
+	int stall_shown = 0;
+
+	while (running(c, 0, 0)) {
+		int writers_alive = running(c, c->nr, 0);
+
 		usleep(100000);
 		now = hzb_now_s();
-		read_cnt(fd, cnt);
-		if (first_seen < 0 && cnt[HZB_CNT_VIOLATIONS] > base[HZB_CNT_VIOLATIONS]) {
-			first_seen = now - t0;
-			tsay("!!! first violation seen after %.1f s", first_seen);
+		hzb_counters_read(c->fd, cnt);
+		if (c->first_seen < 0 && cnt[HZB_CNT_VIOLATIONS] > base[HZB_CNT_VIOLATIONS]) {
+			c->first_seen = now - t0;
+			tsay("!!! first violation seen after %.1f s", c->first_seen);
 		}
 		if (cnt[HZB_CNT_RETIRED] != last_retired) {
 			last_retired = cnt[HZB_CNT_RETIRED];
 			last_progress = now;
-		} else if (writers_alive && now - last_progress >= to.stall_s &&
-			   !stall_shown) {
+		} else if (writers_alive && now - last_progress >= to.stall_s && !stall_shown) {
 			stall_shown = 1;
-			stalls++;
-			printf("%s-torture: ??? Writer stall: no update for %.0f s\n",
-			       d->name, now - last_progress);
-			for (i = 0; i < to.writers; i++)
-				if (!atomic_load(&wr[i].done))
-					show_thread("writer", i, atomic_load(&wr[i].tid));
+			c->stalls++;
+			printf("%s-torture: ??? Writer stall: no update for %.0f s\n", name,
+			       now - last_progress);
+			running(c, c->nr, 1);
 			if (to.stop) {
 				/* The first failure ends the run: do not wait. */
-				stopped = 1;
-				break;
+				c->stopped = 1;
+				return;
 			}
 		}
 		if (now - t0 > to.duration_s + 2 * to.stall_s) {
-			hung = 1;
-			printf("%s-torture: ??? threads still running %.0f s after the end\n",
-			       d->name, now - t0 - to.duration_s);
-			for (i = 0; i < nr; i++)
-				if (!atomic_load(&rd[i].done))
-					show_thread("reader", i, atomic_load(&rd[i].tid));
-			for (i = 0; i < to.writers; i++)
-				if (!atomic_load(&wr[i].done))
-					show_thread("writer", i, atomic_load(&wr[i].tid));
-			break;
+			c->hung = 1;
+			printf("%s-torture: ??? threads still running %.0f s after the end\n", name,
+			       now - t0 - to.duration_s);
+			running(c, 0, 1);
+			return;
 		}
 		if (now - last_print >= 5) {
 			last_print = now;
@@ -670,152 +682,221 @@ static int cmd_torture(void)
 			     cnt[HZB_CNT_VIOLATIONS] - base[HZB_CNT_VIOLATIONS]);
 		}
 	}
+}
 
-	t.first_ns = UINT64_MAX;
-	for (i = 0; i < nr; i++) {
-		const struct hzb_torture_reader *r = &rd[i].r;
+/* Join thread @i if it finished: 1 if its figures count, 0 if not done or failed. */
+static int tthread_join(struct torture *c, int i)
+{
+	struct tthread *t = &c->th[i];
 
-		if (!atomic_load(&rd[i].done))
-			continue;
-		pthread_join(rd[i].th, NULL);
-		if (rd[i].err) {
-			printf("%s-torture: reader %d: %s\n", d->name, i, strerror(rd[i].err));
-			errors++;
-			continue;
-		}
-		for (k = 0; k < PIPE; k++) {
-			t.pipe[k] += r->pipe[k];
-			t.irq_pipe[k] += r->irq_pipe[k];
-		}
-		t.sections += r->sections;
-		t.acquires += r->acquires;
-		t.null_acquires += r->null_acquires;
-		t.irq_sections += r->irq_sections;
-		t.irq_acquires += r->irq_acquires;
-		t.sleeps += r->sleeps;
-		t.preempts += r->preempts;
-		t.delays += r->delays;
-		t.lingers += r->lingers;
-		t.ctx_switches += r->ctx_switches;
-		t.reused += r->reused;
-		t.violations += r->violations;
-		if (r->first_violation_ns && r->first_violation_ns < t.first_ns)
-			t.first_ns = r->first_violation_ns;
+	if (!atomic_load(&t->done))
+		return 0;
+	pthread_join(t->th, NULL);
+	if (!t->err)
+		return 1;
+	printf("%s-torture: %s %d: %s\n", c->d->name, i < c->nr ? "reader" : "writer",
+	       i < c->nr ? i : i - c->nr, strerror(t->err));
+	c->errors++;
+	return 0;
+}
+
+static void tally_reader(struct tally *t, const struct hzb_torture_reader *r)
+{
+	int k;
+
+	for (k = 0; k < PIPE; k++) {
+		t->pipe[k] += r->pipe[k];
+		t->irq_pipe[k] += r->irq_pipe[k];
 	}
-	for (i = 0; i < to.writers; i++) {
-		const struct hzb_torture_writer *w = &wr[i].w;
+	t->sections += r->sections;
+	t->acquires += r->acquires;
+	t->null_acquires += r->null_acquires;
+	t->irq_sections += r->irq_sections;
+	t->irq_acquires += r->irq_acquires;
+	t->sleeps += r->sleeps;
+	t->preempts += r->preempts;
+	t->delays += r->delays;
+	t->lingers += r->lingers;
+	t->ctx_switches += r->ctx_switches;
+	t->reused += r->reused;
+	t->violations += r->violations;
+	if (r->first_violation_ns && r->first_violation_ns < t->first_ns)
+		t->first_ns = r->first_violation_ns;
+}
 
-		if (!atomic_load(&wr[i].done))
-			continue;
-		pthread_join(wr[i].th, NULL);
-		if (wr[i].err) {
-			printf("%s-torture: writer %d: %s\n", d->name, i, strerror(wr[i].err));
-			errors++;
-			continue;
-		}
-		t.updates += w->updates;
-		t.syncs += w->syncs;
-		t.sync_total += w->sync_ns_total;
-		if (w->sync_ns_max > t.sync_max)
-			t.sync_max = w->sync_ns_max;
-		t.freed += w->freed;
-		if (w->leak_checked) {
-			t.leak_checked = 1;
-			t.pool_objects = w->pool_objects;
-			t.pool_free = w->pool_free;
-			t.pool_live = w->pool_live;
-		}
+static void tally_writer(struct tally *t, const struct hzb_torture_writer *w)
+{
+	t->updates += w->updates;
+	t->syncs += w->syncs;
+	t->sync_total += w->sync_ns_total;
+	if (w->sync_ns_max > t->sync_max)
+		t->sync_max = w->sync_ns_max;
+	t->freed += w->freed;
+	if (w->leak_checked) {
+		t->leak_checked = 1;
+		t->pool_objects = w->pool_objects;
+		t->pool_free = w->pool_free;
+		t->pool_live = w->pool_live;
 	}
-	read_cnt(fd, cnt);
+}
 
-	print_pipe("Reader Pipe", t.pipe);
-	print_pipe("Reader irq Pipe", t.irq_pipe);
+/* Join the threads that finished and sum their figures. */
+static void torture_collect(struct torture *c)
+{
+	int i;
+
+	c->t.first_ns = UINT64_MAX;
+	for (i = 0; i < c->nr; i++)
+		if (tthread_join(c, i))
+			tally_reader(&c->t, &c->rd[i]);
+	for (i = 0; i < to.writers; i++)
+		if (tthread_join(c, c->nr + i))
+			tally_writer(&c->t, &c->wr[i]);
+	hzb_counters_read(c->fd, c->cnt);
+}
+
+/* The pipes, the reader and writer sums, the pool's leak check. */
+static void torture_print_tally(struct torture *c)
+{
+	const char *name = c->d->name;
+	const struct tally *t = &c->t;
+
+	print_pipe("Reader Pipe", t->pipe);
+	print_pipe("Reader irq Pipe", t->irq_pipe);
 	printf("%s-torture: Reader: sections %" PRIu64 " acquires %" PRIu64 " null %" PRIu64
 	       " sleeps %" PRIu64 " preempts %" PRIu64 " delays %" PRIu64 " lingers %" PRIu64
 	       " ctx_switches %" PRIu64 " irq_sections %" PRIu64 " irq_acquires %" PRIu64 "\n",
-	       d->name, t.sections, t.acquires, t.null_acquires, t.sleeps, t.preempts,
-	       t.delays, t.lingers, t.ctx_switches, t.irq_sections, t.irq_acquires);
+	       name, t->sections, t->acquires, t->null_acquires, t->sleeps, t->preempts,
+	       t->delays, t->lingers, t->ctx_switches, t->irq_sections, t->irq_acquires);
 	printf("%s-torture: Writer: updates %" PRIu64 " syncs %" PRIu64
-	       " sync avg %.1f us max %.1f us, freed %" PRIu64 "\n", d->name, t.updates,
-	       t.syncs, t.syncs ? t.sync_total / 1e3 / (double)t.syncs : 0.0,
-	       t.sync_max / 1e3, t.freed);
-	if (t.leak_checked) {
-		int64_t leaked = (int64_t)t.pool_objects - (int64_t)t.pool_free - 1;
-		int bad = leaked || t.pool_live != 1;
+	       " sync avg %.1f us max %.1f us, freed %" PRIu64 "\n", name, t->updates,
+	       t->syncs, t->syncs ? t->sync_total / 1e3 / (double)t->syncs : 0.0,
+	       t->sync_max / 1e3, t->freed);
+	if (t->leak_checked) {
+		int64_t leaked = (int64_t)t->pool_objects - (int64_t)t->pool_free - 1;
+		int bad = leaked || t->pool_live != 1;
 
 		printf("%s-torture: Pool: %" PRIu64 " objects, %" PRIu64 " free, %" PRIu64
-		       " live: %s", d->name, t.pool_objects, t.pool_free, t.pool_live,
+		       " live: %s", name, t->pool_objects, t->pool_free, t->pool_live,
 		       bad ? "LEAK" : "no leak");
 		if (bad)
 			printf(" (%" PRId64 " objects neither free nor current)", leaked);
 		printf("\n");
-		failed |= bad;
-	} else if (to.writers && !hung) {
+		c->failed |= bad;
+	} else if (to.writers && !c->hung) {
 		printf("%s-torture: Pool: not checked (another updater was still running)\n",
-		       d->name);
+		       name);
 	}
-	if (t.violations) {
+}
+
+/* What failed, from the tally and the watch; sets c->failed. */
+static void torture_judge(struct torture *c)
+{
+	const char *name = c->d->name;
+	const struct tally *t = &c->t;
+	uint64_t seen = c->cnt[HZB_CNT_VIOLATIONS] - c->base[HZB_CNT_VIOLATIONS];
+	int settled = !c->errors && !c->hung && !c->stopped;
+
+	if (t->violations) {
 		printf("%s-torture: !!! %" PRIu64 " objects held after their synchronize "
-		       "returned (%" PRIu64 " reused), first after %.3f s\n", d->name,
-		       t.violations, t.reused, t.first_ns / NS);
-		failed = 1;
+		       "returned (%" PRIu64 " reused), first after %.3f s\n", name,
+		       t->violations, t->reused, t->first_ns / NS);
+		c->failed = 1;
 	}
-	if (cnt[HZB_CNT_VIOLATIONS] - base[HZB_CNT_VIOLATIONS] != t.violations && !hung &&
-	    !stopped)
+	if (seen != t->violations && !c->hung && !c->stopped)
 		printf("%s-torture: note: module counted %" PRIu64 " violations meanwhile\n",
-		       d->name, cnt[HZB_CNT_VIOLATIONS] - base[HZB_CNT_VIOLATIONS]);
-	if (nr && !t.acquires && !errors && !hung && !stopped) {
-		printf("%s-torture: ??? readers never acquired an object\n", d->name);
-		failed = 1;
+		       name, seen);
+	if (c->nr && !t->acquires && settled) {
+		printf("%s-torture: ??? readers never acquired an object\n", name);
+		c->failed = 1;
 	}
-	if (to.writers && !t.updates && !errors && !hung && !stopped) {
-		printf("%s-torture: ??? writers made no update\n", d->name);
-		failed = 1;
+	if (to.writers && !t->updates && settled) {
+		printf("%s-torture: ??? writers made no update\n", name);
+		c->failed = 1;
 	}
-	failed |= errors || stalls || hung;
+	c->failed |= c->errors || c->stalls || c->hung;
+}
+
+/* The RESULT line and rcutorture's verdict line. */
+static void torture_print_verdict(const struct torture *c)
+{
+	const char *name = c->d->name, *sep = ": ";
+	const struct tally *t = &c->t;
+
 	printf("%s-torture: RESULT design=%s variant=%s broken=0x%x violations=%" PRIu64
 	       " reused=%" PRIu64 " first_violation_s=%.3f detected_s=%.1f updates=%" PRIu64
 	       " syncs=%" PRIu64 " acquires=%" PRIu64 " irq_acquires=%" PRIu64
 	       " sleeps=%" PRIu64 " preempts=%" PRIu64 " stalls=%d errors=%d leak_checked=%d"
-	       " writers=%d pointers=%u ok=%d\n", d->name, d->name, info.variant[0] ? info.variant : "default",
-	       info.broken, t.violations, t.reused,
-	       t.violations ? t.first_ns / NS : -1.0, first_seen, t.updates, t.syncs,
-	       t.acquires, t.irq_acquires, t.sleeps, t.preempts, stalls, errors,
-	       t.leak_checked, to.writers, to.pointers, !failed);
-	printf("%s-torture: End of test: %s", d->name, failed ? "FAILURE" : "SUCCESS");
-	if (failed) {
-		const char *sep = ": ";
-
-		if (t.violations) {
-			printf("%stoo-short synchronize", sep);
-			sep = ", ";
-		}
-		if (stalls) {
-			printf("%swriter stall", sep);
-			sep = ", ";
-		}
-		if (hung) {
-			printf("%shung threads", sep);
-			sep = ", ";
-		}
-		if (errors)
-			printf("%sioctl errors", sep);
+	       " writers=%d pointers=%u ok=%d\n", name, name,
+	       c->info.variant[0] ? c->info.variant : "default",
+	       c->info.broken, t->violations, t->reused,
+	       t->violations ? t->first_ns / NS : -1.0, c->first_seen, t->updates, t->syncs,
+	       t->acquires, t->irq_acquires, t->sleeps, t->preempts, c->stalls, c->errors,
+	       t->leak_checked, to.writers, to.pointers, !c->failed);
+	printf("%s-torture: End of test: %s", name, c->failed ? "FAILURE" : "SUCCESS");
+	if (c->failed && t->violations) {
+		printf("%stoo-short synchronize", sep);
+		sep = ", ";
 	}
+	if (c->failed && c->stalls) {
+		printf("%swriter stall", sep);
+		sep = ", ";
+	}
+	if (c->failed && c->hung) {
+		printf("%shung threads", sep);
+		sep = ", ";
+	}
+	if (c->failed && c->errors)
+		printf("%sioctl errors", sep);
 	printf("\n");
 	fflush(stdout);
-	if (hung || stopped) {
+}
+
+/* The one cleanup path: whatever the steps got, in reverse. */
+static void torture_teardown(struct torture *c)
+{
+	int i;
+
+	if (c->started && (c->hung || c->stopped)) {
 		/* The stuck threads cannot be joined; do not wait for them. */
 		_exit(1);
 	}
-	hzb_tasks_stop(&tasks);
-	for (i = 0; i < nr; i++)
-		close(rd[i].fd);
-	for (i = 0; i < to.writers; i++)
-		close(wr[i].fd);
-	free(rd);
-	free(wr);
-	close(fd);
-	return failed ? 1 : 0;
+	hzb_tasks_stop(&c->tasks);
+	for (i = 0; i < c->nth; i++)
+		if (c->th[i].fd >= 0)
+			close(c->th[i].fd);
+	free(c->th);
+	free(c->rd);
+	free(c->wr);
+	if (c->fd >= 0)
+		close(c->fd);
+}
+
+static int cmd_torture(void)
+{
+	struct torture c = {
+		.d = hzb_design_find(to.design), .fd = -1, .tasks = { .pipe = { -1, -1 } },
+		.first_seen = -1,
+	};
+	int ret;
+
+	ret = torture_open(&c);
+	if (ret)
+		goto out;
+	torture_settle(&c);
+	torture_print_config(&c);
+	ret = torture_start(&c);
+	if (ret)
+		goto out;
+	torture_watch(&c);
+	torture_collect(&c);
+	torture_print_tally(&c);
+	torture_judge(&c);
+	torture_print_verdict(&c);
+	ret = c.failed ? 1 : 0;
+out:
+	torture_teardown(&c);
+	return ret;
 }
 
 int hzb_cmd_torture(int argc, char **argv)
