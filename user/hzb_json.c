@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <math.h>
 #include <inttypes.h>
+#include <string.h>
 #include "hzb_json.h"
 
 void hzb_json_init(struct hzb_json *j, FILE *f)
@@ -12,29 +13,20 @@ void hzb_json_init(struct hzb_json *j, FILE *f)
 
 static void put_string(FILE *f, const char *s)
 {
+	/* Escaped as backslash + the same index of @as: '"', '\\', newline, tab. */
+	static const char esc[] = "\"\\\n\t", as[] = "\"\\nt";
+
 	fputc('"', f);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		const char *e = strchr(esc, c);
 
-		switch (c) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (c < 0x20)
-				fprintf(f, "\\u%04x", c);
-			else
-				fputc(c, f);
-		}
+		if (e)
+			fprintf(f, "\\%c", as[e - esc]);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
 	}
 	fputc('"', f);
 }

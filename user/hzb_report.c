@@ -248,14 +248,220 @@ static void json_workload(struct hzb_json *j)
 	hzb_json_obj_end(j);
 }
 
+/* What ran: the tool, the command line, the workload, design and variant. */
+static void json_head(struct hzb_json *j, const struct hzb_point *p)
+{
+	hzb_json_str(j, "schema", HZB_SCHEMA);
+	hzb_json_obj_begin(j, "tool");
+	hzb_json_str(j, "version", HZB_VERSION);
+	hzb_json_str(j, "git_rev", HZB_GIT_REV);
+	hzb_json_obj_end(j);
+	hzb_json_str(j, "command_line", host_cmdline());
+	json_workload(j);
+	hzb_json_str(j, "design", p->design->name);
+	hzb_json_str(j, "variant", p->info.variant);
+}
+
+static void json_config(struct hzb_json *j, const struct hzb_point *p)
+{
+	hzb_json_obj_begin(j, "config");
+	hzb_json_u64(j, "tasks", hzb_opt.tasks);
+	hzb_json_str(j, "task_kind", hzb_task_kind_name(hzb_opt.task_kind));
+	hzb_json_u64(j, "readers", (uint64_t)p->nr_readers);
+	hzb_json_u64(j, "updaters", (uint64_t)p->nr_updaters);
+	hzb_json_dbl(j, "duration_s", hzb_opt.duration_s);
+	hzb_json_u64(j, "reps", p->reps);
+	hzb_json_u64(j, "warmup", p->warmup);
+	hzb_json_u64(j, "nest", hzb_opt.nest);
+	hzb_json_u64(j, "hold_ns", hzb_opt.hold_ns);
+	hzb_json_str(j, "preempt", hzb_preempt_names[hzb_opt.preempt]);
+	hzb_json_u64(j, "sleep_us", hzb_opt.preempt == PREEMPT_SLEEP ? hzb_opt.sleep_us : 0);
+	hzb_json_u64(j, "update_interval_ns", hzb_opt.interval_ns);
+	hzb_json_u64(j, "batch", hzb_opt.batch);
+	hzb_json_bool(j, "pin", hzb_opt.pin);
+	hzb_json_bool(j, "bpf", hzb_opt.bpf);
+	hzb_json_bool(j, "cold", hzb_opt.cold);
+	hzb_json_u64(j, "hogs", (uint64_t)p->nr_hogs);
+	/* readers + updaters + hogs > online CPUs: threads share CPUs. */
+	hzb_json_bool(j, "oversubscribed", hzb_oversubscribed(p));
+	hzb_json_str(j, "usecase", hzb_usecase_names[hzb_opt.usecase]);
+	hzb_json_u64(j, "objects", hzb_opt.usecase ? hzb_usecase_objects() : 0);
+	hzb_json_obj_end(j);
+}
+
+/* The module's INFO and what the task population came to. */
+static void json_info(struct hzb_json *j, const struct hzb_point *p)
+{
+	hzb_json_obj_begin(j, "info");
+	hzb_json_u64(j, "abi_version", p->info.abi_version);
+	hzb_json_str(j, "knobs", p->info.knobs);
+	hzb_json_str(j, "sync_func", p->info.sync_func);
+	hzb_json_u64(j, "features", p->info.features);
+	hzb_json_u64(j, "slots_per_cpu", p->info.slots_per_cpu);
+	hzb_json_u64(j, "slots_per_task", p->info.slots_per_task);
+	hzb_json_u64(j, "bytes_per_cpu", p->info.bytes_per_cpu);
+	hzb_json_u64(j, "bytes_per_task", p->info.bytes_per_task);
+	hzb_json_u64(j, "bytes_per_ctx", p->info.bytes_per_ctx);
+	hzb_json_u64(j, "nr_locks", p->info.nr_locks);
+	hzb_json_u64(j, "pool_objects", p->info.pool_objects);
+	hzb_json_u64(j, "broken", p->info.broken);
+	hzb_json_obj_end(j);
+
+	hzb_json_obj_begin(j, "tasks");
+	hzb_json_u64(j, "requested", hzb_opt.tasks);
+	hzb_json_u64(j, "spawned", p->tasks_spawned);
+	hzb_json_dbl(j, "spawn_s", p->spawn_s);
+	hzb_json_u64(j, "seen_by_module", p->tasks_seen);
+	hzb_json_obj_end(j);
+}
+
+/* The readers (summed and per thread), the updaters, the headline synchronize. */
+static void json_threads(struct hzb_json *j, const struct hzb_point *p)
+{
+	int i;
+
+	hzb_json_obj_begin(j, "readers");
+	hzb_json_u64(j, "threads", (uint64_t)p->nr_readers);
+	json_reader(j, &p->rsum);
+	hzb_json_arr_begin(j, "per_thread");
+	for (i = 0; i < p->nr_readers; i++) {
+		hzb_json_obj_begin(j, NULL);
+		json_reader(j, &p->per_thread[i]);
+		hzb_json_u64(j, "elapsed_ns", p->per_thread[i].elapsed_ns);
+		hzb_json_obj_end(j);
+	}
+	hzb_json_arr_end(j);
+	hzb_json_obj_end(j);
+
+	hzb_json_obj_begin(j, "updaters");
+	hzb_json_u64(j, "threads", (uint64_t)p->nr_updaters);
+	hzb_json_u64(j, "updates", p->updates);
+	hzb_json_u64(j, "syncs", p->syncs);
+	hzb_json_obj_end(j);
+
+	json_summary_probes(j, "synchronize", &p->sync, p->bpf_attached && p->probes_on_headline);
+	json_counters(j, "counters", p->cnt);
+}
+
+/* "bpf": attached or why not, the segments, the synchronize probe, the others. */
+static void json_bpf_section(struct hzb_json *j, const struct hzb_point *p)
+{
+	hzb_json_obj_begin(j, "bpf");
+	hzb_json_bool(j, "enabled", hzb_opt.bpf);
+	hzb_json_bool(j, "attached", p->bpf_attached);
+	if (p->bpf_unavailable)
+		hzb_json_str(j, "unavailable", p->bpf_unavailable);
+	hzb_json_str(j, "mode", p->nr_segs ? "segments" : "always");
+	if (p->nr_segs) {
+		/* Where the BPF figures (and the cross-checks) come from. */
+		hzb_json_obj_begin(j, "segments");
+		hzb_json_str(j, "method", "one segment with every probe attached beside each "
+			     "probe-free repetition, same guest, ABBA order");
+		hzb_json_u64(j, "count", p->nr_segs);
+		hzb_json_dbl(j, "seconds_each", p->seg_s);
+		json_summary_probes(j, "synchronize", &p->seg_sync, 1);
+		json_counters(j, "counters", p->seg_cnt);
+		hzb_json_obj_end(j);
+	}
+	if (hzb_opt.bpf && !p->bpf_attached)
+		hzb_json_str(j, "error", p->bpf_error);
+	if (p->bpf_attached)
+		json_bpf(j, p, &p->bpf, 1);
+	hzb_bpf_point_json(j, p);
+	hzb_json_obj_end(j);
+}
+
+/* A repetition's (or BPF segment's) synchronize probe figures: "bpf". */
+static void json_rep_bpf(struct hzb_json *j, const struct hzb_point *p, const struct hzb_rep *rep)
+{
+	hzb_json_obj_begin(j, "bpf");
+	json_bpf(j, p, &rep->bpf, 0);
+	hzb_json_obj_end(j);
+}
+
+/* The BPF segment beside a repetition: "bpf_segment". */
+static void json_segment(struct hzb_json *j, const struct hzb_point *p, const struct hzb_rep *sg)
+{
+	hzb_json_obj_begin(j, "bpf_segment");
+	hzb_json_bool(j, "ok", !sg->failed);
+	if (sg->failed)
+		hzb_json_str(j, "failure", sg->why);
+	hzb_json_dbl(j, "wall_s", sg->wall_s);
+	json_summary_probes(j, "synchronize", &sg->sync, 1);
+	json_counters(j, "counters", sg->cnt);
+	json_rep_bpf(j, p, sg);
+	hzb_json_obj_end(j);
+}
+
+/* One repetition, with its BPF figures or its BPF segment's. */
+static void json_rep(struct hzb_json *j, const struct hzb_point *p, unsigned int r)
+{
+	const struct hzb_rep *rep = &p->rep[r];
+
+	hzb_json_obj_begin(j, NULL);
+	hzb_json_u64(j, "rep", r);
+	hzb_json_bool(j, "ok", !rep->failed);
+	if (rep->failed)
+		hzb_json_str(j, "failure", rep->why);
+	hzb_json_dbl(j, "wall_s", rep->wall_s);
+	json_summary(j, "synchronize", &rep->sync);
+	hzb_json_obj_begin(j, "readers");
+	json_reader(j, &rep->rsum);
+	hzb_json_obj_end(j);
+	hzb_json_u64(j, "updates", rep->updates);
+	json_counters(j, "counters", rep->cnt);
+	if (p->bpf_attached && p->nr_segs)
+		json_segment(j, p, &p->seg[r]);
+	else if (p->bpf_attached)
+		json_rep_bpf(j, p, rep);
+	hzb_json_obj_end(j);
+}
+
+/* Each per-repetition metric as median and order-statistic interval. */
+static void json_rep_summary(struct hzb_json *j, const struct hzb_point *p)
+{
+	double med, lo, hi;
+	int m;
+
+	hzb_json_obj_begin(j, "summary");
+	hzb_json_u64(j, "reps", p->reps);
+	hzb_json_str(j, "method", "median of repetitions; [lo, hi] the interval of order "
+		     "statistics that covers the median with probability coverage_pct "
+		     "(distribution-free: >= 95% from 6 repetitions, the min-max range below, "
+		     "e.g. 75% for 3)");
+	for (m = 0; m < M_NR; m++) {
+		size_t nv = 0;
+
+		rep_median_n(p, m, &med, &lo, &hi, &nv);
+		hzb_json_obj_begin(j, rep_metric_names[m]);
+		hzb_json_dbl(j, "median", med);
+		hzb_json_dbl(j, "lo", lo);
+		hzb_json_dbl(j, "hi", hi);
+		hzb_json_dbl(j, "coverage_pct", 100 * hzb_median_ci_coverage(nv));
+		hzb_json_u64(j, "n", nv);
+		hzb_json_obj_end(j);
+	}
+	hzb_json_obj_end(j);
+}
+
+static void json_floors(struct hzb_json *j, const struct hzb_point *p)
+{
+	size_t k;
+
+	hzb_json_obj_begin(j, "floors");
+	for (k = 0; p->floors_done && k < hzb_nr_floors; k++) {
+		if (hzb_floors[k].err)
+			continue;
+		json_summary(j, hzb_floors[k].name, &hzb_floors[k].s);
+	}
+	hzb_json_obj_end(j);
+}
+
 int hzb_write_json(const char *path, const struct hzb_point *p)
 {
 	char tmp[4096];
 	struct hzb_json j;
 	unsigned int r;
-	size_t k;
-	double med, lo, hi;
-	int m, i;
 	FILE *f;
 
 	/* Written aside and renamed: a sweep never sees half a result. */
@@ -265,179 +471,20 @@ int hzb_write_json(const char *path, const struct hzb_point *p)
 		return -errno;
 	hzb_json_init(&j, f);
 	hzb_json_obj_begin(&j, NULL);
-	hzb_json_str(&j, "schema", HZB_SCHEMA);
-	hzb_json_obj_begin(&j, "tool");
-	hzb_json_str(&j, "version", HZB_VERSION);
-	hzb_json_str(&j, "git_rev", HZB_GIT_REV);
-	hzb_json_obj_end(&j);
-	hzb_json_str(&j, "command_line", host_cmdline());
-	json_workload(&j);
-	hzb_json_str(&j, "design", p->design->name);
-	hzb_json_str(&j, "variant", p->info.variant);
-
-	hzb_json_obj_begin(&j, "config");
-	hzb_json_u64(&j, "tasks", hzb_opt.tasks);
-	hzb_json_str(&j, "task_kind", hzb_task_kind_name(hzb_opt.task_kind));
-	hzb_json_u64(&j, "readers", (uint64_t)p->nr_readers);
-	hzb_json_u64(&j, "updaters", (uint64_t)p->nr_updaters);
-	hzb_json_dbl(&j, "duration_s", hzb_opt.duration_s);
-	hzb_json_u64(&j, "reps", p->reps);
-	hzb_json_u64(&j, "warmup", p->warmup);
-	hzb_json_u64(&j, "nest", hzb_opt.nest);
-	hzb_json_u64(&j, "hold_ns", hzb_opt.hold_ns);
-	hzb_json_str(&j, "preempt", hzb_preempt_names[hzb_opt.preempt]);
-	hzb_json_u64(&j, "sleep_us", hzb_opt.preempt == PREEMPT_SLEEP ? hzb_opt.sleep_us : 0);
-	hzb_json_u64(&j, "update_interval_ns", hzb_opt.interval_ns);
-	hzb_json_u64(&j, "batch", hzb_opt.batch);
-	hzb_json_bool(&j, "pin", hzb_opt.pin);
-	hzb_json_bool(&j, "bpf", hzb_opt.bpf);
-	hzb_json_bool(&j, "cold", hzb_opt.cold);
-	hzb_json_u64(&j, "hogs", (uint64_t)p->nr_hogs);
-	/* readers + updaters + hogs > online CPUs: threads share CPUs. */
-	hzb_json_bool(&j, "oversubscribed", hzb_oversubscribed(p));
-	hzb_json_str(&j, "usecase", hzb_usecase_names[hzb_opt.usecase]);
-	hzb_json_u64(&j, "objects", hzb_opt.usecase ? hzb_usecase_objects() : 0);
-	hzb_json_obj_end(&j);
+	json_head(&j, p);
+	json_config(&j, p);
 	if (hzb_opt.usecase)
 		json_usecase(&j, p);
-
 	json_sysinfo(&j, p);
-
-	hzb_json_obj_begin(&j, "info");
-	hzb_json_u64(&j, "abi_version", p->info.abi_version);
-	hzb_json_str(&j, "knobs", p->info.knobs);
-	hzb_json_str(&j, "sync_func", p->info.sync_func);
-	hzb_json_u64(&j, "features", p->info.features);
-	hzb_json_u64(&j, "slots_per_cpu", p->info.slots_per_cpu);
-	hzb_json_u64(&j, "slots_per_task", p->info.slots_per_task);
-	hzb_json_u64(&j, "bytes_per_cpu", p->info.bytes_per_cpu);
-	hzb_json_u64(&j, "bytes_per_task", p->info.bytes_per_task);
-	hzb_json_u64(&j, "bytes_per_ctx", p->info.bytes_per_ctx);
-	hzb_json_u64(&j, "nr_locks", p->info.nr_locks);
-	hzb_json_u64(&j, "pool_objects", p->info.pool_objects);
-	hzb_json_u64(&j, "broken", p->info.broken);
-	hzb_json_obj_end(&j);
-
-	hzb_json_obj_begin(&j, "tasks");
-	hzb_json_u64(&j, "requested", hzb_opt.tasks);
-	hzb_json_u64(&j, "spawned", p->tasks_spawned);
-	hzb_json_dbl(&j, "spawn_s", p->spawn_s);
-	hzb_json_u64(&j, "seen_by_module", p->tasks_seen);
-	hzb_json_obj_end(&j);
-
-	hzb_json_obj_begin(&j, "readers");
-	hzb_json_u64(&j, "threads", (uint64_t)p->nr_readers);
-	json_reader(&j, &p->rsum);
-	hzb_json_arr_begin(&j, "per_thread");
-	for (i = 0; i < p->nr_readers; i++) {
-		hzb_json_obj_begin(&j, NULL);
-		json_reader(&j, &p->per_thread[i]);
-		hzb_json_u64(&j, "elapsed_ns", p->per_thread[i].elapsed_ns);
-		hzb_json_obj_end(&j);
-	}
-	hzb_json_arr_end(&j);
-	hzb_json_obj_end(&j);
-
-	hzb_json_obj_begin(&j, "updaters");
-	hzb_json_u64(&j, "threads", (uint64_t)p->nr_updaters);
-	hzb_json_u64(&j, "updates", p->updates);
-	hzb_json_u64(&j, "syncs", p->syncs);
-	hzb_json_obj_end(&j);
-
-	json_summary_probes(&j, "synchronize", &p->sync, p->bpf_attached && p->probes_on_headline);
-	json_counters(&j, "counters", p->cnt);
-
-	hzb_json_obj_begin(&j, "bpf");
-	hzb_json_bool(&j, "enabled", hzb_opt.bpf);
-	hzb_json_bool(&j, "attached", p->bpf_attached);
-	if (p->bpf_unavailable)
-		hzb_json_str(&j, "unavailable", p->bpf_unavailable);
-	hzb_json_str(&j, "mode", p->nr_segs ? "segments" : "always");
-	if (p->nr_segs) {
-		/* Where the BPF figures (and the cross-checks) come from. */
-		hzb_json_obj_begin(&j, "segments");
-		hzb_json_str(&j, "method", "one segment with every probe attached beside each "
-			     "probe-free repetition, same guest, ABBA order");
-		hzb_json_u64(&j, "count", p->nr_segs);
-		hzb_json_dbl(&j, "seconds_each", p->seg_s);
-		json_summary_probes(&j, "synchronize", &p->seg_sync, 1);
-		json_counters(&j, "counters", p->seg_cnt);
-		hzb_json_obj_end(&j);
-	}
-	if (hzb_opt.bpf && !p->bpf_attached)
-		hzb_json_str(&j, "error", p->bpf_error);
-	if (p->bpf_attached)
-		json_bpf(&j, p, &p->bpf, 1);
-	hzb_bpf_point_json(&j, p);
-	hzb_json_obj_end(&j);
-
+	json_info(&j, p);
+	json_threads(&j, p);
+	json_bpf_section(&j, p);
 	hzb_json_arr_begin(&j, "reps");
-	for (r = 0; r < p->reps; r++) {
-		const struct hzb_rep *rep = &p->rep[r];
-
-		hzb_json_obj_begin(&j, NULL);
-		hzb_json_u64(&j, "rep", r);
-		hzb_json_bool(&j, "ok", !rep->failed);
-		if (rep->failed)
-			hzb_json_str(&j, "failure", rep->why);
-		hzb_json_dbl(&j, "wall_s", rep->wall_s);
-		json_summary(&j, "synchronize", &rep->sync);
-		hzb_json_obj_begin(&j, "readers");
-		json_reader(&j, &rep->rsum);
-		hzb_json_obj_end(&j);
-		hzb_json_u64(&j, "updates", rep->updates);
-		json_counters(&j, "counters", rep->cnt);
-		if (p->bpf_attached && !p->nr_segs) {
-			hzb_json_obj_begin(&j, "bpf");
-			json_bpf(&j, p, &rep->bpf, 0);
-			hzb_json_obj_end(&j);
-		} else if (p->bpf_attached) {
-			const struct hzb_rep *sg = &p->seg[r];
-
-			hzb_json_obj_begin(&j, "bpf_segment");
-			hzb_json_bool(&j, "ok", !sg->failed);
-			if (sg->failed)
-				hzb_json_str(&j, "failure", sg->why);
-			hzb_json_dbl(&j, "wall_s", sg->wall_s);
-			json_summary_probes(&j, "synchronize", &sg->sync, 1);
-			json_counters(&j, "counters", sg->cnt);
-			hzb_json_obj_begin(&j, "bpf");
-			json_bpf(&j, p, &sg->bpf, 0);
-			hzb_json_obj_end(&j);
-			hzb_json_obj_end(&j);
-		}
-		hzb_json_obj_end(&j);
-	}
+	for (r = 0; r < p->reps; r++)
+		json_rep(&j, p, r);
 	hzb_json_arr_end(&j);
-
-	hzb_json_obj_begin(&j, "summary");
-	hzb_json_u64(&j, "reps", p->reps);
-	hzb_json_str(&j, "method", "median of repetitions; [lo, hi] the interval of order "
-		     "statistics that covers the median with probability coverage_pct "
-		     "(distribution-free: >= 95% from 6 repetitions, the min-max range below, "
-		     "e.g. 75% for 3)");
-	for (m = 0; m < M_NR; m++) {
-		size_t nv = 0;
-
-		rep_median_n(p, m, &med, &lo, &hi, &nv);
-		hzb_json_obj_begin(&j, rep_metric_names[m]);
-		hzb_json_dbl(&j, "median", med);
-		hzb_json_dbl(&j, "lo", lo);
-		hzb_json_dbl(&j, "hi", hi);
-		hzb_json_dbl(&j, "coverage_pct", 100 * hzb_median_ci_coverage(nv));
-		hzb_json_u64(&j, "n", nv);
-		hzb_json_obj_end(&j);
-	}
-	hzb_json_obj_end(&j);
-
-	hzb_json_obj_begin(&j, "floors");
-	for (k = 0; p->floors_done && k < hzb_nr_floors; k++) {
-		if (hzb_floors[k].err)
-			continue;
-		json_summary(&j, hzb_floors[k].name, &hzb_floors[k].s);
-	}
-	hzb_json_obj_end(&j);
-
+	json_rep_summary(&j, p);
+	json_floors(&j, p);
 	hzb_json_dbl(&j, "wall_s", p->wall_s);
 	if (p->failed)
 		hzb_json_str(&j, "failure", p->why[0] ? p->why : "unknown");

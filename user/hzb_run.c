@@ -556,7 +556,22 @@ struct run_ctx {
 	char label[128];
 };
 
-/* The design's device, its variant and INFO, the repetitions' arrays. */
+static int run_spawn_tasks(struct run_ctx *c)
+{
+	if (!hzb_opt.tasks)
+		return 0;
+	hzb_say("spawning %lu idle tasks (%s)", hzb_opt.tasks,
+		hzb_task_kind_name(hzb_opt.task_kind));
+	hzb_tasks_dev_fd = c->fd;
+	if (hzb_tasks_spawn(&c->tasks, hzb_opt.tasks, hzb_opt.task_kind, !hzb_opt.quiet))
+		return 1;
+	hzb_say("spawned %zu tasks in %.2f s", c->tasks.n, c->tasks.spawn_s);
+	c->pt.tasks_spawned = c->tasks.n;
+	c->pt.spawn_s = c->tasks.spawn_s;
+	return 0;
+}
+
+/* The design's device, its variant and INFO, the repetitions' arrays, the tasks. */
 static int run_setup(struct run_ctx *c)
 {
 	struct hzb_point *p = &c->pt;
@@ -574,22 +589,7 @@ static int run_setup(struct run_ctx *c)
 	c->pool = calloc(c->pool_cap, sizeof(*c->pool));
 	if (!p->rep || !p->per_thread || !c->pool)
 		return 1;
-	return 0;
-}
-
-static int run_spawn_tasks(struct run_ctx *c)
-{
-	if (!hzb_opt.tasks)
-		return 0;
-	hzb_say("spawning %lu idle tasks (%s)", hzb_opt.tasks,
-		hzb_task_kind_name(hzb_opt.task_kind));
-	hzb_tasks_dev_fd = c->fd;
-	if (hzb_tasks_spawn(&c->tasks, hzb_opt.tasks, hzb_opt.task_kind, !hzb_opt.quiet))
-		return 1;
-	hzb_say("spawned %zu tasks in %.2f s", c->tasks.n, c->tasks.spawn_s);
-	c->pt.tasks_spawned = c->tasks.n;
-	c->pt.spawn_s = c->tasks.spawn_s;
-	return 0;
+	return run_spawn_tasks(c);
 }
 
 /* The synchronize probe and the others; a probe failing fails the point. */
@@ -912,8 +912,6 @@ int hzb_cmd_run(void)
 	int ret;
 
 	ret = run_setup(&c);
-	if (!ret)
-		ret = run_spawn_tasks(&c);
 	if (ret)
 		goto out;
 	run_open_bpf(&c);

@@ -456,36 +456,6 @@ struct torture {
 	struct tally t;
 };
 
-/* The design's device, the variant, INFO: 0, or hzbench torture's exit status. */
-static int torture_open(struct torture *c)
-{
-	const struct hzb_design *d = c->d;
-	int ret;
-
-	c->fd = hzb_open_design(d);
-	if (c->fd < 0)
-		return 1;
-	ret = hzb_set_variant(c->fd, to.variant);
-	if (ret == -EBUSY && !to.variant[0]) {
-		/* Another run or a hold: torture the variant in force. */
-		tsay("device busy: keeping the variant in force");
-		ret = 0;
-	}
-	if (ret) {
-		fprintf(stderr, WHO ": variant \"%s\" rejected by %s: %s\n", to.variant,
-			d->name, strerror(-ret));
-		if (!hzb_info(c->fd, &c->info))
-			fprintf(stderr, WHO ": %s knobs: %s\n", d->name, c->info.knobs);
-		return 2;
-	}
-	ret = hzb_info(c->fd, &c->info);
-	if (ret) {
-		fprintf(stderr, WHO ": INFO: %s\n", strerror(-ret));
-		return 1;
-	}
-	return 0;
-}
-
 /* The defaults that depend on the design (INFO), the seed, the reader flags. */
 static void torture_settle(struct torture *c)
 {
@@ -519,6 +489,40 @@ static void torture_settle(struct torture *c)
 	c->flags = (to.sleep_ns ? HZB_TORT_SLEEP : 0) | (to.delay_ns ? HZB_TORT_DELAY : 0) |
 		   (to.preempt ? HZB_TORT_PREEMPT : 0) | (to.irq_ns ? HZB_TORT_IRQ : 0) |
 		   (to.stop ? HZB_TORT_STOP : 0) | (to.linger_ns ? HZB_TORT_LINGER : 0);
+}
+
+/*
+ * The design's device, the variant, INFO, then the defaults that depend on
+ * them: 0, or hzbench torture's exit status.
+ */
+static int torture_open(struct torture *c)
+{
+	const struct hzb_design *d = c->d;
+	int ret;
+
+	c->fd = hzb_open_design(d);
+	if (c->fd < 0)
+		return 1;
+	ret = hzb_set_variant(c->fd, to.variant);
+	if (ret == -EBUSY && !to.variant[0]) {
+		/* Another run or a hold: torture the variant in force. */
+		tsay("device busy: keeping the variant in force");
+		ret = 0;
+	}
+	if (ret) {
+		fprintf(stderr, WHO ": variant \"%s\" rejected by %s: %s\n", to.variant,
+			d->name, strerror(-ret));
+		if (!hzb_info(c->fd, &c->info))
+			fprintf(stderr, WHO ": %s knobs: %s\n", d->name, c->info.knobs);
+		return 2;
+	}
+	ret = hzb_info(c->fd, &c->info);
+	if (ret) {
+		fprintf(stderr, WHO ": INFO: %s\n", strerror(-ret));
+		return 1;
+	}
+	torture_settle(c);
+	return 0;
 }
 
 /* The run's parameters and the kernel, before anything runs. */
@@ -583,12 +587,13 @@ static void torture_writer_init(struct torture *c, int i, uint64_t dur_ns)
 	};
 }
 
-/* The idle tasks, then the readers and writers, started together. */
+/* The configuration line, the idle tasks, the readers and writers started together. */
 static int torture_start(struct torture *c)
 {
 	uint64_t dur_ns = (uint64_t)(to.duration_s * NS);
 	int i;
 
+	torture_print_config(c);
 	if (to.tasks) {
 		tsay("spawning %lu idle threads", to.tasks);
 		if (hzb_tasks_spawn(&c->tasks, to.tasks, HZB_TASK_THREAD, !to.quiet))
@@ -881,11 +886,8 @@ static int cmd_torture(void)
 	int ret;
 
 	ret = torture_open(&c);
-	if (ret)
-		goto out;
-	torture_settle(&c);
-	torture_print_config(&c);
-	ret = torture_start(&c);
+	if (!ret)
+		ret = torture_start(&c);
 	if (ret)
 		goto out;
 	torture_watch(&c);
