@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -289,22 +290,26 @@ static void json_config(struct hzb_json *j, const struct hzb_point *p)
 	hzb_json_obj_end(j);
 }
 
+/* INFO's __u32 figures that "info" carries, in its order, named as the fields. */
+#define INFO_U32(f)	{ #f, offsetof(struct hzb_info, f) }
+static const struct { const char *key; size_t off; } info_u32[] = {
+	INFO_U32(features), INFO_U32(slots_per_cpu), INFO_U32(slots_per_task),
+	INFO_U32(bytes_per_cpu), INFO_U32(bytes_per_task), INFO_U32(bytes_per_ctx),
+	INFO_U32(nr_locks), INFO_U32(pool_objects), INFO_U32(broken),
+};
+
 /* The module's INFO and what the task population came to. */
 static void json_info(struct hzb_json *j, const struct hzb_point *p)
 {
+	size_t k;
+
 	hzb_json_obj_begin(j, "info");
 	hzb_json_u64(j, "abi_version", p->info.abi_version);
 	hzb_json_str(j, "knobs", p->info.knobs);
 	hzb_json_str(j, "sync_func", p->info.sync_func);
-	hzb_json_u64(j, "features", p->info.features);
-	hzb_json_u64(j, "slots_per_cpu", p->info.slots_per_cpu);
-	hzb_json_u64(j, "slots_per_task", p->info.slots_per_task);
-	hzb_json_u64(j, "bytes_per_cpu", p->info.bytes_per_cpu);
-	hzb_json_u64(j, "bytes_per_task", p->info.bytes_per_task);
-	hzb_json_u64(j, "bytes_per_ctx", p->info.bytes_per_ctx);
-	hzb_json_u64(j, "nr_locks", p->info.nr_locks);
-	hzb_json_u64(j, "pool_objects", p->info.pool_objects);
-	hzb_json_u64(j, "broken", p->info.broken);
+	for (k = 0; k < sizeof(info_u32) / sizeof(info_u32[0]); k++)
+		hzb_json_u64(j, info_u32[k].key,
+			     *(const uint32_t *)((const char *)&p->info + info_u32[k].off));
 	hzb_json_obj_end(j);
 
 	hzb_json_obj_begin(j, "tasks");
