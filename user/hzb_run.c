@@ -362,43 +362,25 @@ static void progress_wait(const char *what, double seconds)
 	}
 }
 
-/*
- * One repetition.  The module times each synchronize; the samples are
- * appended to @pool (capacity @pool_cap) for the point's pooled summary.
- */
-static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
-		   struct hzb_rep *rep, const char *label,
-		   uint64_t *pool, size_t pool_cap, size_t *pool_n)
-{
-	const struct hzb_design *d = p->design;
-	uint64_t dur_ns = (uint64_t)(hzb_opt.duration_s * 1e9);
+/* One repetition's threads, their samples and the descriptor it counts on. */
+struct rep_threads {
 	struct reader_thread *readers;
 	struct updater_thread *updaters;
-	uint64_t before[HZB_NR_COUNTERS], *samples;
-	size_t n = 0, k;
-	double t0 = hzb_now_s();
-	int fd, i;
+	uint64_t *samples;		/* HZB_SAMPLES_CAP per updater */
+	int fd;
+};
 
-	memset(rep, 0, sizeof(*rep));
-	readers = calloc((size_t)p->nr_readers + 1, sizeof(*readers));
-	updaters = calloc((size_t)p->nr_updaters + 1, sizeof(*updaters));
-	samples = calloc(HZB_SAMPLES_CAP * (size_t)(p->nr_updaters + 1), sizeof(*samples));
-	fd = hzb_dev_open(d);
-	if (!readers || !updaters || !samples || fd < 0) {
-		fprintf(stderr, "hzbench: cannot set up a repetition: %s\n",
-			fd < 0 ? strerror(-fd) : "out of memory");
-		free(readers);
-		free(updaters);
-		free(samples);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
+/* Each reader's and updater's descriptor and ioctl argument. */
+static void rep_threads_init(const struct hzb_point *p, struct rep_threads *rt)
+{
+	uint64_t dur_ns = (uint64_t)(hzb_opt.duration_s * 1e9);
+	int i;
+
 	for (i = 0; i < p->nr_readers; i++) {
-		struct reader_thread *t = &readers[i];
+		struct reader_thread *t = &rt->readers[i];
 
 		t->id = i;
-		t->fd = hzb_dev_open(d);
+		t->fd = hzb_dev_open(p->design);
 		t->r = (struct hzb_reader){
 			.size = sizeof(t->r), .duration_ns = dur_ns, .nest = hzb_opt.nest,
 			.hold_ns = (uint32_t)hzb_opt.hold_ns,
@@ -411,11 +393,11 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 		}
 	}
 	for (i = 0; i < p->nr_updaters; i++) {
-		struct updater_thread *t = &updaters[i];
+		struct updater_thread *t = &rt->updaters[i];
 
 		t->id = i;
-		t->fd = hzb_dev_open(d);
-		t->samples = samples + (size_t)i * HZB_SAMPLES_CAP;
+		t->fd = hzb_dev_open(p->design);
+		t->samples = rt->samples + (size_t)i * HZB_SAMPLES_CAP;
 		t->u = (struct hzb_updater){
 			.size = sizeof(t->u), .duration_ns = dur_ns,
 			.flags = hzb_opt.cold ? HZB_UPD_COLD : 0,
@@ -423,29 +405,32 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 			.samples_cap = HZB_SAMPLES_CAP, .samples = (uintptr_t)t->samples,
 		};
 	}
+}
 
-	hzb_counters_read(fd, before);
-	pthread_barrier_init(&start_barrier, NULL,
-			     (unsigned int)(p->nr_readers + p->nr_updaters + 1));
-	for (i = 0; i < p->nr_readers; i++)
-		pthread_create(&readers[i].thread, NULL, reader_main, &readers[i]);
-	for (i = 0; i < p->nr_updaters; i++)
-		pthread_create(&updaters[i].thread, NULL, updater_main, &updaters[i]);
-	pthread_barrier_wait(&start_barrier);
-	progress_wait(label, hzb_opt.duration_s);
+/*
+ * Join the threads and sum their figures into @rep; the updaters' samples
+ * are compacted at the front of rt->samples.  Returns how many.
+ */
+static size_t rep_threads_join(struct hzb_point *p, struct rep_threads *rt, struct hzb_rep *rep)
+{
+	size_t n = 0;
+	int i;
+
 	for (i = 0; i < p->nr_readers; i++) {
-		pthread_join(readers[i].thread, NULL);
-		close(readers[i].fd);
-		if (readers[i].err)
-			rep_fail(rep, "reader %d: %s", i, strerror(readers[i].err));
-		add_reader(&rep->rsum, &readers[i].r);
-		rep->uc_op_ns += readers[i].uc_op_ns;
-		rep->uc_not_held |= readers[i].uc_not_held;
+		struct reader_thread *t = &rt->readers[i];
+
+		pthread_join(t->thread, NULL);
+		close(t->fd);
+		if (t->err)
+			rep_fail(rep, "reader %d: %s", i, strerror(t->err));
+		add_reader(&rep->rsum, &t->r);
+		rep->uc_op_ns += t->uc_op_ns;
+		rep->uc_not_held |= t->uc_not_held;
 		if (p->per_thread)
-			p->per_thread[i] = readers[i].r;
+			p->per_thread[i] = t->r;
 	}
 	for (i = 0; i < p->nr_updaters; i++) {
-		struct updater_thread *t = &updaters[i];
+		struct updater_thread *t = &rt->updaters[i];
 
 		pthread_join(t->thread, NULL);
 		close(t->fd);
@@ -456,32 +441,73 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 		rep->updates += t->u.updates;
 		rep->syncs += t->u.syncs;
 		/* Compact this updater's samples behind the previous ones. */
-		memmove(samples + n, t->samples, t->u.samples_n * sizeof(*samples));
+		memmove(rt->samples + n, t->samples, t->u.samples_n * sizeof(*rt->samples));
 		n += t->u.samples_n;
 	}
+	return n;
+}
+
+/*
+ * One repetition.  The module times each synchronize; the samples are
+ * appended to @pool (capacity @pool_cap) for the point's pooled summary.
+ */
+static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
+		   struct hzb_rep *rep, const char *label,
+		   uint64_t *pool, size_t pool_cap, size_t *pool_n)
+{
+	struct rep_threads rt = {
+		.readers = calloc((size_t)p->nr_readers + 1, sizeof(*rt.readers)),
+		.updaters = calloc((size_t)p->nr_updaters + 1, sizeof(*rt.updaters)),
+		.samples = calloc(HZB_SAMPLES_CAP * (size_t)(p->nr_updaters + 1),
+				  sizeof(*rt.samples)),
+		.fd = hzb_dev_open(p->design),
+	};
+	uint64_t before[HZB_NR_COUNTERS];
+	double t0 = hzb_now_s();
+	size_t n, k;
+	int i, ret = -1;
+
+	memset(rep, 0, sizeof(*rep));
+	if (!rt.readers || !rt.updaters || !rt.samples || rt.fd < 0) {
+		fprintf(stderr, "hzbench: cannot set up a repetition: %s\n",
+			rt.fd < 0 ? strerror(-rt.fd) : "out of memory");
+		goto out;
+	}
+	rep_threads_init(p, &rt);
+	hzb_counters_read(rt.fd, before);
+	pthread_barrier_init(&start_barrier, NULL,
+			     (unsigned int)(p->nr_readers + p->nr_updaters + 1));
+	for (i = 0; i < p->nr_readers; i++)
+		pthread_create(&rt.readers[i].thread, NULL, reader_main, &rt.readers[i]);
+	for (i = 0; i < p->nr_updaters; i++)
+		pthread_create(&rt.updaters[i].thread, NULL, updater_main, &rt.updaters[i]);
+	pthread_barrier_wait(&start_barrier);
+	progress_wait(label, hzb_opt.duration_s);
+	n = rep_threads_join(p, &rt, rep);
 	pthread_barrier_destroy(&start_barrier);
-	hzb_counters_read(fd, rep->cnt);
+	hzb_counters_read(rt.fd, rep->cnt);
 	for (k = 0; k < HZB_NR_COUNTERS; k++)
 		rep->cnt[k] -= before[k];
-	if (bpf) {
-		if (hzb_bpf_sync_read(bpf, &rep->bpf) || hzb_bpf_sync_reset(bpf))
-			rep_fail(rep, "reading the BPF maps failed");
-	}
+	if (bpf && (hzb_bpf_sync_read(bpf, &rep->bpf) || hzb_bpf_sync_reset(bpf)))
+		rep_fail(rep, "reading the BPF maps failed");
 	if (pool && *pool_n + n <= pool_cap) {
-		memcpy(pool + *pool_n, samples, n * sizeof(*samples));
+		memcpy(pool + *pool_n, rt.samples, n * sizeof(*rt.samples));
 		*pool_n += n;
 	}
-	hzb_summarize(samples, n, &rep->sync);
+	hzb_summarize(rt.samples, n, &rep->sync);
 	if (rep->rsum.violations)
 		rep_fail(rep, "FAIL: readers saw %" PRIu64
 			 " freed objects: synchronize returned while they held them",
 			 (uint64_t)rep->rsum.violations);
 	rep->wall_s = hzb_now_s() - t0;
-	free(readers);
-	free(updaters);
-	free(samples);
-	close(fd);
-	return rep->failed ? -1 : 0;
+	ret = rep->failed ? -1 : 0;
+out:
+	free(rt.readers);
+	free(rt.updaters);
+	free(rt.samples);
+	if (rt.fd >= 0)
+		close(rt.fd);
+	return ret;
 }
 
 /* Attach or detach every probe between repetitions (no reader is inside). */
