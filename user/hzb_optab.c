@@ -175,7 +175,10 @@ int hzb_optab_set(const struct hzb_optdef *d, void *base, const char *arg, char 
 		  size_t len)
 {
 	if (d->check && d->check(arg)) {
-		snprintf(why, len, "%s", d->expect);
+		if (d->expect_list)
+			snprintf(why, len, "expected a list of %s", d->expect_list());
+		else
+			snprintf(why, len, "%s", d->expect);
 		return -1;
 	}
 	if (set_typed(d, base, arg, why, len))

@@ -64,6 +64,7 @@ struct hzb_optdef {
 	int (*check)(const char *arg);	/* 0 when acceptable (before the type's own checks) */
 	int (*parse)(void *field, const char *arg);	/* HZB_T_FUNC: 0 when acceptable */
 	const char *expect;		/* .check, .max of a STR, FUNC: the usage error's reason */
+	const char *(*expect_list)(void);	/* or: "expected a list of " this */
 	void (*after)(void *base);	/* runs once the value is stored */
 	void (*action)(void);		/* HZB_T_ACTION */
 	int sweep;			/* a workload-file key; the loops nest in this order */

@@ -130,7 +130,7 @@ static const struct hzb_optdef defs[] = {
 	  "contention), hold (overflow use, migrations,\n"
 	  "preemption while holding), all, none (default " HZB_BPF_DEFAULT ")",
 	  .check = hzb_bpf_list_check,
-	  .expect = "expected a list of phase, lock, hold, all, none", .sweep = 17,
+	  .expect_list = hzb_bpf_list_names, .sweep = 17,
 	  .sample = "phase,lock" },
 	{ "bpf-mode", 0, HZB_T_WORD, OFF(bpf_always), 0, "MODE",
 	  "segments (default): the headline figures come from\n"
