@@ -83,12 +83,15 @@ static void json_sysinfo(struct hzb_json *j, const struct hzb_point *p)
 	hzb_json_obj_end(j);
 }
 
-static void json_summary_probes(struct hzb_json *j, const char *key,
-				const struct hzb_summary *s, int probes)
+/* @clock: the clock that timed it, when it is not the run's system.clock */
+static void json_summary_clock(struct hzb_json *j, const char *key,
+			       const struct hzb_summary *s, int probes, const char *clock)
 {
 	hzb_json_obj_begin(j, key);
 	if (probes >= 0)
 		hzb_json_bool(j, "probes_attached", probes);
+	if (clock)
+		hzb_json_str(j, "clock", clock);
 	hzb_json_u64(j, "count", s->n);
 	hzb_json_dbl(j, "avg_ns", s->avg);
 	hzb_json_dbl(j, "min_ns", s->min);
@@ -98,6 +101,12 @@ static void json_summary_probes(struct hzb_json *j, const char *key,
 	hzb_json_dbl(j, "p999_ns", s->p999);
 	hzb_json_dbl(j, "max_ns", s->max);
 	hzb_json_obj_end(j);
+}
+
+static void json_summary_probes(struct hzb_json *j, const char *key,
+				const struct hzb_summary *s, int probes)
+{
+	json_summary_clock(j, key, s, probes, NULL);
 }
 
 static void json_summary(struct hzb_json *j, const char *key, const struct hzb_summary *s)
@@ -451,13 +460,17 @@ static void json_rep_summary(struct hzb_json *j, const struct hzb_point *p)
 
 static void json_floors(struct hzb_json *j, const struct hzb_point *p)
 {
+	char fence[16], clock[16], evict[16];
 	size_t k;
 
+	module_params(p, fence, clock, evict);
 	hzb_json_obj_begin(j, "floors");
 	for (k = 0; p->floors_done && k < hzb_nr_floors; k++) {
 		if (hzb_floors[k].err)
 			continue;
-		json_summary(j, hzb_floors[k].name, &hzb_floors[k].s);
+		/* Each floor says which clock timed it (the batch floor names its own). */
+		json_summary_clock(j, hzb_floors[k].name, &hzb_floors[k].s, -1,
+				   hzb_floors[k].clock ?: clock);
 	}
 	hzb_json_obj_end(j);
 }

@@ -147,6 +147,7 @@ static void summary_div(struct hzb_summary *s, double per)
 	s->p50 /= per;
 	s->p90 /= per;
 	s->p99 /= per;
+	s->p999 /= per;
 	s->max /= per;
 }
 

@@ -18,7 +18,8 @@
  *   evict_kb  the buffer streamed through the caches before a cold
  *             task walk and before each synchronize of a cold updater
  *             run (HZB_UPD_COLD): make it larger than the last-level
- *             cache (default 64 MiB; hzbench passes twice the host's).
+ *             cache (default 64 MiB; hzbench --target=uml passes twice
+ *             the host's, at most 64 MiB: see evict_kb() in hzb_vm.c).
  */
 #include <linux/vmalloc.h>
 
