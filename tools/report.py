@@ -958,6 +958,16 @@ def sec_native_fastpath(ctx):
                          with_ci(p.summary('ns_per_acquire')), num(p.floor('design_loop')),
                          num(p.floor('slot_loop')), num(design_slot(p)),
                          num(p.floor('smp_mb')), num(p.floor('percpu_scan'))))
+    for d in ('percpu', 'pertask'):
+        base = [p for p in pts if p.design == d and p.default_variant]
+        for p in (q for q in pts if q.design == d and not q.default_variant and base):
+            r = hr.ratio(p.summary('ns_per_acquire'), base[0].summary('ns_per_acquire'))
+            notes.append('- %s ÷ %s, reader ns/acquire: %s (%s); design loop %s x (one '
+                         'calibration each).' % (p.label, base[0].label, ratio_cell(r),
+                                                 verdict(r).replace('slower', 'costs more')
+                                                 .replace('faster', 'costs less'),
+                                                 num(p.floor('design_loop') /
+                                                     base[0].floor('design_loop'))))
     # One calibration per run gives no interval; the native sweep's runs
     # (one UML boot each) measured the same two floors for each design.
     sweep = ctx.res.points('native')

@@ -19,7 +19,7 @@
  *             task walk and before each synchronize of a cold updater
  *             run (HZB_UPD_COLD): make it larger than the last-level
  *             cache (default 64 MiB; hzbench --target=uml passes twice
- *             the host's, at most 64 MiB: see evict_kb() in hzb_vm.c).
+ *             the host's, at most 128 MiB: see evict_kb() in hzb_vm.c).
  */
 #include <linux/vmalloc.h>
 
