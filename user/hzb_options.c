@@ -120,8 +120,7 @@ static const struct hzb_optdef defs[] = {
 	  "do not measure the calibration floors", .val = 0 },
 	{ "cold", 0, HZB_T_FLAG, OFF(cold), 0, NULL,
 	  "evict the caches (stream a buffer twice the last-level\n"
-	  "cache, at most 128 MiB; HZB_EVICT_KB overrides) before\n"
-	  "each synchronize, untimed", .val = 1 },
+	  "cache) before each synchronize, untimed", .val = 1 },
 	{ "cache", 0, HZB_T_WORD, OFF(cold), HZB_O_ALIAS, "warm|cold",
 	  "the same as no --cold / --cold (for workload files)", .words = cache_states,
 	  .sweep = 20, .sample = "cold" },
