@@ -27,6 +27,7 @@
 static const char * const task_kinds[] = { "thread", "process", "thread-block", NULL };
 static const char * const bpf_modes[] = { "segments", "always", NULL };
 static const char * const cache_states[] = { "warm", "cold", NULL };
+static const char * const retire_modes[] = { "sync", "async", NULL };
 
 _Static_assert(sizeof(enum hzb_preempt) == sizeof(int) &&
 	       sizeof(enum hzb_task_kind) == sizeof(int),
@@ -124,6 +125,12 @@ static const struct hzb_optdef defs[] = {
 	{ "cache", 0, HZB_T_WORD, OFF(cold), HZB_O_ALIAS, "warm|cold",
 	  "the same as no --cold / --cold (for workload files)", .words = cache_states,
 	  .sweep = 20, .sample = "cold" },
+	{ "retire", 0, HZB_T_WORD, OFF(retire_async), 0, "sync|async",
+	  "sync (default): the updater reclaims each batch\n"
+	  "itself; async: a kernel worker does (same call, same\n"
+	  "batch), the updater never waits; reports the backlog\n"
+	  "peak and the reclaim latency (retire to free)", .words = retire_modes,
+	  .sweep = 21, .sample = "async" },
 	{ "bpf", 0, HZB_T_STR, OFF(bpf_probes), 0, "LIST",
 	  "BPF probes besides synchronize latency: phase (scan\n"
 	  "phases, restarts, lists walked), lock (overflow-lock\n"

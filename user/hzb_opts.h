@@ -43,6 +43,7 @@ struct hzb_opts {
 	const char *bpf_probes;		/* --bpf=LIST, see hzb_bpf.h */
 	int floors;
 	int cold;			/* evict the caches before each synchronize */
+	int retire_async;		/* --retire=async: the engine's reclaim worker */
 	const char *json, *csv, *text;
 	struct hzb_vm_opts vm;
 	int quiet;

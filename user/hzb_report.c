@@ -114,6 +114,23 @@ static void json_summary(struct hzb_json *j, const char *key, const struct hzb_s
 	json_summary_probes(j, key, s, -1);
 }
 
+/*
+ * --retire=async: the engine's reclaim worker synchronized and freed every
+ * batch; the updaters never waited for it but to get a free object
+ * (async_waits).  Backlog: objects retired and not yet freed, at most.
+ */
+static void json_retire(struct hzb_json *j, const struct hzb_retire_rep *r)
+{
+	hzb_json_obj_begin(j, "retire_async");
+	hzb_json_u64(j, "backlog_peak_objects", r->backlog_peak);
+	hzb_json_u64(j, "backlog_peak_bytes", r->backlog_peak_bytes);
+	hzb_json_u64(j, "reclaimed", r->reclaimed);
+	hzb_json_u64(j, "updater_waits", r->async_waits);
+	hzb_json_u64(j, "reclaim_max_ns", r->reclaim_ns_max);
+	json_summary(j, "reclaim_latency", &r->reclaim);
+	hzb_json_obj_end(j);
+}
+
 static void json_bpf(struct hzb_json *j, const struct hzb_point *p, const struct hzb_lat_stats *b,
 		     int hist)
 {
@@ -291,6 +308,7 @@ static void json_config(struct hzb_json *j, const struct hzb_point *p)
 	hzb_json_bool(j, "pin", hzb_opt.pin);
 	hzb_json_bool(j, "bpf", hzb_opt.bpf);
 	hzb_json_bool(j, "cold", hzb_opt.cold);
+	hzb_json_str(j, "retire", hzb_opt.retire_async && !hzb_opt.usecase ? "async" : "sync");
 	hzb_json_u64(j, "hogs", (uint64_t)p->nr_hogs);
 	/* readers + updaters + hogs > online CPUs: threads share CPUs. */
 	hzb_json_bool(j, "oversubscribed", hzb_oversubscribed(p));
@@ -351,6 +369,8 @@ static void json_threads(struct hzb_json *j, const struct hzb_point *p)
 	hzb_json_u64(j, "threads", (uint64_t)p->nr_updaters);
 	hzb_json_u64(j, "updates", p->updates);
 	hzb_json_u64(j, "syncs", p->syncs);
+	if (hzb_opt.retire_async && !hzb_opt.usecase)
+		json_retire(j, &p->retire);
 	hzb_json_obj_end(j);
 
 	json_summary_probes(j, "synchronize", &p->sync, p->bpf_attached && p->probes_on_headline);
@@ -423,6 +443,8 @@ static void json_rep(struct hzb_json *j, const struct hzb_point *p, unsigned int
 	json_reader(j, &rep->rsum);
 	hzb_json_obj_end(j);
 	hzb_json_u64(j, "updates", rep->updates);
+	if (hzb_opt.retire_async && !hzb_opt.usecase)
+		json_retire(j, &rep->retire);
 	json_counters(j, "counters", rep->cnt);
 	if (p->bpf_attached && p->nr_segs)
 		json_segment(j, p, &p->seg[r]);
@@ -636,5 +658,13 @@ void hzb_write_text(FILE *f, const struct hzb_point *p)
 			p->nr_segs ? " (BPF segments)" : "");
 	if (p->bpf_unavailable)
 		fprintf(f, "BPF and perf: unavailable (%s)\n", p->bpf_unavailable);
+	if (hzb_opt.retire_async && !hzb_opt.usecase)
+		fprintf(f, "Retire async: backlog peak %" PRIu64 " objects (%" PRIu64 " bytes),"
+			" reclaim latency (retire to free) p50 %.3f us, p99 %.3f us, max %.3f us,"
+			" %" PRIu64 " objects; the updaters waited %" PRIu64 " times\n",
+			p->retire.backlog_peak, p->retire.backlog_peak_bytes,
+			p->retire.reclaim.p50 / 1e3, p->retire.reclaim.p99 / 1e3,
+			(double)p->retire.reclaim_ns_max / 1e3, p->retire.reclaimed,
+			p->retire.async_waits);
 	hzb_bpf_point_text(f, p);
 }

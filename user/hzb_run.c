@@ -263,7 +263,25 @@ struct updater_thread {
 	int id, fd, err;
 	struct hzb_updater u;
 	uint64_t *samples;
+	uint64_t *reclaim;		/* --retire=async: reclaim latencies */
 };
+
+/* Reclaim-latency samples kept per updater and repetition, and per point. */
+#define HZB_RECLAIM_CAP		(1U << 18)
+#define HZB_RECLAIM_POOL_CAP	((size_t)4 << 20)
+
+/* Add @x's reclaim figures into @r: counts summed, peaks the larger. */
+static void add_retire(struct hzb_retire_rep *r, const struct hzb_retire_rep *x)
+{
+	if (x->backlog_peak > r->backlog_peak) {
+		r->backlog_peak = x->backlog_peak;
+		r->backlog_peak_bytes = x->backlog_peak_bytes;
+	}
+	r->reclaimed += x->reclaimed;
+	r->async_waits += x->async_waits;
+	if (x->reclaim_ns_max > r->reclaim_ns_max)
+		r->reclaim_ns_max = x->reclaim_ns_max;
+}
 
 static pthread_barrier_t start_barrier;
 static volatile int hogs_stop;
@@ -368,8 +386,57 @@ struct rep_threads {
 	struct reader_thread *readers;
 	struct updater_thread *updaters;
 	uint64_t *samples;		/* HZB_SAMPLES_CAP per updater */
+	uint64_t *reclaim;		/* --retire=async: HZB_RECLAIM_CAP per updater */
+	size_t reclaim_n;
 	int fd;
 };
+
+/* --retire=async: updater @i hands its batches to the engine's worker. */
+static void retire_async_init(struct rep_threads *rt, struct updater_thread *t, int i)
+{
+	if (!rt->reclaim)
+		return;
+	t->reclaim = rt->reclaim + (size_t)i * HZB_RECLAIM_CAP;
+	t->u.flags |= HZB_UPD_ASYNC;
+	t->u.reclaim_samples = (uintptr_t)t->reclaim;
+	t->u.reclaim_samples_cap = HZB_RECLAIM_CAP;
+}
+
+/* Sum updater @t's reclaim figures; compact its latencies behind the others'. */
+static void retire_async_join(struct rep_threads *rt, struct updater_thread *t,
+			      struct hzb_rep *rep)
+{
+	struct hzb_retire_rep x = {
+		.backlog_peak = t->u.backlog_peak, .backlog_peak_bytes = t->u.backlog_peak_bytes,
+		.reclaimed = t->u.reclaimed, .async_waits = t->u.async_waits,
+		.reclaim_ns_max = t->u.reclaim_ns_max,
+	};
+
+	if (!t->reclaim)
+		return;
+	add_retire(&rep->retire, &x);
+	memmove(rt->reclaim + rt->reclaim_n, t->reclaim,
+		t->u.reclaim_samples_n * sizeof(*rt->reclaim));
+	rt->reclaim_n += t->u.reclaim_samples_n;
+}
+
+/* The repetition's reclaim summary; the point pools its probe-free ones. */
+static void retire_async_done(struct hzb_point *p, struct rep_threads *rt, struct hzb_rep *rep)
+{
+	if (!rt->reclaim)
+		return;
+	if (rep >= p->rep && rep < p->rep + p->reps) {
+		add_retire(&p->retire, &rep->retire);
+		if (!p->reclaim_pool)
+			p->reclaim_pool = calloc(HZB_RECLAIM_POOL_CAP, sizeof(*p->reclaim_pool));
+		if (p->reclaim_pool && p->reclaim_n + rt->reclaim_n <= HZB_RECLAIM_POOL_CAP) {
+			memcpy(p->reclaim_pool + p->reclaim_n, rt->reclaim,
+			       rt->reclaim_n * sizeof(*rt->reclaim));
+			p->reclaim_n += rt->reclaim_n;
+		}
+	}
+	hzb_summarize(rt->reclaim, rt->reclaim_n, &rep->retire.reclaim);
+}
 
 /* Each reader's and updater's descriptor and ioctl argument. */
 static void rep_threads_init(const struct hzb_point *p, struct rep_threads *rt)
@@ -405,6 +472,7 @@ static void rep_threads_init(const struct hzb_point *p, struct rep_threads *rt)
 			.interval_ns = hzb_opt.interval_ns, .batch = hzb_opt.batch,
 			.samples_cap = HZB_SAMPLES_CAP, .samples = (uintptr_t)t->samples,
 		};
+		retire_async_init(rt, t, i);
 	}
 }
 
@@ -444,6 +512,7 @@ static size_t rep_threads_join(struct hzb_point *p, struct rep_threads *rt, stru
 		/* Compact this updater's samples behind the previous ones. */
 		memmove(rt->samples + n, t->samples, t->u.samples_n * sizeof(*rt->samples));
 		n += t->u.samples_n;
+		retire_async_join(rt, t, rep);
 	}
 	return n;
 }
@@ -462,6 +531,9 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 		.samples = calloc(HZB_SAMPLES_CAP * (size_t)(p->nr_updaters + 1),
 				  sizeof(*rt.samples)),
 		.fd = hzb_dev_open(p->design),
+		.reclaim = hzb_opt.retire_async && !hzb_opt.usecase ?
+			   calloc(HZB_RECLAIM_CAP * (size_t)(p->nr_updaters + 1),
+				  sizeof(*rt.reclaim)) : NULL,
 	};
 	uint64_t before[HZB_NR_COUNTERS];
 	double t0 = hzb_now_s();
@@ -469,7 +541,8 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 	int i, ret = -1;
 
 	memset(rep, 0, sizeof(*rep));
-	if (!rt.readers || !rt.updaters || !rt.samples || rt.fd < 0) {
+	if (!rt.readers || !rt.updaters || !rt.samples || rt.fd < 0 ||
+	    (hzb_opt.retire_async && !hzb_opt.usecase && !rt.reclaim)) {
 		fprintf(stderr, "hzbench: cannot set up a repetition: %s\n",
 			rt.fd < 0 ? strerror(-rt.fd) : "out of memory");
 		goto out;
@@ -496,6 +569,7 @@ static int run_rep(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 		*pool_n += n;
 	}
 	hzb_summarize(rt.samples, n, &rep->sync);
+	retire_async_done(p, &rt, rep);
 	if (rep->rsum.violations)
 		rep_fail(rep, "FAIL: readers saw %" PRIu64
 			 " freed objects: synchronize returned while they held them",
@@ -506,6 +580,7 @@ out:
 	free(rt.readers);
 	free(rt.updaters);
 	free(rt.samples);
+	free(rt.reclaim);
 	if (rt.fd >= 0)
 		close(rt.fd);
 	return ret;
@@ -814,6 +889,11 @@ static void run_finish_reps(struct run_ctx *c)
 	run_close_bpf(c);
 	run_stop_hogs(c);
 	hzb_summarize(c->pool, c->pool_n, &p->sync);
+	if (p->reclaim_pool) {
+		hzb_summarize(p->reclaim_pool, p->reclaim_n, &p->retire.reclaim);
+		free(p->reclaim_pool);
+		p->reclaim_pool = NULL;
+	}
 	if (p->nr_segs) {
 		hzb_summarize(c->seg_pool, c->seg_pool_n, &p->seg_sync);
 		if (p->bpfx)

@@ -33,6 +33,16 @@ struct hzb_floor {
 extern struct hzb_floor hzb_floors[];
 extern const size_t hzb_nr_floors;
 
+/* --retire=async: what the engine's reclaim worker did (summed, or max). */
+struct hzb_retire_rep {
+	uint64_t backlog_peak;		/* objects retired, not yet freed, at most */
+	uint64_t backlog_peak_bytes;
+	uint64_t reclaimed;		/* objects the worker freed */
+	uint64_t async_waits;		/* the updater waited for a free object */
+	uint64_t reclaim_ns_max;
+	struct hzb_summary reclaim;	/* retire -> free, per object (ns) */
+};
+
 struct hzb_rep {
 	struct hzb_reader rsum;		/* readers summed; elapsed summed too */
 	uint64_t updates, syncs;
@@ -44,6 +54,7 @@ struct hzb_rep {
 	char why[256];			/* what failed, when failed */
 	uint64_t uc_op_ns;		/* use case: readers' time in acquire + release */
 	int uc_not_held;		/* lazy-mm: pointer dropped before each switch */
+	struct hzb_retire_rep retire;	/* --retire=async: the reclaim worker's */
 };
 
 struct hzb_point {
@@ -70,6 +81,10 @@ struct hzb_point {
 	double spawn_s;
 	uint64_t tasks_seen;		/* by the module's own task walk */
 	struct hzb_summary sync;	/* every repetition's samples pooled */
+	/* --retire=async: the repetitions' figures, reclaim latencies pooled. */
+	struct hzb_retire_rep retire;
+	uint64_t *reclaim_pool;
+	size_t reclaim_n;
 	struct hzb_reader rsum;
 	uint64_t updates, syncs;
 	uint64_t cnt[HZB_NR_COUNTERS];

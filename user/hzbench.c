@@ -143,6 +143,8 @@ static void check_run(void)
 				hzb_usecase_names[o->usecase]);
 	if (o->objects && !o->usecase)
 		hzb_usage_error("--objects goes with --usecase");
+	if (o->retire_async && (o->usecase || o->cold))
+		hzb_usage_error("--retire=async: not with %s", o->usecase ? "--usecase" : "--cold");
 }
 
 static void parse_args(int argc, char **argv)

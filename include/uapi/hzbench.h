@@ -120,7 +120,14 @@ struct hzb_reader {
 
 /* hzb_updater.flags */
 #define HZB_UPD_COLD		(1U << 0) /* evict the caches before each synchronize */
-#define HZB_UPD_FLAGS		HZB_UPD_COLD
+/*
+ * Retire each batch to the engine's reclaim worker, which synchronizes
+ * and frees it: the updater never waits for a reclaim (only for a free
+ * object when the backlog holds the whole pool, counted in async_waits).
+ * The synchronize figures are then the worker's.  Not with HZB_UPD_COLD.
+ */
+#define HZB_UPD_ASYNC		(1U << 1)
+#define HZB_UPD_FLAGS		(HZB_UPD_COLD | HZB_UPD_ASYNC)
 
 /*
  * Replace the shared object with a fresh one from the pool, synchronize on
@@ -152,6 +159,21 @@ struct hzb_updater {
 	__u64 sync_ns_max;
 	__u64 elapsed_ns;
 	__u64 reserved[4];
+	/*
+	 * Appended, HZB_UPD_ASYNC.  The backlog is what was retired and not
+	 * yet freed; reclaim latency is retire (unpublication) to free, per
+	 * object.  in: reclaim_samples, reclaim_samples_cap; the rest out.
+	 */
+	__u64 reclaim_samples;		/* user pointer to __u64[reclaim_samples_cap] */
+	__u32 reclaim_samples_cap;
+	__u32 pad2;
+	__u64 reclaim_samples_n;	/* samples written (the first objects freed) */
+	__u64 reclaimed;		/* objects the worker freed */
+	__u64 reclaim_ns_total;
+	__u64 reclaim_ns_max;
+	__u64 backlog_peak;		/* objects retired, not yet freed, at most */
+	__u64 backlog_peak_bytes;	/* the same in bytes of objects */
+	__u64 async_waits;		/* the updater waited for a free object */
 };
 
 #define HZB_MAX_BATCH		4096

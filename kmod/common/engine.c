@@ -24,6 +24,7 @@
  */
 #include <linux/delay.h>
 #include <linux/fs.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -568,6 +569,7 @@ static long hzb_reader_run(struct hzb_reader *r)
 struct hzb_sync_timer {
 	struct hzb_updater *u;
 	u64 __user *samples;
+	u64 *ksamples;		/* set: samples kept here (the async worker) */
 	int err;
 	bool cold;		/* HZB_UPD_COLD: evict before each synchronize */
 };
@@ -581,7 +583,9 @@ static void hzb_sync_record(struct hzb_sync_timer *t, u64 ns)
 	u->sync_ns_min = min(u->sync_ns_min, ns);
 	u->sync_ns_max = max(u->sync_ns_max, ns);
 	if (u->samples_n < u->samples_cap && !t->err) {
-		if (put_user(ns, t->samples + u->samples_n))
+		if (t->ksamples)
+			t->ksamples[u->samples_n++] = ns;
+		else if (put_user(ns, t->samples + u->samples_n))
 			t->err = -EFAULT;
 		else
 			u->samples_n++;
@@ -644,6 +648,253 @@ static int hzb_reclaim(struct hzb_sync_timer *t, void **batch,
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Asynchronous reclaim (HZB_UPD_ASYNC)                                */
+/* ------------------------------------------------------------------ */
+
+/* Samples an async run keeps in the kernel until its end (8 MB). */
+#define HZB_ASYNC_SAMPLES_MAX	BIT(20)
+
+/*
+ * The updater puts each retired object, with its retire time, in a ring
+ * and hands whole batches to a reclaim worker (one kthread per updater
+ * run), then goes on without waiting.  The worker takes the batches in
+ * order and reclaims each with hzb_reclaim(), the call and the batch size
+ * of the synchronous path, so both designs batch alike, and frees them.
+ * An entry is the updater's from tail until the worker takes it (head):
+ * the objects between head and tail are out of the pool and not the
+ * published one, fewer than pool_objects, so a ring of pool_objects
+ * entries never overflows.  When the whole pool is backlog the updater
+ * waits for the worker to free some (async_waits).
+ *
+ * lock orders the ring's entries and indexes between the two threads:
+ * the updater fills an entry before it moves tail and ready under the
+ * lock, the worker copies entries out after reading ready under the lock
+ * and only then moves head, which frees them for reuse.
+ */
+struct hzb_async {
+	spinlock_t lock;		/* the ring's indexes; see above */
+	wait_queue_head_t work_wq;	/* the worker waits for batches */
+	wait_queue_head_t free_wq;	/* the updater waits for frees */
+	struct task_struct *worker;
+	struct hzb_sync_timer *t;	/* the worker's synchronize timing */
+	struct hzb_updater *u;		/* reclaim figures (the worker writes) */
+	void **ring;
+	u64 *when;			/* retire time of each entry */
+	void **batch;			/* the worker's batch */
+	u64 *batch_when;
+	u64 *lat;			/* reclaim latency samples */
+	u32 lat_cap;
+	unsigned int cap, size;		/* ring entries; batch size */
+	u64 tail;			/* retired: the updater's */
+	u64 ready;			/* handed to the worker */
+	u64 head;			/* taken by the worker */
+	u64 freed;			/* reclaimed and freed by the worker */
+	int err;			/* the first reclaim error */
+};
+
+static bool hzb_async_pending(struct hzb_async *a)
+{
+	bool pending;
+
+	spin_lock(&a->lock);
+	pending = a->head != a->ready;
+	spin_unlock(&a->lock);
+	return pending;
+}
+
+/* Reclaim the ready batches in order; the objects of a refused one leak. */
+static void hzb_async_drain(struct hzb_async *a)
+{
+	struct hzb_updater *u = a->u;
+	u64 head, ready, now, ns;
+	unsigned int n, i;
+	int err;
+
+	for (;;) {
+		spin_lock(&a->lock);
+		head = a->head;
+		ready = a->ready;
+		spin_unlock(&a->lock);
+		if (head == ready)
+			return;
+		n = min_t(u64, ready - head, a->size);
+		for (i = 0; i < n; i++) {
+			a->batch[i] = a->ring[(head + i) % a->cap];
+			a->batch_when[i] = a->when[(head + i) % a->cap];
+		}
+		spin_lock(&a->lock);
+		a->head = head + n;
+		spin_unlock(&a->lock);
+		err = hzb_reclaim(a->t, a->batch, n);
+		now = ktime_get_ns();
+		if (err && !a->err)
+			WRITE_ONCE(a->err, err);
+		for (i = 0; i < n && !err; i++) {
+			ns = now - a->batch_when[i];
+			u->reclaimed++;
+			u->reclaim_ns_total += ns;
+			u->reclaim_ns_max = max(u->reclaim_ns_max, ns);
+			if (u->reclaim_samples_n < a->lat_cap)
+				a->lat[u->reclaim_samples_n++] = ns;
+		}
+		spin_lock(&a->lock);
+		a->freed += n;
+		spin_unlock(&a->lock);
+		wake_up(&a->free_wq);
+	}
+}
+
+static int hzb_async_worker(void *arg)
+{
+	struct hzb_async *a = arg;
+
+	while (!kthread_should_stop()) {
+		/* Idle sleep: a long backlog-free stretch is not a hung task. */
+		wait_event_idle(a->work_wq,
+				hzb_async_pending(a) || kthread_should_stop());
+		hzb_async_drain(a);
+	}
+	/* The updater handed over its last batch before stopping us. */
+	hzb_async_drain(a);
+	return 0;
+}
+
+static void hzb_async_free(struct hzb_async *a)
+{
+	kvfree(a->ring);
+	kvfree(a->when);
+	kvfree(a->batch);
+	kvfree(a->batch_when);
+	kvfree(a->lat);
+	kfree(a);
+}
+
+static struct hzb_async *hzb_async_start(struct hzb_updater *u,
+					 struct hzb_sync_timer *t,
+					 unsigned int batch)
+{
+	struct hzb_async *a = kzalloc(sizeof(*a), GFP_KERNEL);
+
+	if (!a)
+		return ERR_PTR(-ENOMEM);
+	spin_lock_init(&a->lock);
+	init_waitqueue_head(&a->work_wq);
+	init_waitqueue_head(&a->free_wq);
+	a->t = t;
+	a->u = u;
+	a->cap = pool_objects;
+	a->size = batch;
+	a->lat_cap = min_t(u32, u->reclaim_samples_cap, HZB_ASYNC_SAMPLES_MAX);
+	a->ring = kvmalloc_array(a->cap, sizeof(*a->ring), GFP_KERNEL);
+	a->when = kvmalloc_array(a->cap, sizeof(*a->when), GFP_KERNEL);
+	a->batch = kvmalloc_array(batch, sizeof(*a->batch), GFP_KERNEL);
+	a->batch_when = kvmalloc_array(batch, sizeof(*a->batch_when), GFP_KERNEL);
+	if (a->lat_cap)
+		a->lat = kvmalloc_array(a->lat_cap, sizeof(*a->lat), GFP_KERNEL);
+	/* The worker records synchronize timings; the updater copies them. */
+	u->samples_cap = min_t(u32, u->samples_cap, HZB_ASYNC_SAMPLES_MAX);
+	if (u->samples_cap)
+		t->ksamples = kvmalloc_array(u->samples_cap, sizeof(u64), GFP_KERNEL);
+	if (!a->ring || !a->when || !a->batch || !a->batch_when || (a->lat_cap && !a->lat) ||
+	    (u->samples_cap && !t->ksamples)) {
+		kvfree(t->ksamples);
+		t->ksamples = NULL;
+		hzb_async_free(a);
+		return ERR_PTR(-ENOMEM);
+	}
+	a->worker = kthread_run(hzb_async_worker, a, "hzb_reclaim");
+	if (IS_ERR(a->worker)) {
+		int err = PTR_ERR(a->worker);
+
+		kvfree(t->ksamples);
+		t->ksamples = NULL;
+		hzb_async_free(a);
+		return ERR_PTR(err);
+	}
+	return a;
+}
+
+/* Queue @obj, retired now; hand the batch over once it is whole. */
+static void hzb_async_retire(struct hzb_async *a, void *obj)
+{
+	struct hzb_updater *u = a->u;
+	bool wake = false;
+	u64 backlog;
+
+	/* The entry at tail is free: see struct hzb_async. */
+	a->ring[a->tail % a->cap] = obj;
+	a->when[a->tail % a->cap] = ktime_get_ns();
+	spin_lock(&a->lock);
+	a->tail++;
+	if (a->tail - a->ready >= a->size) {
+		a->ready = a->tail;
+		wake = true;
+	}
+	backlog = a->tail - a->freed;
+	spin_unlock(&a->lock);
+	if (backlog > u->backlog_peak) {
+		u->backlog_peak = backlog;
+		u->backlog_peak_bytes = backlog * sizeof(struct hzb_obj);
+	}
+	if (wake)
+		wake_up(&a->work_wq);
+}
+
+/*
+ * The pool is empty: the objects are backlog (or, for a design that frees
+ * at the last put, still held).  Hand over the partial batch too and wait
+ * for the worker to free some; NULL when nothing is left to wait for.
+ */
+static struct hzb_obj *hzb_async_get(struct hzb_async *a)
+{
+	struct hzb_obj *obj;
+	u64 freed;
+
+	a->u->async_waits++;
+	hzb_count(HZB_CNT_POOL_EMPTY);
+	while (!(obj = hzb_pool_get())) {
+		spin_lock(&a->lock);
+		a->ready = a->tail;
+		freed = a->freed;
+		spin_unlock(&a->lock);
+		if (freed == a->tail || READ_ONCE(a->err))
+			return NULL;
+		wake_up(&a->work_wq);
+		wait_event_idle(a->free_wq, READ_ONCE(a->freed) != freed);
+	}
+	return obj;
+}
+
+/*
+ * End of the run: hand over what is left, let the worker reclaim it, stop
+ * it, and copy the worker's samples out.  Returns the first error.
+ */
+static int hzb_async_stop(struct hzb_async *a)
+{
+	struct hzb_sync_timer *t = a->t;
+	struct hzb_updater *u = a->u;
+	int err;
+
+	spin_lock(&a->lock);
+	a->ready = a->tail;
+	spin_unlock(&a->lock);
+	/* kthread_stop() wakes the worker, which drains before it exits. */
+	kthread_stop(a->worker);
+	err = a->err;
+	if (u->samples_n && copy_to_user(t->samples, t->ksamples,
+					 u->samples_n * sizeof(u64)))
+		err = err ? err : -EFAULT;
+	if (u->reclaim_samples_n &&
+	    copy_to_user(u64_to_user_ptr(u->reclaim_samples), a->lat,
+			 u->reclaim_samples_n * sizeof(u64)))
+		err = err ? err : -EFAULT;
+	kvfree(t->ksamples);
+	t->ksamples = NULL;
+	hzb_async_free(a);
+	return err;
+}
+
 static int hzb_updater_check(const struct hzb_updater *u)
 {
 	if ((u->flags & ~HZB_UPD_FLAGS) || (!u->duration_ns && !u->iterations))
@@ -652,7 +903,13 @@ static int hzb_updater_check(const struct hzb_updater *u)
 		return -EINVAL;
 	if (u->samples_cap && !u->samples)
 		return -EINVAL;
-	if (memchr_inv(u->reserved, 0, sizeof(u->reserved)))
+	if ((u->flags & HZB_UPD_COLD) && (u->flags & HZB_UPD_ASYNC))
+		return -EINVAL;
+	if (u->reclaim_samples_cap && !u->reclaim_samples)
+		return -EINVAL;
+	if ((u->reclaim_samples_cap || u->reclaim_samples) && !(u->flags & HZB_UPD_ASYNC))
+		return -EINVAL;
+	if (u->pad2 || memchr_inv(u->reserved, 0, sizeof(u->reserved)))
 		return -EINVAL;
 	return 0;
 }
@@ -661,9 +918,10 @@ static long hzb_updater_run(struct hzb_updater *u)
 {
 	struct hzb_sync_timer t = { .u = u };
 	unsigned int batch = u->batch ? u->batch : 1;
+	struct hzb_async *async = NULL;
+	struct hzb_obj *obj, *old;
 	unsigned int n = 0;
 	u64 start, deadline;
-	struct hzb_obj *obj;
 	void **retired;
 	int ret, err;
 
@@ -680,13 +938,26 @@ static long hzb_updater_run(struct hzb_updater *u)
 	retired = kvmalloc_array(batch, sizeof(*retired), GFP_KERNEL);
 	if (!retired)
 		return -ENOMEM;
-
 	u->sync_ns_min = U64_MAX;
+	if (u->flags & HZB_UPD_ASYNC) {
+		async = hzb_async_start(u, &t, batch);
+		if (IS_ERR(async)) {
+			kvfree(retired);
+			return PTR_ERR(async);
+		}
+	}
+
 	start = ktime_get_ns();
 	deadline = u->duration_ns ? start + u->duration_ns : U64_MAX;
 	while (!u->iterations || u->updates < u->iterations) {
 		obj = hzb_pool_get();
-		if (!obj) {
+		if (!obj && async) {
+			obj = hzb_async_get(async);
+			if (!obj) {
+				ret = -ENOMEM;
+				break;
+			}
+		} else if (!obj) {
 			/* Everything is retired: reclaim before going on. */
 			hzb_count(HZB_CNT_POOL_EMPTY);
 			ret = hzb_reclaim(&t, retired, n);
@@ -706,14 +977,20 @@ static long hzb_updater_run(struct hzb_updater *u)
 		 * with the readers' acquire), and the unpublication before
 		 * the design's scan (on top of synchronize's own smp_mb).
 		 */
-		retired[n++] = xchg(&hzb_shared, obj);
+		old = xchg(&hzb_shared, obj);
 		u->updates++;
 		hzb_count(HZB_CNT_RETIRED);
-		if (n == batch) {
-			ret = hzb_reclaim(&t, retired, n);
-			n = 0;
-			if (ret)
-				break;
+		if (async) {
+			/* The worker synchronizes (its own smp_mb) later. */
+			hzb_async_retire(async, old);
+		} else {
+			retired[n++] = old;
+			if (n == batch) {
+				ret = hzb_reclaim(&t, retired, n);
+				n = 0;
+				if (ret)
+					break;
+			}
 		}
 		if (u->interval_ns)
 			usleep_range(u->interval_ns / NSEC_PER_USEC,
@@ -726,7 +1003,7 @@ static long hzb_updater_run(struct hzb_updater *u)
 		}
 		cond_resched();
 	}
-	err = hzb_reclaim(&t, retired, n);
+	err = async ? hzb_async_stop(async) : hzb_reclaim(&t, retired, n);
 	if (!ret)
 		ret = err;
 	u->elapsed_ns = ktime_get_ns() - start;
@@ -999,6 +1276,13 @@ static long hzb_ioctl_updater(void __user *argp)
 	u.sync_ns_min = 0;
 	u.sync_ns_max = 0;
 	u.elapsed_ns = 0;
+	u.reclaim_samples_n = 0;
+	u.reclaimed = 0;
+	u.reclaim_ns_total = 0;
+	u.reclaim_ns_max = 0;
+	u.backlog_peak = 0;
+	u.backlog_peak_bytes = 0;
+	u.async_waits = 0;
 	hzb_updater_begin();
 	ret = hzb_updater_run(&u);
 	hzb_updater_end(NULL);
