@@ -321,9 +321,15 @@ def sec_task_scan(ctx):
                 pairs.append((p.cfg('tasks'), hr.ratio(p.summary('sync_p50_ns'),
                                                         base.summary('sync_p50_ns'))))
         notes.append('- preempt=%s, default variants: %s.' % (pre, crossover(pairs)))
-    out = [table(['preempt', 'tasks', 'tasks walked', 'series', 'sync p50 (VM)',
-                  '÷ percpu', 'task-walk floor (same run)', '÷ task-walk floor',
-                  'BPF: scan phases, p50 per scan (share of scan time)'], rows),
+    head = ['preempt', 'tasks', 'tasks walked', 'series', 'sync p50 (VM)',
+            '÷ percpu', 'task-walk floor (same run)', '÷ task-walk floor',
+            'BPF: scan phases, p50 per scan (share of scan time)']
+    if all(r[-1] == '—' for r in rows):
+        # No point ran the phase probe: no column of dashes.
+        head, rows = head[:-1], [r[:-1] for r in rows]
+        notes.append('- BPF scan phases: not measured in this sweep (no point ran '
+                     'the phase probe; `--bpf=phase` adds them).')
+    out = [table(head, rows),
            '\n'.join(notes), reps_note(pts), ctx.regen(['tasks-sweep'])]
     return '\n\n'.join(x for x in out if x)
 
