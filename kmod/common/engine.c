@@ -445,6 +445,31 @@ static u64 hzb_task_switches(void)
 }
 
 /*
+ * The end of one turn of every timed loop (readers, updaters, use cases,
+ * torture): true when the loop should stop, at @deadline or on a signal
+ * (then *ret = -EINTR); otherwise yield, since these loops run for seconds
+ * in ioctl context.
+ */
+static bool hzb_loop_done(u64 deadline, int *ret)
+{
+	if (ktime_get_ns() >= deadline)
+		return true;
+	if (signal_pending(current)) {
+		*ret = -EINTR;
+		return true;
+	}
+	cond_resched();
+	return false;
+}
+
+/* An updater's pacing between updates (--interval), 10 us of slack. */
+static void hzb_pace(u64 interval_ns)
+{
+	if (interval_ns)
+		usleep_range(interval_ns / NSEC_PER_USEC, interval_ns / NSEC_PER_USEC + 10);
+}
+
+/*
  * One read section: acquire nest hazard pointers to the shared object,
  * check them, hold, release in reverse order.  The contexts live on this
  * stack frame, as a real user's would.
@@ -518,7 +543,7 @@ static long hzb_reader_run(struct hzb_reader *r)
 {
 	struct hzb_ctx ctx[HZB_MAX_NEST];
 	void *held[HZB_MAX_NEST];
-	u64 start, now, deadline, switches;
+	u64 start, deadline, switches;
 	unsigned int check;
 	int ret;
 
@@ -539,20 +564,13 @@ static long hzb_reader_run(struct hzb_reader *r)
 	switches = hzb_task_switches();
 	start = ktime_get_ns();
 	deadline = r->duration_ns ? start + r->duration_ns : U64_MAX;
-	now = start;
 	while (!r->iterations || r->sections < r->iterations) {
 		hzb_read_section(r, ctx, held);
 		r->sections++;
 		if (r->sections & check)
 			continue;
-		now = ktime_get_ns();
-		if (now >= deadline)
+		if (hzb_loop_done(deadline, &ret))
 			break;
-		if (signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
-		cond_resched();
 	}
 	r->elapsed_ns = ktime_get_ns() - start;
 	r->ctx_switches = hzb_task_switches() - switches;
@@ -992,16 +1010,9 @@ static long hzb_updater_run(struct hzb_updater *u)
 					break;
 			}
 		}
-		if (u->interval_ns)
-			usleep_range(u->interval_ns / NSEC_PER_USEC,
-				     u->interval_ns / NSEC_PER_USEC + 10);
-		if (ktime_get_ns() >= deadline)
+		hzb_pace(u->interval_ns);
+		if (hzb_loop_done(deadline, &ret))
 			break;
-		if (signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
-		cond_resched();
 	}
 	err = async ? hzb_async_stop(async) : hzb_reclaim(&t, retired, n);
 	if (!ret)

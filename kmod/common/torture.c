@@ -510,15 +510,10 @@ static long hzb_torture_reader_run(struct hzb_torture_reader *r)
 	while (!r->iterations || r->sections < r->iterations) {
 		hzb_torture_section(s, ctx);
 		r->sections++;
-		if (ktime_get_ns() >= deadline)
-			break;
 		if (hzb_torture_stopped(r->flags & HZB_TORT_STOP, s->st.test))
 			break;
-		if (signal_pending(current)) {
-			ret = -EINTR;
+		if (hzb_loop_done(deadline, &ret))
 			break;
-		}
-		cond_resched();
 	}
 	if (irq)
 		hrtimer_cancel(&s->irq.timer);
@@ -701,15 +696,10 @@ static long hzb_torture_writer_run(struct hzb_torture_writer *w)
 		us = hzb_torture_rand(&rnd, w->interval_us);
 		if (us)
 			usleep_range(us, us + us / 8 + 1);
-		if (ktime_get_ns() >= deadline)
-			break;
 		if (hzb_torture_stopped(stop, test))
 			break;
-		if (signal_pending(current)) {
-			ret = -EINTR;
+		if (hzb_loop_done(deadline, &ret))
 			break;
-		}
-		cond_resched();
 	}
 	/*
 	 * Unpublish the torture-only pointers (all of them, whatever this run

@@ -164,7 +164,7 @@ static long hzb_uc_reader(struct hzb_usecase *u, struct rnd_state *rnd)
 	bool have[2] = { false, false };
 	unsigned int cur = 0, check;
 	u64 start, deadline, switches;
-	long ret;
+	int ret;
 
 	memset(ctx, 0, sizeof(ctx));
 	ret = hzb_design_reader_enter();
@@ -186,13 +186,8 @@ static long hzb_uc_reader(struct hzb_usecase *u, struct rnd_state *rnd)
 		u->ops++;
 		if (u->ops & check)
 			continue;
-		if (ktime_get_ns() >= deadline)
+		if (hzb_loop_done(deadline, &ret))
 			break;
-		if (signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
-		cond_resched();
 	}
 	/* The CPU goes idle: drop the mm it kept. */
 	if (have[cur])
@@ -221,7 +216,7 @@ static long hzb_uc_updater(struct hzb_usecase *u, struct rnd_state *rnd)
 	u64 __user *samples = u64_to_user_ptr(u->samples);
 	struct hzb_obj *obj, *old;
 	u64 start, deadline, t0, ns;
-	long ret = 0;
+	int ret = 0;
 
 	u->del_ns_min = U64_MAX;
 	start = ktime_get_ns();
@@ -263,16 +258,9 @@ static long hzb_uc_updater(struct hzb_usecase *u, struct rnd_state *rnd)
 			}
 			u->samples_n++;
 		}
-		if (u->interval_ns)
-			usleep_range(u->interval_ns / NSEC_PER_USEC,
-				     u->interval_ns / NSEC_PER_USEC + 10);
-		if (ktime_get_ns() >= deadline)
+		hzb_pace(u->interval_ns);
+		if (hzb_loop_done(deadline, &ret))
 			break;
-		if (signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
-		cond_resched();
 	}
 	if (!u->ops)
 		u->del_ns_min = 0;
