@@ -4,20 +4,8 @@
 # one-line reason, --help and --version work.
 set -u
 hzbench=$1
-fail=0
-expect() {
-	local want=$1 pattern=$2
-	shift 2
-	local out rc
-	out=$("$hzbench" "$@" 2>&1)
-	rc=$?
-	if [ "$rc" != "$want" ] || ! grep -qE -- "$pattern" <<<"$out"; then
-		echo "FAIL hzbench $*: exit $rc (want $want), output: $out"
-		fail=1
-	else
-		echo "ok   hzbench $*"
-	fi
-}
+cmd=("$hzbench")
+. "$(dirname "$0")/expect.sh"
 expect 0 'Usage: hzbench' --help
 expect 0 '^hzbench [0-9]' --version
 expect 0 'percpu' list --no-vm

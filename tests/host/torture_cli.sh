@@ -4,20 +4,8 @@
 # with a one-line reason, --help works.
 set -u
 hzbench=$1
-fail=0
-expect() {
-	local want=$1 pattern=$2
-	shift 2
-	local out rc
-	out=$("$hzbench" torture "$@" 2>&1)
-	rc=$?
-	if [ "$rc" != "$want" ] || ! grep -qE -- "$pattern" <<<"$out"; then
-		echo "FAIL hzbench torture $*: exit $rc (want $want), output: $out"
-		fail=1
-	else
-		echo "ok   hzbench torture $*"
-	fi
-}
+cmd=("$hzbench" torture)
+. "$(dirname "$0")/expect.sh"
 expect 0 'Usage: hzbench torture' --help
 expect 0 'End of test: SUCCESS' --help
 expect 2 'design is required' --duration=5
