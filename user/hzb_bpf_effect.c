@@ -36,19 +36,23 @@ static void seg_median(struct hzb_bpf_effect *e, unsigned int k, int on, const u
 	e->seg_on[k] = on;
 }
 
-/* Spread of one condition's segment medians, in % of its pooled median. */
+/*
+ * Spread of one condition's segment medians, in % of its pooled median;
+ * NAN (not measured) with fewer than two segments of that condition.
+ */
 static double spread(const struct hzb_bpf_effect *e, int on, double pooled)
 {
 	double lo = INFINITY, hi = -INFINITY;
-	unsigned int k;
+	unsigned int k, n = 0;
 
 	for (k = 0; k < e->segments && k < HZB_EFFECT_SEGS; k++) {
 		if (e->seg_on[k] != on || !e->seg_n[k])
 			continue;
 		lo = fmin(lo, e->seg_p50[k]);
 		hi = fmax(hi, e->seg_p50[k]);
+		n++;
 	}
-	return pooled > 0 && hi >= lo ? (hi - lo) / pooled * 100 : NAN;
+	return pooled > 0 && n >= 2 ? (hi - lo) / pooled * 100 : NAN;
 }
 
 void hzb_bpf_effect_seg(struct hzb_bpf_effect *e, int on, const uint64_t *samples, size_t n,
@@ -121,11 +125,15 @@ void hzb_bpf_effect_json(struct hzb_json *j, const struct hzb_bpf_effect *e)
 
 void hzb_bpf_effect_text(FILE *f, const char *pfx, const struct hzb_bpf_effect *e)
 {
+	char noise[64] = "not measured: one segment per condition";
+
+	if (isfinite(e->noise_pct))
+		snprintf(noise, sizeof(noise), "%.1f%%", e->noise_pct);
 	if (e->done)
 		fprintf(f, "%sBPF probe effect: synchronize p50 %.3f us with, %.3f us without "
-			"(%+.1f%%, %+.3f us, target 5%%; segment-to-segment noise %.1f%%), "
+			"(%+.1f%%, %+.3f us, target 5%%; segment-to-segment noise %s), "
 			"%u segments\n", pfx, e->on.p50 / 1e3, e->off.p50 / 1e3, e->effect_pct,
-			(e->on.p50 - e->off.p50) / 1e3, e->noise_pct, e->segments);
+			(e->on.p50 - e->off.p50) / 1e3, noise, e->segments);
 	else if (e->error[0])
 		fprintf(f, "%sBPF probe effect: not measured: %s\n", pfx, e->error);
 }

@@ -42,6 +42,7 @@ struct hzb_check {
 	double bpf, module, lo;
 	enum hzb_rule rule;
 	double pct;
+	double lo_pct;		/* HZB_BRACKET: the lower bound's tolerance */
 	const char *note;
 	int ok;
 	char why[200];		/* set: outside the rule, and what explains it */

@@ -124,9 +124,11 @@ e = b.get('probe_effect', {})
 check(e.get('measured') is True and isinstance(e.get('effect_pct'), (int, float)),
       "probe effect measured: %s" % (e.get('why') or ""))
 if e.get('measured'):
-    print("info probe effect %+.1f%% (%+.0f ns; with %.0f ns, without %.0f ns; noise %.1f%%), "
+    print("info probe effect %+.1f%% (%+.0f ns; with %.0f ns, without %.0f ns; noise %s), "
           "target 5%%: %s" % (e['effect_pct'], e['effect_ns'], e['with_bpf']['p50_ns'],
-                             e['without_bpf']['p50_ns'], e['noise_pct'],
+                             e['without_bpf']['p50_ns'],
+                             "not measured" if e['noise_pct'] is None else
+                             "%.1f%%" % e['noise_pct'],
                              "met" if e['within_target'] else "NOT met"))
 if want_queued:
     t = probes.get('lock', {}).get('tracepoint', {})
