@@ -218,10 +218,14 @@ def run_guest(src, build_dir, work, design, todo, kos, budget):
             # The first fatal report after the start (the guest boots with
             # oops=panic, panic_on_warn: a WARN may hang before its panic).
             dead = [d for d in console_times(
-                console, r'Kernel panic - not syncing|cut here|BUG:|Oops|general protection')
+                console, r'Kernel panic - not syncing|cut here|refcount_t:|WARNING:|BUG:|Oops|'
+                r'general protection')
                 if starts and d[0] >= starts[-1]]
             if rc == 3 and starts and dead:
-                why = re.sub(r'^\[ *[0-9.]+\] *', '', dead[0][1])
+                # Timed from the first report line; named by the first one
+                # that says what happened (not the "cut here" banner).
+                named = [d for d in dead if 'cut here' not in d[1]] or dead
+                why = re.sub(r'^\[ *[0-9.]+\] *', '', named[0][1])
                 why = why.split('not syncing:', 1)[-1].strip()
                 m.status, m.secs = 'killed', max(dead[0][0] - starts[-1], 0.001)
                 m.reason = 'kernel-panic: ' + why
@@ -273,6 +277,16 @@ def table(paths):
           f'{statistics.median(killed) if killed else 0:.1f} s.')
 
 
+def run_design(a, work, design, todo, kos, mine):
+    """One design's guests; with --results-dir, its CSV as soon as it ends."""
+    run_guest(a.src, a.build, work, design, todo, kos, a.budget)
+    if a.results_dir:
+        os.makedirs(a.results_dir, exist_ok=True)
+        path = os.path.join(a.results_dir, f'results-{design}.csv')
+        write_results(path, mine)
+        say(f'{design}: results in {path}')
+
+
 def cmd_run(a):
     designs = a.design or DESIGNS
     only = set(a.mutant or [])
@@ -304,8 +318,9 @@ def cmd_run(a):
         if guest:
             guest.join()
         todo = [m for m in mutants if m.id in kos]
-        guest = threading.Thread(target=run_guest,
-                                 args=(a.src, a.build, work, d, todo, kos, a.budget))
+        guest = threading.Thread(target=run_design,
+                                 args=(a, work, d, todo, kos,
+                                       [m for m in mutants if m.design == d]))
         guest.start()
     if guest:
         guest.join()
@@ -346,6 +361,7 @@ def main():
     r.add_argument('--mutant', action='append', help='DESIGN/NAME (repeatable)')
     r.add_argument('--budget', type=int, default=60, help='torture seconds per mutant')
     r.add_argument('--results', help='CSV file (default BUILD/mutation/results.csv)')
+    r.add_argument('--results-dir', help='also DIR/results-DESIGN.csv as each design ends')
     t = sub.add_parser('table')
     t.add_argument('csv', nargs='+')
     a = ap.parse_args()
