@@ -155,6 +155,13 @@ static const unsigned int pertask_hazptr_threshold_nums[] = {
 	1, 8, 16, 64, 256, 1024, 4096
 };
 
+/*
+ * blocks=none runs every reader without a block, so each acquire takes the
+ * fallback list: the safety net under torture, which otherwise only a
+ * failed allocation or an exiting task reaches.
+ */
+static const char * const pertask_hazptr_blocks_values[] = { "task", "none", NULL };
+
 static const char * const pertask_hazptr_delay_values[] = {
 	"0", "10us", "100us", "1ms", "10ms", NULL
 };
@@ -169,13 +176,15 @@ static unsigned int pertask_hazptr_knob_track;
 static unsigned int pertask_hazptr_knob_retire;
 static unsigned int pertask_hazptr_knob_threshold;
 static unsigned int pertask_hazptr_knob_delay;
+static unsigned int pertask_hazptr_knob_blocks;
 
 /*
  * slots:     fixed slots per task;
  * track:     ->active is a counter or a bitmap of used slots;
  * retire:    how hzb_synchronize_batch() reclaims (see section 6);
  * threshold: objects queued that make the reclaim worker scan at once;
- * delay:     how long the worker waits for a partial batch to fill.
+ * delay:     how long the worker waits for a partial batch to fill;
+ * blocks:    task (a block per reader task) or none (the fallback list).
  */
 const struct hzb_knob hzb_design_knobs[] = {
 	{ "slots", pertask_hazptr_slots_values, 1, &pertask_hazptr_knob_slots },
@@ -187,6 +196,7 @@ const struct hzb_knob hzb_design_knobs[] = {
 	{ "delay", pertask_hazptr_delay_values, 2, &pertask_hazptr_knob_delay },
 	{ "wait", hzb_wait_values, HZB_WAIT_SPIN_SLEEP, &hzb_wait_knob_policy },
 	{ "spin", hzb_wait_spin_values, HZB_WAIT_SPIN_DEFAULT, &hzb_wait_knob_spin },
+	{ "blocks", pertask_hazptr_blocks_values, 0, &pertask_hazptr_knob_blocks },
 	{ }
 };
 
@@ -196,6 +206,7 @@ static unsigned int pertask_hazptr_gen;
 static unsigned int pertask_hazptr_retire_mode = PERTASK_HAZPTR_RETIRE_SYNC;
 static unsigned int pertask_hazptr_threshold = 64;
 static u64 pertask_hazptr_delay_ns = 100 * NSEC_PER_USEC;
+static bool pertask_hazptr_blockless;
 
 DEFINE_PER_CPU(struct pertask_hazptr_block *, pertask_hazptr_running);
 DEFINE_STATIC_KEY_FALSE(pertask_hazptr_track_bitmap);
@@ -854,20 +865,50 @@ noinline void pertask_hazptr_wait_task(struct pertask_hazptr_block *blk,
 	trace_pertask_hazptr_wait(blk->pid, ktime_get_ns() - w.start);
 }
 
-/* Contexts on the fallback list, after the walk. */
+/* Fallback entries looked at per hold of the fallback lock. */
+#define PERTASK_HAZPTR_FALLBACK_PIECE	16
+
+/*
+ * Contexts on the fallback list, after the walk.  The list is as long as
+ * blockless tasks hold pointers: walk it piecewise, so that the raw lock
+ * (a spinning, preemption-off section even on PREEMPT_RT) is held for at
+ * most PERTASK_HAZPTR_FALLBACK_PIECE entries.  A marker context of ours
+ * keeps the place while the lock is dropped; its backup is NULL, which no
+ * set holds, so other walkers step over it, and only we unlink it.
+ *
+ * Entries unlinked meanwhile are released, and entries chained meanwhile
+ * go to the head, behind the marker: they were chained under the lock
+ * after this walk had taken it, so after our Store A and the smp_mb() of
+ * pertask_hazptr_scan_all(), and their reader's reload in
+ * pertask_hazptr_publish() sees Store A: they cannot hold @set.
+ */
 static bool pertask_hazptr_fallback_has(const struct pertask_hazptr_set *set)
 {
-	struct hzb_ctx *ctx;
+	struct list_head *head = &pertask_hazptr_fallback_list;
+	struct hzb_ctx mark = { }, *ctx;
+	unsigned int piece = 0;
 	bool found = false;
 
 	if (!READ_ONCE(pertask_hazptr_fallback_nr))
 		return false;
 	pertask_hazptr_lock(&pertask_hazptr_fallback_lock);
-	list_for_each_entry(ctx, &pertask_hazptr_fallback_list, overflow_node) {
+	ctx = list_first_entry(head, struct hzb_ctx, overflow_node);
+	while (!list_entry_is_head(ctx, head, overflow_node)) {
 		if (pertask_hazptr_set_has(set, READ_ONCE(ctx->backup))) {
 			found = true;
 			break;
 		}
+		if (++piece == PERTASK_HAZPTR_FALLBACK_PIECE) {
+			piece = 0;
+			list_add(&mark.overflow_node, &ctx->overflow_node);
+			raw_spin_unlock(&pertask_hazptr_fallback_lock);
+			cond_resched();
+			pertask_hazptr_lock(&pertask_hazptr_fallback_lock);
+			ctx = list_next_entry(&mark, overflow_node);
+			list_del(&mark.overflow_node);
+			continue;
+		}
+		ctx = list_next_entry(ctx, overflow_node);
 	}
 	raw_spin_unlock(&pertask_hazptr_fallback_lock);
 	return found;
@@ -1312,6 +1353,7 @@ int hzb_design_apply(void)
 		   pertask_hazptr_threshold_nums[pertask_hazptr_knob_threshold]);
 	WRITE_ONCE(pertask_hazptr_delay_ns,
 		   pertask_hazptr_delay_nums[pertask_hazptr_knob_delay]);
+	WRITE_ONCE(pertask_hazptr_blockless, pertask_hazptr_knob_blocks);
 	return 0;
 }
 
@@ -1334,13 +1376,17 @@ int hzb_design_reader_enter(void)
 
 	if (blk) {
 		pertask_hazptr_reconcile(blk);
-		if (blk->gen == READ_ONCE(pertask_hazptr_gen) ||
-		    READ_ONCE(blk->active))
+		if (READ_ONCE(blk->active))
 			return 0;
-		/* Sized for another variant and idle: replace it. */
+		if (blk->gen == READ_ONCE(pertask_hazptr_gen) &&
+		    !READ_ONCE(pertask_hazptr_blockless))
+			return 0;
+		/* Sized for another variant, or blocks=none, and idle: drop it. */
 		pertask_hazptr_detach(blk);
 		pertask_hazptr_block_kill(blk);
 	}
+	if (READ_ONCE(pertask_hazptr_blockless))
+		return 0;
 	return pertask_hazptr_attach(GFP_KERNEL);
 }
 
