@@ -43,7 +43,33 @@ while read -r design name budget variant args; do
 	t0=$(uptime)
 	# shellcheck disable=SC2086 # args is a list of options
 	hzbench torture --design="$design" --duration="$budget" --stop-on-failure \
-		--stall=10 ${variant:+--variant="$variant"} $args > /tmp/m.out 2>&1
+		--stall=10 ${variant:+--variant="$variant"} $args > /tmp/m.out 2>&1 &
+	pid=$!
+	# A writer stuck in the kernel (a synchronize that never returns)
+	# keeps hzbench from exiting after it reported the stall: time the
+	# stall from its report, and give up on the process BUDGET + 60 s in.
+	stalled=
+	while kill -0 "$pid" 2>/dev/null; do
+		[ -n "$stalled" ] || ! grep -q -- '-torture: ??? Writer stall' /tmp/m.out ||
+			stalled=$(since "$t0")
+		if [ "$(awk -v w="$(since "$t0")" -v b="$budget" \
+			'BEGIN { print (w > b + 60) }')" = 1 ]; then
+			break
+		fi
+		sleep 1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		wall=$(since "$t0")
+		grep -E -- '-torture: (design=|\?\?\?)' /tmp/m.out | sed 's/^/    /'
+		if [ -n "$stalled" ]; then
+			echo "mutation: result $design/$name killed $stalled writer-stall+hung"
+		else
+			echo "mutation: result $design/$name killed $wall torture-hung"
+		fi
+		echo "mutation: reboot $design/$name hzbench stuck in the kernel"
+		exit 0
+	fi
+	wait "$pid"
 	rc=$?
 	wall=$(since "$t0")
 	grep -E -- '-torture: (design=|RESULT|End of test|!!!|\?\?\?)|Pool:' /tmp/m.out | sed 's/^/    /'

@@ -7,7 +7,9 @@ crash) or survived, with the time to detection.
 
     mutation.py run SRC BUILD KDIR [--fast] [--design D]... [--mutant D/N]...
                     [--budget SEC] [--results FILE]
-    mutation.py table RESULTS.csv...      the kill table (markdown)
+    mutation.py table RESULTS.csv...      the kill table (markdown; a mutant's
+                                          row in a later file replaces an
+                                          earlier one: a re-run)
 
 Building: one copy of kmod/ and include/ under BUILD/mutation/tree, its
 objects built once unmutated and snapshotted (BUILD/mutation/pristine);
@@ -262,10 +264,14 @@ def write_results(path, mutants):
 
 
 def table(paths):
-    rows = []
+    """A mutant's row in a later file replaces its row in an earlier one
+    (a re-run), in the place of the first."""
+    by_id = {}
     for p in paths:
         with open(p, newline='') as f:
-            rows += list(csv.DictReader(f))
+            for r in csv.DictReader(f):
+                by_id[r['mutant']] = r
+    rows = list(by_id.values())
     print('| mutant | what it breaks | verdict | seconds | how |')
     print('|---|---|---|---|---|')
     for r in rows:
