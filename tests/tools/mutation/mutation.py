@@ -265,32 +265,31 @@ def write_results(path, mutants):
 
 def table(paths):
     """A mutant's row in a later file replaces its row in an earlier one
-    (a re-run), in the place of the first."""
+    (a re-run), in the place of the first.  Survivors argued equivalent in
+    tests/TORTURE.md are marked and left out of the mutation score."""
     by_id = {}
     for p in paths:
         with open(p, newline='') as f:
             for r in csv.DictReader(f):
                 by_id[r['mutant']] = r
     rows = list(by_id.values())
+    eq = equivalents(os.path.dirname(os.path.dirname(os.path.dirname(HERE))))
     print('| mutant | what it breaks | verdict | seconds | how |')
     print('|---|---|---|---|---|')
     for r in rows:
-        print(f'| `{r["mutant"]}` | {r["what"]} | {r["status"]} | {float(r["seconds"]):.1f} '
+        verdict = r['status']
+        if verdict == 'survived' and r['mutant'] in eq:
+            verdict = 'survived (equivalent)'
+        print(f'| `{r["mutant"]}` | {r["what"]} | {verdict} | {float(r["seconds"]):.1f} '
               f'| {r["reason"]} |')
     killed = [float(r['seconds']) for r in rows if r['status'] == 'killed']
+    excused = [r for r in rows if r['status'] == 'survived' and r['mutant'] in eq]
+    scored = len(rows) - len(excused)
     print()
-    print(f'{len(killed)} of {len(rows)} killed; median time to detection '
+    print(f'{len(killed)} of {len(rows)} killed, {len(excused)} survivors argued equivalent; '
+          f'mutation score {len(killed)}/{scored} = '
+          f'{100.0 * len(killed) / scored if scored else 0:.0f}%; median time to detection '
           f'{statistics.median(killed) if killed else 0:.1f} s.')
-
-
-def run_design(a, work, design, todo, kos, mine):
-    """One design's guests; with --results-dir, its CSV as soon as it ends."""
-    run_guest(a.src, a.build, work, design, todo, kos, a.budget)
-    if a.results_dir:
-        os.makedirs(a.results_dir, exist_ok=True)
-        path = os.path.join(a.results_dir, f'results-{design}.csv')
-        write_results(path, mine)
-        say(f'{design}: results in {path}')
 
 
 def cmd_run(a):
