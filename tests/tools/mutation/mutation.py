@@ -292,6 +292,16 @@ def table(paths):
           f'{statistics.median(killed) if killed else 0:.1f} s.')
 
 
+def run_design(a, work, design, todo, kos, mine):
+    """One design's guests; with --results-dir, its CSV as soon as it ends."""
+    run_guest(a.src, a.build, work, design, todo, kos, a.budget)
+    if a.results_dir:
+        os.makedirs(a.results_dir, exist_ok=True)
+        path = os.path.join(a.results_dir, f'results-{design}.csv')
+        write_results(path, mine)
+        say(f'{design}: results in {path}')
+
+
 def cmd_run(a):
     designs = a.design or DESIGNS
     only = set(a.mutant or [])
