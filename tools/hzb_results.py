@@ -21,7 +21,7 @@ import sys
 
 WORKLOADS = ['tasks-sweep', 'vcpu-sweep', 'preempt-storm', 'overflow-stress', 'mixed',
              'reader-fastpath', 'usecase-refcount', 'usecase-lazy-mm', 'usecase-hash',
-             'tasks-100k']
+             'tasks-100k', 'retire-async']
 DESIGNS = ['percpu', 'pertask', 'rcu', 'refcount', 'srcu', 'tasks-trace']
 # Keys a result must have to be used (README.md, "Result files").
 REQUIRED = ['design', 'variant', 'config', 'system', 'info', 'summary', 'reps', 'counters',

@@ -189,7 +189,7 @@ def no_data(ctx, what, fix):
 def sec_provenance(ctx):
     res = ctx.res
     rows = []
-    repeats = sorted(d for d in res.sweeps if re.fullmatch(r'repeat-\d+', d))
+    repeats = sorted(d for d in res.sweeps if re.fullmatch(r'repeat(-native)?-\d+', d))
     for w in hr.WORKLOADS + repeats + NATIVE:
         pts = res.points(w, ok_only=False)
         if not pts:
@@ -764,15 +764,20 @@ def sec_validity(ctx):
     return '\n'.join(lines)
 
 
-def sec_repeat(ctx):
-    """Do the headline ratios repeat?  Three identical sweeps of repeat.ini."""
-    dirs = sorted((d for d in ctx.res.sweeps if re.fullmatch(r'repeat-\d+', d)),
-                  key=lambda d: int(d.split('-')[1]))
-    cmds = ['build/user/hzbench --workload=workloads/repeat.ini --design=all '
-            '--out=%s/repeat-%d' % (ctx.root, i) for i in (1, 2, 3)]
-    fix = 'Regenerate:\n\n```sh\n' + '\n'.join(cmds) + '\n```'
-    if len(dirs) < 2:
-        return no_data(ctx, 'fewer than two repeat-N sweeps', fix)
+def repeat_section(prefix, where, cmd):
+    """Do the headline ratios repeat?  Identical sweeps PREFIX-1, -2, -3 of PREFIX.ini."""
+    def sec(ctx):
+        dirs = sorted((d for d in ctx.res.sweeps if re.fullmatch(prefix + r'-\d+', d)),
+                      key=lambda d: int(d.rsplit('-', 1)[1]))
+        cmds = [cmd % (ctx.root, i) for i in (1, 2, 3)]
+        fix = 'Regenerate:\n\n```sh\n' + '\n'.join(cmds) + '\n```'
+        if len(dirs) < 2:
+            return no_data(ctx, 'fewer than two %s-N sweeps' % prefix, fix)
+        return repeat_tables(ctx, dirs, where) + '\n\n' + fix
+    return sec
+
+
+def repeat_tables(ctx, dirs, where):
     by = {d: [p for p in ctx.res.sweeps[d] if p.ok] for d in dirs}
     tasks = sorted({p.cfg('tasks') for d in dirs for p in by[d]})
     rows, worst = [], 0.0
@@ -806,14 +811,65 @@ def sec_repeat(ctx):
             raw.append((t, d, dur(pc[0].summary('sync_p50_ns')[0]) if pc else 'n/a',
                         dur(pt[0].summary('sync_p50_ns')[0]) if pt else 'n/a',
                         dur(pt[0].floor('task_walk')) if pt else 'n/a'))
-    revs = sorted({p.j.get('tool', {}).get('git_rev', '?') for d in dirs for p in by[d]})
-    note = ('%d sweeps of the same workload, one guest boot per point, at hzbench %s; '
-            'the largest spread of a ratio across them is %s%%.' %
-            (len(dirs), ', '.join(revs), num(worst)))
+    pts = [p for d in dirs for p in by[d]]
+    revs = sorted({p.j.get('tool', {}).get('git_rev', '?') for p in pts})
+    reps = sorted({p.nreps() for p in pts})
+    note = ('%d sweeps of the same workload, one %s boot per point, %s rep%s per point, '
+            'at hzbench %s; the largest spread of a ratio across them is %s%%.' %
+            (len(dirs), 'UML' if where == 'UML' else 'guest',
+             '/'.join(str(r) for r in reps), '' if reps == [1] else 's',
+             ', '.join(revs), num(worst)))
     return '\n\n'.join([table(head, rows), note,
-                        table(['tasks', 'sweep', 'percpu sync p50 (VM)', 'pertask sync p50 (VM)',
-                               'task-walk floor, pertask run (VM)'], raw), fix])
+                         table(['tasks', 'sweep', 'percpu sync p50 (%s)' % where,
+                                'pertask sync p50 (%s)' % where,
+                                'task-walk floor, pertask run (%s)' % where], raw)])
 
+
+sec_repeat = repeat_section(
+    'repeat', 'VM',
+    'build/user/hzbench --workload=workloads/repeat.ini --design=all --out=%s/repeat-%d')
+sec_repeat_oversubscribed = repeat_section(
+    'repeat-oversubscribed', 'VM',
+    'build/user/hzbench --workload=workloads/repeat-oversubscribed.ini --design=all '
+    '--out=%s/repeat-oversubscribed-%d')
+sec_repeat_native = repeat_section(
+    'repeat-native', 'UML',
+    'flock /tmp/hzb-cpu1.lock taskset -c 1 chrt -f 10 build/user/hzbench '
+    '--workload=workloads/repeat-native.ini --design=all --target=uml '
+    '--out=%s/repeat-native-%d')
+
+
+
+def sec_retire_async(ctx):
+    """retire=sync vs async at one batch size: throughput, backlog, reclaim latency."""
+    w = 'retire-async'
+    pts = [p for p in ctx.res.points(w) if p.default_variant]
+    if not pts:
+        return no_data(ctx, 'no retire-async sweep', ctx.regen([w]))
+    rows = []
+    for d in hr.DESIGNS:
+        for mode in ('sync', 'async'):
+            for p in pts:
+                if p.design != d or (p.cfg('retire') or 'sync') != mode:
+                    continue
+                dur_s = p.cfg('duration_s') or 1
+                ups = hr.median_ci(p.rep_values(lambda r: r['updates'] / dur_s))
+                ra = p.get('updaters', 'retire_async') or {}
+                lat = ra.get('reclaim_latency') or {}
+                rows.append([d, mode, p.cfg('batch'), with_ci(ups),
+                             with_ci(p.summary('sync_p50_ns'), dur),
+                             num_or_dash(ra.get('backlog_peak_objects')),
+                             fmt_bytes(ra['backlog_peak_bytes']) if ra else '—',
+                             '%s (p99 %s)' % (dur(lat.get('p50_ns')), dur(lat.get('p99_ns')))
+                             if lat else '—',
+                             num_or_dash(ra.get('updater_waits'))])
+    return '\n\n'.join([table(['design', 'retire', 'batch', 'updates/s', 'synchronize p50 (VM)',
+                                 'backlog peak (objects)', 'backlog peak (bytes)',
+                                 'reclaim latency, retire to free (VM)',
+                                 'updater waits for a free object'], rows),
+                          'Backlog, reclaim latency and waits: over the whole run '
+                          '(updaters.retire_async); updates/s: per repetition.',
+                          reps_note(pts), ctx.regen([w])])
 
 
 # ---- native (user-mode Linux) ---------------------------------------------------
@@ -1200,6 +1256,9 @@ SECTIONS = {
     'memory': sec_memory,
     'validity': sec_validity,
     'repeat': sec_repeat,
+    'retire-async': sec_retire_async,
+    'repeat-native': sec_repeat_native,
+    'repeat-oversubscribed': sec_repeat_oversubscribed,
     'usecase-refcount': usecase_section('usecase-refcount', 'lookups'),
     'usecase-lazy-mm': usecase_section('usecase-lazy-mm', 'switches'),
     'usecase-hash': usecase_section('usecase-hash', 'lookups'),
