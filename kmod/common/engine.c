@@ -897,8 +897,17 @@ static int hzb_async_stop(struct hzb_async *a)
 	spin_lock(&a->lock);
 	a->ready = a->tail;
 	spin_unlock(&a->lock);
-	/* kthread_stop() wakes the worker, which drains before it exits. */
+	/*
+	 * kthread_stop() wakes the worker, which drains before it exits, but
+	 * only if it got to run at all: a worker that had not started when
+	 * the stop came never calls hzb_async_worker(), and a short run (a
+	 * few updates, or one cut short by a signal) often stops it that
+	 * early.  Its batches would stay out of the pool for good, so drain
+	 * whatever it left here, now that it is gone; kthread_stop() waited
+	 * for its exit, which orders the worker's ring updates before ours.
+	 */
 	kthread_stop(a->worker);
+	hzb_async_drain(a);
 	err = a->err;
 	if (u->samples_n && copy_to_user(t->samples, t->ksamples,
 					 u->samples_n * sizeof(u64)))
@@ -1121,11 +1130,59 @@ static noinline u64 hzb_cal_task_walk_field(void)
 	return tasks;
 }
 
+/*
+ * Loops between two looks for a signal in a calibration sample: a sample
+ * may ask for up to 1e9 loops, minutes under TCG (a task walk per loop:
+ * hours), and must still end at once on a signal.  Between stretches, not
+ * in the measured loops themselves: one noinline call and one flag test
+ * per stretch, nothing against 2^16 loops or a walk of every task.
+ */
+#define HZB_CAL_STRETCH		65536
+
+/* One sample of @c's op; false when a signal cut it short. */
+static bool hzb_cal_sample(struct hzb_calibrate *c)
+{
+	u64 left = c->loops, n;
+
+	for (;;) {
+		switch (c->op) {
+		case HZB_CAL_TASK_WALK:
+			n = 1;
+			c->tasks = hzb_cal_task_walk();
+			break;
+		case HZB_CAL_PCPU_SCAN:
+			n = min_t(u64, left, HZB_CAL_STRETCH / 64);
+			hzb_cal_pcpu_scan(n, &hzb_cal_sink);
+			break;
+		case HZB_CAL_SLOT_LOOP:
+			n = min_t(u64, left, HZB_CAL_STRETCH);
+			hzb_cal_slot_loop(n);
+			break;
+		case HZB_CAL_SMP_MB:
+			n = min_t(u64, left, HZB_CAL_STRETCH);
+			hzb_cal_smp_mb(n);
+			break;
+		case HZB_CAL_DESIGN_LOOP:
+			n = min_t(u64, left, HZB_CAL_STRETCH);
+			hzb_cal_design_loop(n);
+			break;
+		default:
+			/* One loop, checked by the caller: no stretches. */
+			return true;
+		}
+		left -= n;
+		if (!left)
+			return true;
+		if (signal_pending(current))
+			return false;
+	}
+}
+
 static long hzb_calibrate(struct hzb_calibrate *c)
 {
 	u64 __user *samples = u64_to_user_ptr(c->samples);
 	long ret = 0;
-	u64 t0, ns, n;
+	u64 t0, ns;
 	u32 i;
 
 	if (c->op < HZB_CAL_TASK_WALK || c->op >= HZB_CAL_NR_OPS)
@@ -1159,24 +1216,11 @@ static long hzb_calibrate(struct hzb_calibrate *c)
 			hzb_evict();
 		t0 = hzb_clock_ns();
 		switch (c->op) {
-		case HZB_CAL_TASK_WALK:
-			for (n = c->loops; n; n--)
-				c->tasks = hzb_cal_task_walk();
-			break;
 		case HZB_CAL_TASK_WALK_COLD:
 			c->tasks = hzb_cal_task_walk();
 			break;
 		case HZB_CAL_TASK_WALK_FIELD:
 			c->tasks = hzb_cal_task_walk_field();
-			break;
-		case HZB_CAL_PCPU_SCAN:
-			hzb_cal_pcpu_scan(c->loops, &hzb_cal_sink);
-			break;
-		case HZB_CAL_SLOT_LOOP:
-			hzb_cal_slot_loop(c->loops);
-			break;
-		case HZB_CAL_SMP_MB:
-			hzb_cal_smp_mb(c->loops);
 			break;
 		case HZB_CAL_SYNC_RCU:
 			synchronize_rcu();
@@ -1184,8 +1228,11 @@ static long hzb_calibrate(struct hzb_calibrate *c)
 		case HZB_CAL_SYNC_RCU_EXP:
 			synchronize_rcu_expedited();
 			break;
-		case HZB_CAL_DESIGN_LOOP:
-			hzb_cal_design_loop(c->loops);
+		default:
+			if (!hzb_cal_sample(c)) {
+				ret = -EINTR;
+				goto out;
+			}
 			break;
 		}
 		ns = hzb_clock_ns() - t0;
@@ -1199,6 +1246,7 @@ static long hzb_calibrate(struct hzb_calibrate *c)
 		}
 		cond_resched();
 	}
+out:
 	if (c->op == HZB_CAL_DESIGN_LOOP) {
 		hzb_design_reader_exit();
 		hzb_run_end();
