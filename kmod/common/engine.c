@@ -685,7 +685,7 @@ static int hzb_reclaim(struct hzb_sync_timer *t, void **batch,
  * entries never overflows.  When the whole pool is backlog the updater
  * waits for the worker to free some (async_waits).
  *
- * lock orders the ring's entries and indexes between the two threads:
+ * lock orders the ring's entries, indexes and hurry between the two threads:
  * the updater fills an entry before it moves tail and ready under the
  * lock, the worker copies entries out after reading ready under the lock
  * and only then moves head, which frees them for reuse.
@@ -704,6 +704,7 @@ struct hzb_async {
 	u64 *lat;			/* reclaim latency samples */
 	u32 lat_cap;
 	unsigned int cap, size;		/* ring entries; batch size */
+	bool hurry;			/* failed run: drain in HZB_MAX_BATCH */
 	u64 tail;			/* retired: the updater's */
 	u64 ready;			/* handed to the worker */
 	u64 head;			/* taken by the worker */
@@ -733,10 +734,11 @@ static void hzb_async_drain(struct hzb_async *a)
 		spin_lock(&a->lock);
 		head = a->head;
 		ready = a->ready;
+		n = a->hurry ? HZB_MAX_BATCH : a->size;
 		spin_unlock(&a->lock);
 		if (head == ready)
 			return;
-		n = min_t(u64, ready - head, a->size);
+		n = min_t(u64, ready - head, n);
 		for (i = 0; i < n; i++) {
 			a->batch[i] = a->ring[(head + i) % a->cap];
 			a->batch_when[i] = a->when[(head + i) % a->cap];
@@ -806,8 +808,9 @@ static struct hzb_async *hzb_async_start(struct hzb_updater *u,
 	a->lat_cap = min_t(u32, u->reclaim_samples_cap, HZB_ASYNC_SAMPLES_MAX);
 	a->ring = kvmalloc_array(a->cap, sizeof(*a->ring), GFP_KERNEL);
 	a->when = kvmalloc_array(a->cap, sizeof(*a->when), GFP_KERNEL);
-	a->batch = kvmalloc_array(batch, sizeof(*a->batch), GFP_KERNEL);
-	a->batch_when = kvmalloc_array(batch, sizeof(*a->batch_when), GFP_KERNEL);
+	/* Room for a hurried drain's batches (hzb_async_stop()). */
+	a->batch = kvmalloc_array(HZB_MAX_BATCH, sizeof(*a->batch), GFP_KERNEL);
+	a->batch_when = kvmalloc_array(HZB_MAX_BATCH, sizeof(*a->batch_when), GFP_KERNEL);
 	if (a->lat_cap)
 		a->lat = kvmalloc_array(a->lat_cap, sizeof(*a->lat), GFP_KERNEL);
 	/* The worker records synchronize timings; the updater copies them. */
@@ -887,8 +890,16 @@ static struct hzb_obj *hzb_async_get(struct hzb_async *a)
 /*
  * End of the run: hand over what is left, let the worker reclaim it, stop
  * it, and copy the worker's samples out.  Returns the first error.
+ *
+ * The backlog may be the whole pool (a signal ends a run that retired
+ * thousands of objects in a few ms without waiting), and the worker's
+ * batches of the run's size would then take one grace period each:
+ * minutes under TCG, uninterruptible in kthread_stop().  A run that
+ * failed (@failed: the caller's error, a signal or an empty pool) reports
+ * no figures, so its rest is reclaimed in batches of HZB_MAX_BATCH
+ * instead: still waited for, in a few grace periods.
  */
-static int hzb_async_stop(struct hzb_async *a)
+static int hzb_async_stop(struct hzb_async *a, bool failed)
 {
 	struct hzb_sync_timer *t = a->t;
 	struct hzb_updater *u = a->u;
@@ -896,6 +907,7 @@ static int hzb_async_stop(struct hzb_async *a)
 
 	spin_lock(&a->lock);
 	a->ready = a->tail;
+	a->hurry = failed;
 	spin_unlock(&a->lock);
 	/*
 	 * kthread_stop() wakes the worker, which drains before it exits, but
@@ -1023,7 +1035,7 @@ static long hzb_updater_run(struct hzb_updater *u)
 		if (hzb_loop_done(deadline, &ret))
 			break;
 	}
-	err = async ? hzb_async_stop(async) : hzb_reclaim(&t, retired, n);
+	err = async ? hzb_async_stop(async, ret != 0) : hzb_reclaim(&t, retired, n);
 	if (!ret)
 		ret = err;
 	u->elapsed_ns = ktime_get_ns() - start;
