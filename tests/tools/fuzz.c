@@ -177,7 +177,8 @@ static void mutate(void *p, size_t size, unsigned int n)
 /* ------------------------------------------------------------------ */
 
 enum { K_INFO, K_READER, K_UPDATER, K_COUNTERS, K_RESET, K_CALIBRATE,
-       K_VARIANT, K_LOCKS, K_HOLD, K_UNHOLD, K_TREADER, K_TWRITER, K_NR };
+       K_VARIANT, K_LOCKS, K_HOLD, K_UNHOLD, K_TREADER, K_TWRITER, K_USECASE,
+       K_NR };
 
 struct known {
 	unsigned long cmd;
@@ -201,9 +202,21 @@ static const struct known known[K_NR] = {
 			"TORTURE_READER" },
 	[K_TWRITER] = { HZB_IOC_TORTURE_WRITER, sizeof(struct hzb_torture_writer), 2,
 			"TORTURE_WRITER" },
+	[K_USECASE] = { HZB_IOC_USECASE, sizeof(struct hzb_usecase), 4, "USECASE" },
 };
 
-#define RANDOM_WEIGHT	16
+/* Random command numbers, against the known commands' weights. */
+#define RANDOM_WEIGHT	23
+
+static unsigned int total_weight(void)
+{
+	unsigned int w = RANDOM_WEIGHT;
+	int k;
+
+	for (k = 0; k < K_NR; k++)
+		w += known[k].weight;
+	return w;
+}
 
 static int known_index(unsigned long cmd)
 {
@@ -292,6 +305,12 @@ static void template(int k, void *buf)
 		u->batch = rnd(3);
 		u->samples_cap = rnd(4);
 		u->samples = u->samples_cap ? rnd_buffer() : 0;
+		/* Reclaim by a worker, which a short run may stop at once. */
+		if (!rnd(3)) {
+			u->flags = HZB_UPD_ASYNC;
+			u->reclaim_samples_cap = rnd(4);
+			u->reclaim_samples = u->reclaim_samples_cap ? rnd_buffer() : 0;
+		}
 		break;
 	}
 	case K_COUNTERS: {
@@ -374,6 +393,31 @@ static void template(int k, void *buf)
 		w->seed = (uint32_t)rnd64();
 		break;
 	}
+	case K_USECASE: {
+		struct hzb_usecase *u = buf;
+
+		u->size = sizeof(*u);
+		u->mode = 1 + rnd(HZB_UC_NR_MODES - 1);
+		u->role = rnd(2) ? HZB_UC_READER : HZB_UC_UPDATER;
+		/* A few hot objects, or up to the whole table (pool / 2). */
+		u->objects = 1 + rnd(rnd(4) ? 16 : HZB_UC_MAX_OBJECTS);
+		u->seed = (uint32_t)rnd64();
+		if (u->role == HZB_UC_UPDATER) {
+			/* Each delete synchronizes: a few only. */
+			u->iterations = 1 + rnd(3);
+			u->interval_ns = rnd(2) ? 0 : rnd(10000);
+			u->samples_cap = rnd(4);
+			u->samples = u->samples_cap ? rnd_buffer() : 0;
+		} else if (u->mode == HZB_UC_LAZY_MM) {
+			/* Each switch sleeps. */
+			u->iterations = 1 + rnd(16);
+			u->sleep_us = 1 + rnd(20);
+		} else {
+			u->iterations = 1 + rnd(64);
+			u->hold_ns = rnd(1000);
+		}
+		break;
+	}
 	}
 }
 
@@ -438,7 +482,7 @@ static void fork_holder(void)
 static void one_call(struct fstate *s)
 {
 	unsigned char buf[2048] __attribute__((aligned(8)));
-	unsigned int w = rnd(RANDOM_WEIGHT + 82), acc = 0;
+	unsigned int w = rnd(total_weight()), acc = 0;
 	int k, fdi, err, ptr_kind, wrong_size = 0;
 	unsigned long cmd, arg;
 	size_t size = 0;
@@ -454,15 +498,8 @@ static void one_call(struct fstate *s)
 		/* Anything: our magic or another, any nr, dir and size. */
 		cmd = _IOC(rnd(4), rnd(3) ? HZB_IOC_MAGIC : rnd(256), rnd(3) ? rnd(16) : rnd(256),
 			   rnd(2) ? rnd(1 << 14) : rnd(1200));
+		/* A hit on a real command is fuzzed as that command. */
 		k = known_index(cmd);
-		/*
-		 * HZB_IOC_USECASE is a real command (it runs a use case for
-		 * its duration) that the structured part below does not model
-		 * yet: a random hit on its exact number and size is not an
-		 * unknown command, so step off it (abi_test checks its errors).
-		 */
-		if (cmd == HZB_IOC_USECASE)
-			cmd = _IOC(_IOC_READ | _IOC_WRITE, HZB_IOC_MAGIC, 0xff, 0);
 		if (k < 0) {
 			arg = rnd(2) ? rnd_buffer() : rnd64();
 			if (arg >= (uintptr_t)scratch && arg < (uintptr_t)guard)
@@ -481,7 +518,8 @@ static void one_call(struct fstate *s)
 	cmd = known[k].cmd;
 	s->by_cmd[k]++;
 	fdi = (k == K_HOLD || k == K_UNHOLD) && rnd(2) ? 1 : 0;
-	if (k == K_UPDATER || k == K_TWRITER)
+	/* USECASE: its role, an updater's, may be what the mutation left. */
+	if (k == K_UPDATER || k == K_TWRITER || k == K_USECASE)
 		unhold_all(s);
 
 	if (!known[k].size) {
