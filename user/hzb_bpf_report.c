@@ -212,8 +212,13 @@ static void sync_checks(struct hzb_checks *cs, const struct hzb_bpf_in *in)
 		 * its median lies between the module's without the probes and
 		 * the module's with them; the gap is the probe's own cost.
 		 */
-		/* A use case's module timing is its whole delete path, not synchronize. */
-		if (b->h.count && in->module_sync->n && !hzb_opt.usecase) {
+		/*
+		 * A use case's module timing is its whole delete path, not
+		 * synchronize; with --batch the module times batch calls and
+		 * BPF only the batches of one (above): other calls, no median
+		 * to compare.
+		 */
+		if (b->h.count && in->module_sync->n && !hzb_opt.usecase && hzb_opt.batch <= 1) {
 			struct hzb_check *c;
 
 			c = hzb_check_add(cs, "synchronize median", "scan_latency",
