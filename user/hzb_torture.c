@@ -52,6 +52,7 @@ struct tort_opts {
 	const char *design;
 	const char *variant;
 	const char *race;		/* NULL: off */
+	const char *unpublish;		/* NULL: mixed */
 	double duration_s;
 	int readers;			/* -1: per_cpu per online CPU */
 	int per_cpu;
@@ -125,6 +126,16 @@ static void tsay(const char *fmt, ...)
 static const char * const race_points[] = {
 	"off", "load", "publish", "scan", "unchain", "migrate", "all", NULL
 };
+
+static const char * const unpublish_modes[] = { "mixed", "xchg", "release", NULL };
+
+/* --unpublish: writer @i unpublishes with a store-release (HZB_TORTW_RELEASE)? */
+static int unpublish_release(int i)
+{
+	const char *m = to.unpublish ?: "mixed";
+
+	return !strcmp(m, "release") || (!strcmp(m, "mixed") && i % 2 == 0);
+}
 
 /* --irq-period: 0 (off) or at least 10 us. */
 static int irq_period_ok(const char *arg)
@@ -204,6 +215,13 @@ static const struct hzb_optdef defs[] = {
 	{ "writer-delay", 0, HZB_T_NS, OFF(wdelay_ns), 0, "TIME",
 	  "sometimes spin before publishing (500us; 0: off)", .max = NS_PER_S, .unit = 1000,
 	  .sample = "0" },
+	{ "unpublish", 0, HZB_T_WORDSTR, OFF(unpublish), 0, "MODE",
+	  "how writers unpublish the shared pointers but\n"
+	  "the first: xchg() (fully ordered), release\n"
+	  "(a store-release under a lock: synchronize's\n"
+	  "barrier must order it), mixed (default: the\n"
+	  "even writers release, the odd ones xchg)", .words = unpublish_modes,
+	  .sample = "release" },
 	{ "batch", 0, HZB_T_UINT, OFF(batch), 0, "N",
 	  "objects retired per synchronize (default 1)", .min = 1, .max = 256, .sample = "8" },
 	{ "tasks", 't', HZB_T_ULONG, OFF(tasks), 0, "N",
@@ -540,11 +558,13 @@ static void torture_print_config(const struct torture *c)
 	fmt_time(linger, sizeof(linger), to.linger_ns);
 	printf("%s-torture: design=%s variant=%s features=0x%x broken=0x%x readers=%d "
 	       "cpus=%d writers=%d pointers=%u nest<=%u hold<=%s sleep<=%s delay<=%s irq=%s "
-	       "linger<=%s preempt=%s batch=%u tasks=%lu duration=%gs seed=%" PRIu32 "%s %s\n",
+	       "linger<=%s preempt=%s batch=%u unpublish=%s tasks=%lu duration=%gs seed=%" PRIu32
+	       "%s %s\n",
 	       d->name, d->name, c->info.variant[0] ? c->info.variant : "default",
 	       c->info.features, c->info.broken, c->nr, c->ncpu, to.writers, to.pointers, c->nest,
 	       hold, sleep,
-	       delay, irq, linger, to.preempt ? "on" : "off", to.batch, to.tasks,
+	       delay, irq, linger, to.preempt ? "on" : "off", to.batch,
+	       to.unpublish ?: "mixed", to.tasks,
 	       to.duration_s, c->seed, to.pin ? " pinned" : "", getenv("HZB_IN_VM") ? "vm" : "native");
 	hzb_kernel_facts(&kf);
 	hzb_kernel_line(&kf, kline, sizeof(kline));
@@ -579,7 +599,8 @@ static void torture_writer_init(struct torture *c, int i, uint64_t dur_ns)
 	c->wr[i] = (struct hzb_torture_writer){
 		.size = sizeof(c->wr[i]), .duration_ns = dur_ns,
 		.flags = (to.wdelay_ns ? HZB_TORTW_DELAY : 0) |
-			 (to.stop ? HZB_TORTW_STOP : 0),
+			 (to.stop ? HZB_TORTW_STOP : 0) |
+			 (unpublish_release(i) ? HZB_TORTW_RELEASE : 0),
 		.interval_us = us_of(to.winterval_ns),
 		.delay_us = us_of(to.wdelay_ns), .batch = to.batch,
 		.pointers = to.pointers,

@@ -368,7 +368,14 @@ struct hzb_torture_reader {
 /* hzb_torture_writer.flags */
 #define HZB_TORTW_DELAY		(1U << 0) /* sometimes spin before publishing */
 #define HZB_TORTW_STOP		(1U << 1) /* end at the first violation of any run */
-#define HZB_TORTW_FLAGS		(HZB_TORTW_DELAY | HZB_TORTW_STOP)
+/*
+ * Unpublish the torture-only pointers (1 and up) as most callers do, with
+ * a store-release under the writers' lock instead of xchg(): the design's
+ * synchronize must then order Store A before its scan itself.  Pointer 0
+ * (the engine's, also xchg()ed by non-torture updaters) keeps xchg().
+ */
+#define HZB_TORTW_RELEASE	(1U << 2)
+#define HZB_TORTW_FLAGS		(HZB_TORTW_DELAY | HZB_TORTW_STOP | HZB_TORTW_RELEASE)
 
 /*
  * Run the torture writer until duration_ns or iterations (at least one

@@ -73,6 +73,40 @@ static void **hzb_torture_pick(struct rnd_state *rnd, u32 n)
 	return hzb_torture_ptr(n > 1 ? prandom_u32_state(rnd) % n : 0);
 }
 
+/*
+ * The torture writers' update-side lock for HZB_TORTW_RELEASE: it makes
+ * their load and store of a torture-only pointer one exchange among them,
+ * as a real user's update-side lock around rcu_assign_pointer() does.
+ */
+static DEFINE_SPINLOCK(hzb_torture_wlock);
+
+/*
+ * Store A of the hazard-pointer handshake: replace *@p by @obj, return the
+ * object it unpublishes.  With @release and a torture-only pointer it is a
+ * store-release, not a full barrier: only synchronize's own barrier (in
+ * every design: percpu's smp_mb() before the scan, pairing with the
+ * reader's smp_mb() between its slot store and its re-load) orders it
+ * before the scan's loads.  Else xchg(), fully ordered.
+ */
+static struct hzb_obj *hzb_torture_unpublish(void **p, struct hzb_obj *obj,
+					     bool release)
+{
+	struct hzb_obj *old;
+
+	if (!release || p == &hzb_shared)
+		return xchg(p, obj);
+	spin_lock(&hzb_torture_wlock);
+	old = READ_ONCE(*p);
+	/*
+	 * Orders @obj's initialization before its publication, pairing with
+	 * the address dependency of the readers' load of *p in the design's
+	 * acquire; nothing here orders it before the scan.
+	 */
+	smp_store_release(p, obj);
+	spin_unlock(&hzb_torture_wlock);
+	return old;
+}
+
 static u64 hzb_torture_test(void)
 {
 	return current->group_leader->start_time | 1;
@@ -634,6 +668,7 @@ static int hzb_torture_writer_check(const struct hzb_torture_writer *w)
 static long hzb_torture_writer_run(struct hzb_torture_writer *w)
 {
 	unsigned int batch = w->batch ? w->batch : 1, n = 0;
+	bool release = w->flags & HZB_TORTW_RELEASE;
 	bool stop = w->flags & HZB_TORTW_STOP;
 	struct hzb_obj *obj, *old, **retired;
 	u64 start, deadline, t0 = 0, test = hzb_torture_test();
@@ -677,11 +712,14 @@ static long hzb_torture_writer_run(struct hzb_torture_writer *w)
 		 * object.  xchg() is fully ordered: it orders the new
 		 * object's initialization (stage 0, live) before its
 		 * publication, pairing with the readers' acquire, and the
-		 * unpublication before the design's scan.  Only the stage
-		 * store comes between it and the scan: the smallest window
-		 * for a missing reader barrier to hide in.
+		 * unpublication before the design's scan.  With
+		 * HZB_TORTW_RELEASE a store-release: the first order only,
+		 * the second is synchronize's (hzb_torture_unpublish()).
+		 * Only the stage store comes between it and the scan: the
+		 * smallest window for a missing barrier to hide in.
 		 */
-		old = xchg(hzb_torture_pick(&rnd, w->pointers), obj);
+		old = hzb_torture_unpublish(hzb_torture_pick(&rnd, w->pointers),
+					    obj, release);
 		if (old) {
 			/* Unpublished, not yet synchronized: still legal. */
 			WRITE_ONCE(old->stage, 1);
@@ -705,11 +743,10 @@ static long hzb_torture_writer_run(struct hzb_torture_writer *w)
 	 * Unpublish the torture-only pointers (all of them, whatever this run
 	 * used): a writer still running may publish them again, and then
 	 * unpublishes them when it ends; the last one out leaves them NULL
-	 * for the pool census.  xchg() orders Store A before the scan, as
-	 * above.
+	 * for the pool census.  Store A as above.
 	 */
 	for (i = 1; i < HZB_TORTURE_MAX_POINTERS; i++) {
-		old = xchg(hzb_torture_ptr(i), NULL);
+		old = hzb_torture_unpublish(hzb_torture_ptr(i), NULL, release);
 		if (!old)
 			continue;
 		WRITE_ONCE(old->stage, 1);
