@@ -21,6 +21,7 @@ expect 2 'pointers=0' --design=rcu --pointers=0
 expect 2 'hold=2s' --design=rcu --hold=2s
 expect 2 'irq-period=5us' --design=rcu --irq-period=5us
 expect 2 'batch=257' --design=rcu --batch=257
+expect 2 'unpublish=plain' --design=rcu --unpublish=plain
 expect 2 'stall=0' --design=rcu --stall=0
 expect 2 'nothing to run' --design=rcu --readers=0 --writers=0
 expect 2 'unexpected argument' --design=rcu extra
