@@ -53,6 +53,7 @@ const char * const hzb_counter_names[] = {
 	[HZB_CNT_SYNC_SELF] = "sync_self",
 	[HZB_CNT_BLOCKS_VISITED] = "blocks_visited",
 	[HZB_CNT_NOTIFIER_HOPS] = "notifier_hops",
+	[HZB_CNT_RESTART_BOUND] = "restart_bound",
 };
 
 _Static_assert(sizeof(hzb_counter_names) / sizeof(hzb_counter_names[0]) ==

@@ -471,6 +471,7 @@ struct torture {
 	uint64_t base[HZB_NR_COUNTERS], cnt[HZB_NR_COUNTERS];
 	double first_seen;		/* s to the first violation seen; -1: none */
 	int hung, stalls, stopped, errors, failed;
+	int unbounded;			/* a walk broke overflow=flip's restart bound */
 	struct tally t;
 };
 
@@ -836,6 +837,13 @@ static void torture_judge(struct torture *c)
 		printf("%s-torture: ??? readers never acquired an object\n", name);
 		c->failed = 1;
 	}
+	if (c->cnt[HZB_CNT_RESTART_BOUND] != c->base[HZB_CNT_RESTART_BOUND]) {
+		printf("%s-torture: !!! %" PRIu64 " overflow-list walks restarted more than "
+		       "overflow=flip's bound (entries at the start + 8)\n", name,
+		       c->cnt[HZB_CNT_RESTART_BOUND] - c->base[HZB_CNT_RESTART_BOUND]);
+		c->failed = 1;
+		c->unbounded = 1;
+	}
 	if (to.writers && !t->updates && settled) {
 		printf("%s-torture: ??? writers made no update\n", name);
 		c->failed = 1;
@@ -866,6 +874,10 @@ static void torture_print_verdict(const struct torture *c)
 	}
 	if (c->failed && c->stalls) {
 		printf("%swriter stall", sep);
+		sep = ", ";
+	}
+	if (c->failed && c->unbounded) {
+		printf("%sunbounded restarts", sep);
 		sep = ", ";
 	}
 	if (c->failed && c->hung) {

@@ -206,6 +206,8 @@ enum hzb_counter {
 	HZB_CNT_SYNC_SELF,	/* synchronize refused: the caller holds it */
 	HZB_CNT_BLOCKS_VISITED,	/* per-task walk: blocks found */
 	HZB_CNT_NOTIFIER_HOPS,	/* per-task walk: other notifiers stepped over */
+	/* overflow=flip: walks that restarted past their bound (a bug) */
+	HZB_CNT_RESTART_BOUND,
 	HZB_NR_COUNTERS
 };
 

@@ -535,6 +535,22 @@ noinline void percpu_hazptr_scan_slots(struct percpu_hazptr_cpu *pc, unsigned in
 }
 
 /*
+ * overflow=flip (v5) bounds a walk's restarts: the walked list receives
+ * no additions but from readers on its CPU that read add_idx before the
+ * flip, at most one per context (task, softirq, hardirq, NMI), and every
+ * restart is a change of the list: an addition or a removal.  Each of
+ * the @nr entries found at the walk's start can go once, each stale
+ * addition can come and go.  A walk past this is the livelock the flip
+ * exists to prevent (HZB_CNT_RESTART_BOUND; hzbench torture fails).
+ */
+#define PERCPU_HAZPTR_STALE_ADDS	4
+
+static unsigned int percpu_hazptr_restart_bound(unsigned int nr)
+{
+	return nr + 2 * PERCPU_HAZPTR_STALE_ADDS;
+}
+
+/*
  * Walk one overflow list piecewise (v4): the lock is never held across
  * more than one item or one poll, bounding the interrupts-off time that
  * chaining and unchaining readers on this CPU see.  Any change while the
@@ -544,6 +560,7 @@ noinline void percpu_hazptr_scan_slots(struct percpu_hazptr_cpu *pc, unsigned in
 noinline void percpu_hazptr_scan_list(struct percpu_hazptr_overflow *ovf,
 				      struct percpu_hazptr_scan *scan)
 {
+	unsigned int restarts = 0, bound = 0;
 	struct hzb_ctx *ctx;
 	unsigned long flags;
 	u64 gen;
@@ -564,6 +581,8 @@ noinline void percpu_hazptr_scan_list(struct percpu_hazptr_overflow *ovf,
 restart:
 	flags = percpu_hazptr_lock_overflow(ovf);
 	gen = ovf->gen;
+	if (!restarts)
+		bound = percpu_hazptr_restart_bound(ovf->nr);
 	ctx = list_first_entry(&ovf->head, struct hzb_ctx, ovf_node);
 	while (!list_entry_is_head(ctx, &ovf->head, ovf_node)) {
 		if (percpu_hazptr_protects(&ctx->backup, scan)) {
@@ -593,6 +612,9 @@ changed:
 	percpu_hazptr_unlock_overflow(ovf, flags);
 	scan->restarts++;
 	hzb_count(HZB_CNT_SCAN_RESTARTS);
+	/* overflow=flip's promise broken: count it once per walk. */
+	if (++restarts == bound + 1 && READ_ONCE(percpu_hazptr_flip))
+		hzb_count(HZB_CNT_RESTART_BOUND);
 	trace_percpu_hazptr_scan_restart(ovf->cpu, ovf->idx, gen);
 	goto restart;
 }
