@@ -124,7 +124,7 @@ static void tsay(const char *fmt, ...)
 #define NS_PER_S	1000000000ULL
 
 static const char * const race_points[] = {
-	"off", "load", "publish", "scan", "unchain", "migrate", "all", NULL
+	"off", "load", "publish", "scan", "unchain", "migrate", "all", "sb", NULL
 };
 
 static const char * const unpublish_modes[] = { "mixed", "xchg", "release", NULL };
@@ -165,8 +165,11 @@ static const struct hzb_optdef defs[] = {
 	{ "race", 0, HZB_T_WORDSTR, OFF(race), 0, "POINT",
 	  "widen the design's race windows: random\n"
 	  "spins at POINT (load, publish, scan, unchain,\n"
-	  "migrate, all; off: default), the variant\n"
-	  "knob race=POINT, recorded in the result", .words = race_points,
+	  "migrate, all; off: default), or sb: a store\n"
+	  "that misses the cache before each publish\n"
+	  "and store-release unpublish (store-buffer\n"
+	  "stuffing); the variant knob race=POINT,\n"
+	  "recorded in the result", .words = race_points,
 	  .sample = "scan" },
 	{ "duration", 'D', HZB_T_SEC, OFF(duration_s), 0, "SEC", "run time (default 30)",
 	  .min = 1, .max = 86400 * NS_PER_S, .unit = NS_PER_S, .sample = "2500ms" },

@@ -268,6 +268,7 @@ static void hzb_fill_info(struct hzb_info *info)
 static void hzb_race_knob_reset(void);
 static int hzb_race_knob_set(const char *val);
 static void hzb_race_knob_apply(void);
+static void hzb_race_exit(void);
 
 static void hzb_knobs_reset(void)
 {
@@ -1655,6 +1656,7 @@ static void __exit hzb_engine_exit(void)
 	hzb_design_exit();
 	hzb_pool_exit();
 	hzb_evict_exit();
+	hzb_race_exit();
 }
 
 module_init(hzb_engine_init);

@@ -39,6 +39,7 @@
 #include "hzb_compat.h"
 #include <linux/prandom.h>
 #include <linux/random.h>
+#include <linux/vmalloc.h>
 
 /*
  * A torture test is one process (hzbench torture and its threads): its
@@ -93,12 +94,15 @@ static DEFINE_SPINLOCK(hzb_torture_wlock);
  * barrier must be caught in (torture-broken-no_mb missed percpu's in
  * 240 s with this inlined, and caught it in 57 s without).
  */
+static void hzb_race_unpublish(void);	/* race=sb, below */
+
 static noinline struct hzb_obj *hzb_torture_unpublish(void **p, struct hzb_obj *obj)
 {
 	struct hzb_obj *old;
 
 	spin_lock(&hzb_torture_wlock);
 	old = READ_ONCE(*p);
+	hzb_race_unpublish();
 	/*
 	 * Orders @obj's initialization before its publication, pairing with
 	 * the address dependency of the readers' load of *p in the design's
@@ -230,13 +234,43 @@ DEFINE_STATIC_KEY_FALSE(hzb_race_key);
 #define HZB_RACE_ONE_IN		4
 
 static const char * const hzb_race_values[] = {
-	"off", "load", "publish", "scan", "unchain", "migrate", "all", NULL
+	"off", "load", "publish", "scan", "unchain", "migrate", "all", "sb",
+	NULL
 };
 
 #define HZB_RACE_ALL		6	/* hzb_race_values[] index of "all" */
+#define HZB_RACE_SB		7	/* ... and of "sb" */
 
 static unsigned int hzb_race_sel;	/* index in hzb_race_values[] */
 static unsigned long hzb_race_mask;	/* BIT(hzb_race_point) selected */
+
+/*
+ * race=sb, store-buffer stuffing.  A missing full barrier between a store
+ * and a later load (the reader's Store B / Load A, the writer's Store A /
+ * scan) shows only while the store is still in the CPU's store buffer: a
+ * few ns when it hits in the cache, too short for the other side to pass
+ * (torture-broken-no_mb missed percpu's missing barrier in 240 s).  A
+ * spin cannot widen that window, it lets the buffer drain.  What does is
+ * an older store that misses: stores leave the buffer in order (x86-TSO),
+ * so Store B then waits behind it for a memory access while the loads
+ * after it run.  Each stuffing store goes to a random line of a buffer
+ * larger than the last-level cache; the barrier, when present, waits for
+ * both, so a correct build cannot fail for it.
+ */
+#define HZB_RACE_SB_BYTES	(64UL << 20)
+#define HZB_RACE_SB_WORDS	(HZB_RACE_SB_BYTES / sizeof(unsigned long))
+#define HZB_RACE_SB_STRIDE	(L1_CACHE_BYTES / sizeof(unsigned long))
+
+static unsigned long *hzb_race_sb_buf;	/* vmalloc()ed at the first race=sb */
+static bool hzb_race_sb;		/* race=sb applied */
+
+static void hzb_race_sb_store(void)
+{
+	u32 r = get_random_u32();
+	size_t i = (size_t)r % (HZB_RACE_SB_WORDS / HZB_RACE_SB_STRIDE);
+
+	WRITE_ONCE(hzb_race_sb_buf[i * HZB_RACE_SB_STRIDE], r);
+}
 
 void hzb_race_delay(enum hzb_race_point point)
 {
@@ -244,10 +278,21 @@ void hzb_race_delay(enum hzb_race_point point)
 
 	if (!(READ_ONCE(hzb_race_mask) & BIT(point)))
 		return;
+	if (READ_ONCE(hzb_race_sb)) {
+		hzb_race_sb_store();
+		return;
+	}
 	r = get_random_u32();
 	if (r % HZB_RACE_ONE_IN)
 		return;
 	hzb_spin_ns((r / HZB_RACE_ONE_IN) % HZB_RACE_MAX_NS);
+}
+
+/* The writer's side of race=sb: just before a store-release Store A. */
+static void hzb_race_unpublish(void)
+{
+	if (static_branch_unlikely(&hzb_race_key) && READ_ONCE(hzb_race_sb))
+		hzb_race_sb_store();
 }
 
 static void hzb_race_knob_reset(void)
@@ -260,12 +305,24 @@ static int hzb_race_knob_set(const char *val)
 	int v;
 
 	for (v = 0; hzb_race_values[v]; v++) {
-		if (!strcmp(hzb_race_values[v], val)) {
-			hzb_race_sel = v;
-			return 0;
+		if (strcmp(hzb_race_values[v], val))
+			continue;
+		if (v == HZB_RACE_SB && !hzb_race_sb_buf) {
+			/* Kept until module exit: no run can be using it. */
+			hzb_race_sb_buf = vzalloc(HZB_RACE_SB_BYTES);
+			if (!hzb_race_sb_buf)
+				return -ENOMEM;
 		}
+		hzb_race_sel = v;
+		return 0;
 	}
 	return -EINVAL;
+}
+
+static void hzb_race_exit(void)
+{
+	vfree(hzb_race_sb_buf);
+	hzb_race_sb_buf = NULL;
 }
 
 /* Under hzb_config_mutex, no run active. */
@@ -275,8 +332,12 @@ static void hzb_race_knob_apply(void)
 
 	if (hzb_race_sel == HZB_RACE_ALL)
 		mask = BIT(HZB_RACE_NR) - 1;
+	else if (hzb_race_sel == HZB_RACE_SB)
+		/* The point just before every design's Store B. */
+		mask = BIT(HZB_RACE_LOAD);
 	else if (hzb_race_sel)
 		mask = BIT(hzb_race_sel - 1);
+	WRITE_ONCE(hzb_race_sb, hzb_race_sel == HZB_RACE_SB);
 	WRITE_ONCE(hzb_race_mask, mask);
 	if (mask)
 		static_branch_enable(&hzb_race_key);

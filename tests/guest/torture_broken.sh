@@ -3,14 +3,12 @@
 # Guest side, for a deliberately broken build (meson -Dbroken=NAME): every
 # design that reports a broken build must FAIL hzbench torture, because of
 # too-short synchronizes, within BUDGET seconds.
-#   torture_broken.sh [BUDGET [XFAIL_BUDGET]]   (default 120, BUDGET)
-# XFAIL_BUDGET bounds the one run that may escape under TCG (pertask no_mb).
+#   torture_broken.sh [BUDGET]   (default 120)
 # Prints "torture-broken: ok DESIGN VARIANT caught ... first after S s" per
 # design; exits 0 when every broken design was caught, 1 otherwise (or
 # when no design is broken: a correct build proves nothing here).
 set -u
 budget=${1:-120}
-xfail_budget=${2:-$budget}
 found=0
 fail=0
 for design in rcu refcount srcu tasks-trace percpu pertask; do
@@ -20,12 +18,14 @@ for design in rcu refcount srcu tasks-trace percpu pertask; do
 	# The workload that gives each bug its window (see DESIGN.md).
 	case $b in
 	1) what=no_mb
-	   # Store B may pass Load A only for the few ns a store sits in the
-	   # store buffer: one reader on CPU 0 (scanned first) in a tight loop,
-	   # the writer alone on the last CPU, and lingering on the objects
-	   # found unpublished right after the acquire.
+	   # Store B may pass Load A only while it sits in the store buffer:
+	   # race=sb puts a cache-missing store before each publish, so that
+	   # Store B waits behind it (without, percpu went 3 x 120 s uncaught
+	   # under TCG); one reader on CPU 0 (scanned first), the writer alone
+	   # on the last CPU, lingering on the objects found unpublished right
+	   # after the acquire.
 	   args="--readers=1 --writers=1 --pointers=1 --pin --reader-nice=0 --nest=1 --hold=0"
-	   args="$args --sleep=0 --delay=0"
+	   args="$args --sleep=0 --delay=0 --race=sb"
 	   args="$args --no-preempt --irq-period=0 --writer-interval=0 --writer-delay=0"
 	   args="$args --linger=500us" ;;
 	2) what=skip_overflow
@@ -40,22 +40,12 @@ for design in rcu refcount srcu tasks-trace percpu pertask; do
 	*) what="broken=$b"
 	   args="" ;;
 	esac
-	# pertask's scan reaches the reader's task only after walking every
-	# task listed before it, while a store sits in an x86 store buffer
-	# for well under a microsecond: under TCG the missing barrier shows in
-	# most runs within a minute, but one run in about eight went 300 s
-	# without it (tests/TORTURE.md).  Reported, not failed, when missed.
-	xfail=
 	secs=$budget
-	if [ "$design/$what" = pertask/no_mb ]; then
-		xfail=1
-		secs=$xfail_budget
-	fi
 	# The baseline stand-ins are caught within 0.1 s; 30 s bounds the
 	# runs whose readers do not stop at the first violation (seen once:
 	# refcount early_clear ran its whole 300 s after a 0.1 s catch).
 	case $design in rcu|refcount|srcu|tasks-trace) [ "$secs" -le 30 ] || secs=30 ;; esac
-	echo "torture-broken: === $design $what: must fail within $secs s${xfail:+ (may escape under TCG)}"
+	echo "torture-broken: === $design $what: must fail within $secs s"
 	# shellcheck disable=SC2086 # args is a list of options
 	hzbench torture --design=$design --duration="$secs" --stop-on-failure \
 		$args > /tmp/broken.out 2>&1
@@ -67,8 +57,6 @@ for design in rcu refcount srcu tasks-trace percpu pertask; do
 	if [ "$rc" -eq 1 ] && grep -q 'End of test: FAILURE' /tmp/broken.out &&
 	   [ "${viol:-0}" -gt 0 ]; then
 		echo "torture-broken: ok   $design $what caught: $viol violations, first after $first s (budget $secs s)"
-	elif [ -n "$xfail" ]; then
-		echo "torture-broken: xfail $design $what not caught within $secs s: a known miss under TCG (see tests/TORTURE.md)"
 	else
 		echo "torture-broken: FAIL $design $what not caught within $secs s (exit $rc, violations ${viol:-?})"
 		fail=1
