@@ -82,6 +82,83 @@ const char *hzb_design_list(void)
 	return buf;
 }
 
+void hzb_variant_slug(const char *variant, char *out, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; variant[i] && n + 1 < len; i++)
+		out[n++] = variant[i] == '=' ? '-' : variant[i] == ',' ? '_' : variant[i];
+	out[n] = '\0';
+}
+
+static int series_one(char *tok, const char *variant, struct hzb_series *s, char *err,
+		      size_t errlen)
+{
+	char *colon = strchr(tok, ':'), slug[HZB_VARIANT_LEN];
+	const char *v = variant ? variant : "";
+
+	if (colon) {
+		*colon = '\0';
+		v = colon + 1;
+	}
+	s->design = hzb_design_find(tok);
+	if (!s->design) {
+		snprintf(err, errlen, "unknown design '%s': valid designs are %s", tok,
+			 hzb_design_list());
+		return -1;
+	}
+	if (strlen(v) >= sizeof(s->variant)) {
+		snprintf(err, errlen, "%s: the variant is too long", tok);
+		return -1;
+	}
+	strcpy(s->variant, v);
+	hzb_variant_slug(v, slug, sizeof(slug));
+	snprintf(s->id, sizeof(s->id), "%s%s%s", tok, slug[0] ? "." : "", slug);
+	return 0;
+}
+
+int hzb_series_parse(const char *spec, const char *variant, struct hzb_series *s,
+		     char *err, size_t errlen)
+{
+	char buf[HZB_MAX_SERIES * (HZB_NAME_LEN + HZB_VARIANT_LEN)], *tok, *save;
+	int n = 0, i;
+
+	if (strlen(spec) >= sizeof(buf)) {
+		snprintf(err, errlen, "--design: too long");
+		return -1;
+	}
+	strcpy(buf, spec);
+	for (tok = strtok_r(buf, "+", &save); tok; tok = strtok_r(NULL, "+", &save)) {
+		if (n == HZB_MAX_SERIES) {
+			snprintf(err, errlen, "--design: more than %d series", HZB_MAX_SERIES);
+			return -1;
+		}
+		if (series_one(tok, variant, &s[n], err, errlen))
+			return -1;
+		for (i = 0; i < n; i++) {
+			if (!strcmp(s[i].id, s[n].id)) {
+				snprintf(err, errlen, "--design: %s given twice", s[n].id);
+				return -1;
+			}
+		}
+		n++;
+	}
+	if (!n)
+		snprintf(err, errlen, "--design: no design given");
+	return n ? n : -1;
+}
+
+void hzb_series_path(const char *tmpl, const char *id, char *out, size_t len)
+{
+	const char *at = id ? strstr(tmpl, "{series}") : NULL;
+
+	if (!at)
+		snprintf(out, len, "%s", tmpl);
+	else
+		snprintf(out, len, "%.*s%s%s", (int)(at - tmpl), tmpl, id,
+			 at + strlen("{series}"));
+}
+
 static void param_path(const struct hzb_design *d, const char *name, char *buf, size_t len)
 {
 	int n = (int)(strchr(d->module, '.') ? strchr(d->module, '.') - d->module :

@@ -22,6 +22,29 @@ const struct hzb_design *hzb_design_find(const char *name);
 /* "percpu, pertask, rcu, refcount" */
 const char *hzb_design_list(void);
 
+/*
+ * A series: one design in one variant.  --design=NAME[:VARIANT][+...]
+ * names several, which one run interleaves rep by rep in one boot.
+ */
+#define HZB_MAX_SERIES	8
+
+struct hzb_series {
+	const struct hzb_design *design;
+	char variant[HZB_VARIANT_LEN];
+	char id[HZB_NAME_LEN + HZB_VARIANT_LEN];	/* design[.variant slug] */
+};
+
+/* File-name-safe rendering of a variant: "a=b,c=d" -> "a-b_c-d". */
+void hzb_variant_slug(const char *variant, char *out, size_t len);
+/*
+ * Parse @spec into at most HZB_MAX_SERIES series; those without ":VARIANT"
+ * get @variant.  Returns how many, or -1 with @err set.
+ */
+int hzb_series_parse(const char *spec, const char *variant, struct hzb_series *s,
+		     char *err, size_t errlen);
+/* @tmpl with "{series}" replaced by @id (NULL: @tmpl as it is). */
+void hzb_series_path(const char *tmpl, const char *id, char *out, size_t len);
+
 /* Open /dev/<device>; -errno on failure. */
 int hzb_dev_open(const struct hzb_design *d);
 int hzb_dev_exists(const struct hzb_design *d);

@@ -52,7 +52,11 @@ static void list_exit(void);
 
 static const struct hzb_optdef defs[] = {
 	{ "design", 'd', HZB_T_STR, OFF(design), HZB_O_NOPOINT, "NAME",
-	  "design to run (required)", .section = "Workload", .sample = "percpu" },
+	  "design to run (required); a run takes series\n"
+	  "too, NAME[:VARIANT]+NAME[:VARIANT]...: one\n"
+	  "boot, their repetitions taking turns, one\n"
+	  "JSON each ({series} in --json, --text)",
+	  .section = "Workload", .sample = "percpu" },
 	{ "variant", 'V', HZB_T_STR, OFF(variant), HZB_O_NOPOINT, "K=V,...",
 	  "design variant knobs (see 'hzbench info')", .max = HZB_VARIANT_LEN - 1,
 	  .expect = "the variant is too long (" STR(HZB_VARIANT_LEN) " characters or more)",

@@ -261,8 +261,21 @@ static void json_usecase(struct hzb_json *j, const struct hzb_point *p)
 	hzb_json_obj_end(j);
 }
 
-static void json_workload(struct hzb_json *j)
+/* The sweep's name of the point: {series} there is this series. */
+static const char *point_name(const struct hzb_point *p, char *buf, size_t len)
 {
+	const char *point = getenv("HZB_WORKLOAD_POINT");
+
+	if (!point)
+		return NULL;
+	hzb_series_path(point, p->interleaved ? p->series_id : NULL, buf, len);
+	return buf;
+}
+
+static void json_workload(struct hzb_json *j, const struct hzb_point *p)
+{
+	char point[1024];
+
 	const char *file = getenv("HZB_WORKLOAD");
 
 	if (!file)
@@ -270,7 +283,7 @@ static void json_workload(struct hzb_json *j)
 	hzb_json_obj_begin(j, "workload");
 	hzb_json_str(j, "file", file);
 	hzb_json_str(j, "fnv1a64", getenv("HZB_WORKLOAD_HASH"));
-	hzb_json_str(j, "point", getenv("HZB_WORKLOAD_POINT"));
+	hzb_json_str(j, "point", point_name(p, point, sizeof(point)));
 	hzb_json_str(j, "sweep_command_line", getenv("HZB_SWEEP_CMDLINE"));
 	hzb_json_obj_end(j);
 }
@@ -284,7 +297,7 @@ static void json_head(struct hzb_json *j, const struct hzb_point *p)
 	hzb_json_str(j, "git_rev", HZB_GIT_REV);
 	hzb_json_obj_end(j);
 	hzb_json_str(j, "command_line", host_cmdline());
-	json_workload(j);
+	json_workload(j, p);
 	hzb_json_str(j, "design", p->design->name);
 	hzb_json_str(j, "variant", p->info.variant);
 }
@@ -314,6 +327,8 @@ static void json_config(struct hzb_json *j, const struct hzb_point *p)
 	hzb_json_bool(j, "oversubscribed", hzb_oversubscribed(p));
 	hzb_json_str(j, "usecase", hzb_usecase_names[hzb_opt.usecase]);
 	hzb_json_u64(j, "objects", hzb_opt.usecase ? hzb_usecase_objects() : 0);
+	/* The series that took turns with this one in the same boot (or null). */
+	hzb_json_str(j, "interleaved", p->interleaved);
 	hzb_json_obj_end(j);
 }
 
@@ -548,6 +563,7 @@ static double floor_p50(enum hzb_cal_op op)
 int hzb_write_csv(const char *path, const struct hzb_point *p)
 {
 	double med[M_NR], lo[M_NR], hi[M_NR];
+	char point[1024];
 	struct stat st;
 	int header = stat(path, &st) || st.st_size == 0;
 	FILE *f = fopen(path, "a");
@@ -594,7 +610,7 @@ int hzb_write_csv(const char *path, const struct hzb_point *p)
 		p->cnt[HZB_CNT_RETIRED], p->cnt[HZB_CNT_RECLAIMED],
 		p->cnt[HZB_CNT_RETIRE_BATCHES], p->cnt[HZB_CNT_OVERFLOW_RELEASES],
 		(uint64_t)p->rsum.ctx_switches, p->info.bytes_per_cpu, p->info.bytes_per_task,
-		p->info.bytes_per_ctx, getenv("HZB_WORKLOAD_POINT") ?: "");
+		p->info.bytes_per_ctx, point_name(p, point, sizeof(point)) ?: "");
 	return fclose(f) ? -errno : 0;
 }
 

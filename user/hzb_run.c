@@ -151,10 +151,8 @@ static void summary_div(struct hzb_summary *s, double per)
 	s->max /= per;
 }
 
-int hzb_measure_floor(int fd, struct hzb_floor *f)
+int hzb_measure_floor(const struct hzb_design *d, int fd, struct hzb_floor *f)
 {
-	const struct hzb_design *d = hzb_design_find(hzb_opt.design && hzb_design_find(hzb_opt.design) ?
-						     hzb_opt.design : "rcu");
 	uint64_t *v = calloc(f->samples, sizeof(*v));
 	struct hzb_calibrate c = {
 		.size = sizeof(c), .op = f->op, .loops = f->loops,
@@ -610,7 +608,7 @@ static int probes_switch(struct hzb_point *p, struct hzb_bpf_sync *bpf,
 	return 0;
 }
 
-static int setup_point(struct hzb_point *p, int *fdp)
+static int setup_point(struct hzb_point *p, const char *variant, int *fdp)
 {
 	const struct hzb_design *d = p->design;
 	int fd, ret;
@@ -619,10 +617,10 @@ static int setup_point(struct hzb_point *p, int *fdp)
 	if (fd < 0)
 		return 1;
 	*fdp = fd;
-	ret = hzb_set_variant(fd, hzb_opt.variant);
+	ret = hzb_set_variant(fd, variant);
 	if (ret) {
 		fprintf(stderr, "hzbench: variant \"%s\" rejected by %s: %s\n",
-			hzb_opt.variant, d->name, strerror(-ret));
+			variant, d->name, strerror(-ret));
 		if (!hzb_info(fd, &p->info))
 			fprintf(stderr, "hzbench: %s knobs: %s\n", d->name, p->info.knobs);
 		return 2;
@@ -647,6 +645,9 @@ static int setup_point(struct hzb_point *p, int *fdp)
  */
 struct run_ctx {
 	struct hzb_point pt;
+	const struct hzb_series *series;
+	int shared;			/* its module also serves another series */
+	char json[4096], text[4096];	/* --json, --text with {series} filled in */
 	int fd;
 	struct hzb_tasks tasks;
 	struct hzb_bpf_sync *bpf;
@@ -674,10 +675,10 @@ static int run_spawn_tasks(struct run_ctx *c)
 }
 
 /* The design's device, its variant and INFO, the repetitions' arrays, the tasks. */
-static int run_setup(struct run_ctx *c)
+static int run_setup(struct run_ctx *c, int spawn)
 {
 	struct hzb_point *p = &c->pt;
-	int ret = setup_point(p, &c->fd);
+	int ret = setup_point(p, c->series->variant, &c->fd);
 
 	if (ret)
 		return ret;
@@ -691,7 +692,7 @@ static int run_setup(struct run_ctx *c)
 	c->pool = calloc(c->pool_cap, sizeof(*c->pool));
 	if (!p->rep || !p->per_thread || !c->pool)
 		return 1;
-	return run_spawn_tasks(c);
+	return spawn ? run_spawn_tasks(c) : 0;
 }
 
 /* The synchronize probe and the others; a probe failing fails the point. */
@@ -852,28 +853,45 @@ static void point_add_rep(struct hzb_point *p, const struct hzb_rep *rep)
 		add_bpf(&p->bpf, &rep->bpf);
 }
 
-static void run_reps(struct run_ctx *c)
+/* Repetition @r and its BPF segment. */
+static void run_one_rep(struct run_ctx *c, unsigned int r)
 {
 	struct hzb_point *p = &c->pt;
-	unsigned int r;
-	int half;
+	const struct hzb_rep *rep = &p->rep[r];
+	int half, ret;
 
-	hzb_bpf_probes_reset(c->probes);
-	for (r = 0; r < p->reps; r++) {
-		const struct hzb_rep *rep = &p->rep[r];
-
-		for (half = 0; half < (p->nr_segs ? 2 : 1); half++) {
-			/* ABBA: rep 0 off then on, rep 1 on then off, ... */
-			if (!(p->nr_segs && (half ^ (r & 1))))
-				run_headline(c, r);
-			else if (run_segment(c, r))
-				break;
-		}
-		if (p->reps > 1)
-			hzb_say("%s: synchronize p50 %.0f ns, acquire+release %.2f ns/op", c->label,
-				rep->sync.p50, hzb_ns_per_acquire(&rep->rsum));
-		point_add_rep(p, rep);
+	/* Series of one module take turns: each repetition in its own variant. */
+	if (c->shared && (ret = hzb_set_variant(c->fd, c->series->variant)))
+		hzb_point_fail(p, "%s rep %u: variant \"%s\": %s", p->design->name, r + 1,
+			       c->series->variant, strerror(-ret));
+	for (half = 0; half < (p->nr_segs ? 2 : 1); half++) {
+		/* ABBA: rep 0 off then on, rep 1 on then off, ... */
+		if (!(p->nr_segs && (half ^ (r & 1))))
+			run_headline(c, r);
+		else if (run_segment(c, r))
+			break;
 	}
+	if (p->reps > 1)
+		hzb_say("%s: synchronize p50 %.0f ns, acquire+release %.2f ns/op", c->label,
+			rep->sync.p50, hzb_ns_per_acquire(&rep->rsum));
+	point_add_rep(p, rep);
+}
+
+/*
+ * Every series' repetitions, interleaved: repetition r of each series in
+ * turn, in the opposite order for odd r (A B, B A, ...), so that a drift
+ * within the boot falls on every series alike.
+ */
+static void run_reps(struct run_ctx *c, int n)
+{
+	unsigned int r;
+	int k;
+
+	for (k = 0; k < n; k++)
+		hzb_bpf_probes_reset(c[k].probes);
+	for (r = 0; r < c[0].pt.reps; r++)
+		for (k = 0; k < n; k++)
+			run_one_rep(&c[r & 1 ? n - 1 - k : k], r);
 }
 
 /* Probes read and closed, hogs stopped, the pooled samples summarized. */
@@ -910,12 +928,15 @@ static void run_floors(struct run_ctx *c)
 	struct hzb_point *p = &c->pt;
 	size_t k;
 
+	/* The design loop runs the design in this series' variant. */
+	if (c->shared && hzb_set_variant(c->fd, c->series->variant))
+		hzb_point_fail(p, "floors: variant \"%s\" refused", c->series->variant);
 	for (k = 0; k < hzb_nr_floors; k++) {
 		struct hzb_floor *f = &hzb_floors[k];
 
 		if (!hzb_opt.floors && (f->op != HZB_CAL_TASK_WALK || f->clock))
 			continue;
-		hzb_measure_floor(c->fd, f);
+		hzb_measure_floor(c->pt.design, c->fd, f);
 		if (f->op == HZB_CAL_TASK_WALK && !f->clock)
 			p->tasks_seen = f->tasks;
 	}
@@ -963,25 +984,26 @@ static void write_text_file(const char *path, const struct hzb_point *p)
 }
 
 /* stdout, then --json (with its .txt beside unless --text), --text, --csv. */
-static void run_output(struct hzb_point *p)
+static void run_output(struct run_ctx *c)
 {
-	char txt[4096];
+	struct hzb_point *p = &c->pt;
+	char txt[4096 + 4];
 	int ret;
 
 	hzb_write_text(stdout, p);
 	print_result_line(p);
 	if (hzb_opt.json) {
-		ret = hzb_write_json(hzb_opt.json, p);
+		ret = hzb_write_json(c->json, p);
 		if (ret) {
-			fprintf(stderr, "hzbench: %s: %s\n", hzb_opt.json, strerror(-ret));
+			fprintf(stderr, "hzbench: %s: %s\n", c->json, strerror(-ret));
 			p->failed = 1;
 		}
-		snprintf(txt, sizeof(txt), "%s.txt", hzb_opt.json);
+		snprintf(txt, sizeof(txt), "%s.txt", c->json);
 		if (!hzb_opt.text)
 			write_text_file(txt, p);
 	}
 	if (hzb_opt.text)
-		write_text_file(hzb_opt.text, p);
+		write_text_file(c->text, p);
 	if (hzb_opt.csv) {
 		ret = hzb_write_csv(hzb_opt.csv, p);
 		if (ret) {
@@ -1009,38 +1031,96 @@ static void run_teardown(struct run_ctx *c)
 		close(c->fd);
 }
 
+/* Each series' context, before any step: nothing to release yet. */
+static int run_init(struct run_ctx *c, struct hzb_series *s)
+{
+	char err[256];
+	int n, i, k;
+
+	n = hzb_series_parse(hzb_opt.design, hzb_opt.variant, s, err, sizeof(err));
+	if (n < 1) {
+		fprintf(stderr, "hzbench: %s\n", err);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		c[i] = (struct run_ctx){
+			.pt = { .design = s[i].design, .interleaved = n > 1 ? hzb_opt.design : NULL,
+				.series_id = s[i].id },
+			.series = &s[i], .fd = -1, .tasks = { .pipe = { -1, -1 } },
+			.t0 = hzb_now_s(),
+		};
+		for (k = 0; k < n; k++)
+			c[i].shared |= k != i && s[k].design == s[i].design;
+		if (hzb_opt.json)
+			hzb_series_path(hzb_opt.json, n > 1 ? s[i].id : NULL, c[i].json,
+					sizeof(c[i].json));
+		if (hzb_opt.text)
+			hzb_series_path(hzb_opt.text, n > 1 ? s[i].id : NULL, c[i].text,
+					sizeof(c[i].text));
+	}
+	return n;
+}
+
+static void run_say_start(const struct run_ctx *c)
+{
+	const struct hzb_point *p = &c->pt;
+
+	hzb_say("%s%s%s: %d readers, %d updaters, %lu tasks, %u x %.1f s (+%u warm-up)%s%s%s%s",
+		p->design->name, c->series->variant[0] ? ":" : "", c->series->variant,
+		p->nr_readers, p->nr_updaters, hzb_opt.tasks, p->reps, hzb_opt.duration_s,
+		p->warmup, p->nr_segs ? ", each beside a BPF segment" : "",
+		hzb_opt.usecase ? ", use case " : "",
+		hzb_opt.usecase ? hzb_usecase_names[hzb_opt.usecase] : "",
+		p->interleaved ? ", interleaved rep by rep with the other series" : "");
+}
+
+/*
+ * One design, or several series interleaved rep by rep in this boot: they
+ * share the task population (spawned once, by the first) and the hogs.
+ */
 int hzb_cmd_run(void)
 {
-	struct run_ctx c = {
-		.pt = { .design = hzb_design_find(hzb_opt.design) },
-		.fd = -1, .tasks = { .pipe = { -1, -1 } }, .t0 = hzb_now_s(),
-	};
-	struct hzb_point *p = &c.pt;
-	int ret;
+	struct hzb_series s[HZB_MAX_SERIES];
+	struct run_ctx c[HZB_MAX_SERIES];
+	int n, i, ret = 1;
 
-	ret = run_setup(&c);
-	if (ret)
-		goto out;
-	run_open_bpf(&c);
-	run_start_hogs(&c);
-	ret = run_plan_segments(&c);
-	if (ret)
-		goto out;
-	hzb_say("%s: %d readers, %d updaters, %lu tasks, %u x %.1f s (+%u warm-up)%s%s%s",
-		p->design->name, p->nr_readers, p->nr_updaters, hzb_opt.tasks, p->reps,
-		hzb_opt.duration_s, p->warmup, p->nr_segs ? ", each beside a BPF segment" : "",
-		hzb_opt.usecase ? ", use case " : "",
-		hzb_opt.usecase ? hzb_usecase_names[hzb_opt.usecase] : "");
-	run_warmup(&c);
-	run_reps(&c);
-	run_finish_reps(&c);
-	run_floors(&c);
-	hzb_tasks_stop(&c.tasks);
-	p->wall_s = hzb_now_s() - c.t0;
-	run_bpf_notes(p);
-	run_output(p);
-	ret = p->failed ? 1 : 0;
+	n = run_init(c, s);
+	if (n < 1)
+		return 1;
+	for (i = 0; i < n; i++) {
+		ret = run_setup(&c[i], i == 0);
+		if (ret)
+			goto out;
+	}
+	for (i = 0; i < n; i++)
+		run_open_bpf(&c[i]);
+	run_start_hogs(&c[0]);
+	for (i = 0; i < n; i++) {
+		c[i].pt.nr_hogs = c[0].pt.nr_hogs;
+		c[i].pt.tasks_spawned = c[0].pt.tasks_spawned;
+		c[i].pt.spawn_s = c[0].pt.spawn_s;
+		ret = run_plan_segments(&c[i]);
+		if (ret)
+			goto out;
+		run_say_start(&c[i]);
+	}
+	for (i = 0; i < n; i++)
+		run_warmup(&c[i]);
+	run_reps(c, n);
+	for (i = 0; i < n; i++)
+		run_finish_reps(&c[i]);
+	for (i = 0; i < n; i++)
+		run_floors(&c[i]);
+	hzb_tasks_stop(&c[0].tasks);
+	ret = 0;
+	for (i = 0; i < n; i++) {
+		c[i].pt.wall_s = hzb_now_s() - c[i].t0;
+		run_bpf_notes(&c[i].pt);
+		run_output(&c[i]);
+		ret |= c[i].pt.failed;
+	}
 out:
-	run_teardown(&c);
-	return ret;
+	for (i = 0; i < n; i++)
+		run_teardown(&c[i]);
+	return ret ? 1 : 0;
 }

@@ -59,6 +59,9 @@ struct hzb_rep {
 
 struct hzb_point {
 	const struct hzb_design *design;
+	/* --design's series when several share this run, rep by rep; else NULL. */
+	const char *interleaved;
+	const char *series_id;		/* this one's, for {series} in names */
 	struct hzb_info info;
 	int nr_readers, nr_updaters, nr_hogs;
 	unsigned int reps, warmup;
@@ -113,7 +116,7 @@ int hzb_open_design(const struct hzb_design *d);
 int hzb_default_readers(int updaters);
 /* More busy threads (readers, updaters, hogs) than online CPUs. */
 int hzb_oversubscribed(const struct hzb_point *p);
-int hzb_measure_floor(int fd, struct hzb_floor *f);
+int hzb_measure_floor(const struct hzb_design *d, int fd, struct hzb_floor *f);
 int hzb_cmd_run(void);
 
 #endif

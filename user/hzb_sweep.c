@@ -83,6 +83,7 @@ struct workload {
 	} variants[8];
 	int nr_variant_designs;
 	int default_variants_only;	/* [quick] variants = default */
+	int interleave;			/* every series in one run, rep by rep */
 	char error[256];
 };
 
@@ -223,6 +224,13 @@ static int workload_line(void *user, const char *section, const char *name, cons
 		return strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789-_") == strlen(value) &&
 		       *value;
 	}
+	if (!strcmp(name, "interleave")) {
+		w->interleave = !strcmp(value, "yes");
+		if (!w->interleave && strcmp(value, "no"))
+			snprintf(w->error, sizeof(w->error), "interleave: yes or no, not '%s'",
+				 value);
+		return w->interleave || !strcmp(value, "no");
+	}
 	if (!strcmp(section, "workload") && !strcmp(name, "description")) {
 		snprintf(w->description, sizeof(w->description), "%s", value);
 		return 1;
@@ -310,18 +318,11 @@ static const char * const *variants_of(const char *design, int *n)
 	return def;
 }
 
-/* File-name-safe rendering of a variant spec. */
-static void slug(const char *spec, char *out, size_t len)
-{
-	size_t i, n = 0;
-
-	for (i = 0; spec[i] && n + 1 < len; i++)
-		out[n++] = spec[i] == '=' ? '-' : spec[i] == ',' ? '_' : spec[i];
-	out[n] = '\0';
-}
-
 struct point {
 	const char *design, *variant;
+	/* interleave: every series of the point, NAME[:VARIANT]+..., for --design */
+	char series[HZB_MAX_SERIES * (HZB_NAME_LEN + HZB_VARIANT_LEN)];
+	int nr_series;
 	int idx[HZB_SWEEP_MAX_PARAMS];
 };
 
@@ -330,8 +331,11 @@ static void point_id(const struct point *pt, char *out, size_t len)
 	char vs[HZB_VARIANT_LEN];
 	size_t i, n;
 
-	slug(pt->variant, vs, sizeof(vs));
-	n = (size_t)snprintf(out, len, "%s%s%s", pt->design, vs[0] ? "." : "", vs);
+	hzb_variant_slug(pt->variant, vs, sizeof(vs));
+	if (pt->series[0])	/* each series' files: the run fills it in */
+		n = (size_t)snprintf(out, len, "{series}");
+	else
+		n = (size_t)snprintf(out, len, "%s%s%s", pt->design, vs[0] ? "." : "", vs);
 	for (i = 1; i < nr_params && n < len; i++) {
 		if (params[i].n < 2)
 			continue;	/* constant across the sweep: not in the name */
@@ -352,8 +356,8 @@ static void point_argv(const struct point *pt, const char *dir, const char *id,
 
 	hzb_argv_add(a, "hzbench");
 	hzb_argv_add(a, "run");
-	hzb_argv_add(a, "--design=%s", pt->design);
-	hzb_argv_add(a, "--variant=%s", pt->variant);
+	hzb_argv_add(a, "--design=%s", pt->series[0] ? pt->series : pt->design);
+	hzb_argv_add(a, "--variant=%s", pt->series[0] ? "" : pt->variant);
 	hzb_optab_argv(&hzb_optab, HZB_TO_POINT, a);
 	for (i = 1; i < nr_params; i++)
 		if (params[i].n)
@@ -397,9 +401,28 @@ static int exists(const char *path)
 	return access(path, F_OK) == 0;
 }
 
+/* Every JSON of the point there (each series' with interleave)? */
+static int point_done(const struct point *pt, const char *dir, const char *id)
+{
+	struct hzb_series s[HZB_MAX_SERIES];
+	char path[2048], file[2048], err[256];
+	int n = pt->series[0] ? hzb_series_parse(pt->series, "", s, err, sizeof(err)) : 1;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/%s.json", dir, id);
+	for (i = 0; i < n; i++) {
+		hzb_series_path(path, pt->series[0] ? s[i].id : NULL, file, sizeof(file));
+		if (!exists(file))
+			return 0;
+	}
+	return n > 0;
+}
+
 /* A reader that must sleep or yield while holding needs a design that allows it. */
 static int point_possible(const struct point *pt)
 {
+	if (pt->series[0])
+		return pt->nr_series > 0;
 	const struct param *pre = param_find("preempt");
 	const char *mode = pre->n ? pre->val[pt->idx[pre - params]] : "none";
 
@@ -408,48 +431,100 @@ static int point_possible(const struct point *pt)
 	return hzb_design_find(pt->design)->can_sleep;
 }
 
-/* Every point: designs x variants x each list, the last list fastest. */
+/* interleave: the series of @pt's combination that can run it, into pt->series. */
+static void point_series(struct point *pt)
+{
+	struct param *designs = param_find("designs");
+	const char * const *vars;
+	struct point one = *pt;
+	size_t n = 0;
+	int d, v, nv;
+
+	one.series[0] = '\0';
+	pt->series[0] = '\0';
+	pt->nr_series = 0;
+	for (d = 0; d < designs->n; d++) {
+		one.design = designs->val[d];
+		if (hzb_opt.design && strcmp(hzb_opt.design, "all") &&
+		    strcmp(hzb_opt.design, one.design))
+			continue;
+		if (!point_possible(&one))
+			continue;
+		vars = variants_of(one.design, &nv);
+		for (v = 0; v < nv && pt->nr_series < HZB_MAX_SERIES; v++) {
+			n += (size_t)snprintf(pt->series + n, sizeof(pt->series) - n, "%s%s%s%s",
+					      n ? "+" : "", one.design, vars[v][0] ? ":" : "",
+					      vars[v]);
+			pt->nr_series++;
+		}
+	}
+	pt->design = "";	/* the series say it all */
+	pt->variant = "";
+}
+
+struct points {
+	struct point *v;
+	int n, cap;
+};
+
+/* @pt with every combination of the lists, the last list fastest. */
+static int add_combinations(struct points *l, struct point *pt)
+{
+	size_t i;
+
+	memset(pt->idx, 0, sizeof(pt->idx));
+	for (;;) {
+		if (hzb_workload.interleave)
+			point_series(pt);
+		if (point_possible(pt)) {
+			if (l->n == l->cap) {
+				l->cap = l->cap ? 2 * l->cap : 64;
+				l->v = realloc(l->v, (size_t)l->cap * sizeof(*l->v));
+				if (!l->v)
+					return -1;
+			}
+			l->v[l->n++] = *pt;
+		}
+		for (i = nr_params - 1; i >= 1; i--) {
+			if (params[i].n < 2)
+				continue;
+			if (++pt->idx[i] < params[i].n)
+				break;
+			pt->idx[i] = 0;
+		}
+		if (i == 0)
+			return 0;
+	}
+}
+
+/*
+ * Every point: designs x variants x each list; with interleave, each
+ * combination once, all series in it.
+ */
 static struct point *enumerate(int *np)
 {
 	struct param *designs = param_find("designs");
-	struct point pt, *list = NULL;
+	struct points l = { 0 };
 	const char * const *vars;
-	int n = 0, cap = 0, nv, v, d;
-	size_t i;
+	struct point pt;
+	int nv, v, d;
 
 	memset(&pt, 0, sizeof(pt));
-	for (d = 0; d < designs->n; d++) {
+	if (hzb_workload.interleave && add_combinations(&l, &pt))
+		return NULL;
+	for (d = 0; !hzb_workload.interleave && d < designs->n; d++) {
 		pt.design = designs->val[d];
 		if (hzb_opt.design && strcmp(hzb_opt.design, "all") && strcmp(hzb_opt.design, pt.design))
 			continue;
 		vars = variants_of(pt.design, &nv);
 		for (v = 0; v < nv; v++) {
 			pt.variant = vars[v];
-			memset(pt.idx, 0, sizeof(pt.idx));
-			for (;;) {
-				if (point_possible(&pt)) {
-					if (n == cap) {
-						cap = cap ? 2 * cap : 64;
-						list = realloc(list, (size_t)cap * sizeof(*list));
-						if (!list)
-							return NULL;
-					}
-					list[n++] = pt;
-				}
-				for (i = nr_params - 1; i >= 1; i--) {
-					if (params[i].n < 2)
-						continue;
-					if (++pt.idx[i] < params[i].n)
-						break;
-					pt.idx[i] = 0;
-				}
-				if (i == 0)
-					break;
-			}
+			if (add_combinations(&l, &pt))
+				return NULL;
 		}
 	}
-	*np = n;
-	return list;
+	*np = l.n;
+	return l.v;
 }
 
 /* --dry-run: each point's name; --print-guest-argv: its command line. */
@@ -522,8 +597,7 @@ int hzb_cmd_sweep(void)
 
 	for (k = 0; k < total && !interrupted; k++) {
 		point_id(&pts[k], id, sizeof(id));
-		snprintf(path, sizeof(path), "%s/%s.json", dir, id);
-		if (resume && exists(path)) {
+		if (resume && point_done(&pts[k], dir, id)) {
 			skipped++;
 			continue;
 		}

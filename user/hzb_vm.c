@@ -21,11 +21,17 @@ const char *hzb_base_name(const char *path)
 
 int hzb_vm_needed(const char *design, char *why, size_t len)
 {
-	const struct hzb_design *d = hzb_design_find(design);
+	struct hzb_series s[HZB_MAX_SERIES];
+	char err[256];
+	int n, i;
 
 	if (getenv("HZB_IN_VM"))
 		return 0;
-	if (d && hzb_dev_exists(d))
+	/* Every series' device already here: nothing to load. */
+	n = hzb_series_parse(design, NULL, s, err, sizeof(err));
+	for (i = 0; i < n && hzb_dev_exists(s[i].design); i++)
+		;
+	if (n > 0 && i == n)
 		return 0;
 	return !hzb_can_load_modules(why, len);
 }
@@ -317,14 +323,17 @@ static int fetch_results(const struct hzb_vm_req *req, const char *dir, int stat
 {
 	char from[PATH_MAX];
 	int bad = 0;
-	size_t i;
+	size_t i, n;
 
-	if (status == 3 && req->json) {
-		snprintf(from, sizeof(from), "%s/%s", dir, hzb_base_name(req->json));
-		mark_failed(from, status);
-	}
-	for (i = 0; req->outs && req->outs[i]; i++)
+	for (i = 0; req->outs && req->outs[i]; i++) {
+		n = strlen(req->outs[i]);
+		/* A kernel problem on the console: the results say so. */
+		if (status == 3 && n > 5 && !strcmp(req->outs[i] + n - 5, ".json")) {
+			snprintf(from, sizeof(from), "%s/%s", dir, hzb_base_name(req->outs[i]));
+			mark_failed(from, status);
+		}
 		bad |= fetch(req, dir, req->outs[i], 0);
+	}
 	if (req->append_csv)
 		bad |= fetch(req, dir, req->append_csv, 1);
 	return status ? status : bad;

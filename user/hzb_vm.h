@@ -22,15 +22,12 @@ struct hzb_vm_req {
 	/*
 	 * Host paths of result files (NULL-terminated, may be NULL): the
 	 * guest writes each under its base name, it is copied back here.
+	 * A *.json among them gets "ok" false and "vm_exit" when the guest
+	 * console showed a kernel problem (status 3).
 	 */
 	const char * const *outs;
 	/* A CSV the guest appends one row to: rows append to the host file. */
 	const char *append_csv;
-	/*
-	 * A result JSON: when the guest console showed a kernel problem
-	 * (status 3) its "ok" becomes false and "vm_exit" says why.
-	 */
-	const char *json;
 };
 
 /*

@@ -118,6 +118,33 @@ static void check_sweep(void)
 	hzb_opt.cmd = "sweep";
 }
 
+/* --design: one design, or series (NAME[:VARIANT]+...) for a run. */
+static void check_series(const struct hzb_opts *o)
+{
+	struct hzb_series s[HZB_MAX_SERIES];
+	char err[256];
+	int n = hzb_series_parse(o->design, o->variant, s, err, sizeof(err));
+
+	if (n < 0)
+		hzb_usage_error("%s", err);
+	if (n == 1 && strcmp(s[0].design->name, o->design))
+		hzb_usage_error("--design=%s: a variant after ':' is for series (two or more, "
+				"'+'-separated); one design takes --variant", o->design);
+	if (n == 1)
+		return;
+	if (strcmp(o->cmd, "run"))
+		hzb_usage_error("'%s' takes one design, not series", o->cmd);
+	if (o->bpf_always)
+		hzb_usage_error("series share the guest: --bpf-mode=always would probe one "
+				"series' repetitions with another's probes attached");
+	if (o->task_kind == HZB_TASK_THREAD_BLOCK)
+		hzb_usage_error("--task-kind=%s gives the tasks one design's blocks; series "
+				"share their tasks", hzb_task_kind_name(o->task_kind));
+	if ((o->json && !strstr(o->json, "{series}")) || (o->text && !strstr(o->text, "{series}")))
+		hzb_usage_error("series write one file each: put {series} in the --json and "
+				"--text paths");
+}
+
 /* One run (or info, calibrate): combinations that make no sense. */
 static void check_run(void)
 {
@@ -129,9 +156,8 @@ static void check_run(void)
 		return;
 	if (!o->design && strcmp(o->cmd, "calibrate"))
 		hzb_usage_error("--design is required: one of %s", hzb_design_list());
-	if (o->design && !hzb_design_find(o->design))
-		hzb_usage_error("unknown design '%s': valid designs are %s", o->design,
-				hzb_design_list());
+	if (o->design)
+		check_series(o);
 	hzb_vm_opts_check(&o->vm);
 	if (!o->readers && !o->updaters && !strcmp(o->cmd, "run"))
 		hzb_usage_error("nothing to run: --readers=0 and --updaters=0");
@@ -169,22 +195,66 @@ static void parse_args(int argc, char **argv)
 /* Running in the guest                                                */
 /* ------------------------------------------------------------------ */
 
-/* The files the guest writes that come back to the host; @txt holds a name. */
-static void guest_outs(const char **outs, char *txt, size_t len)
+/* How many series --design names (checked by check_series()). */
+static int nr_series(void)
 {
-	int n = 0;
+	struct hzb_series s[HZB_MAX_SERIES];
+	char err[256];
+	int n = hzb_opt.design ? hzb_series_parse(hzb_opt.design, hzb_opt.variant, s, err,
+						  sizeof(err)) : 1;
 
-	if (hzb_opt.json) {
-		outs[n++] = hzb_opt.json;
-		if (!hzb_opt.text) {
-			/* The text block the guest writes beside the JSON. */
-			snprintf(txt, len, "%s.txt", hzb_opt.json);
-			outs[n++] = txt;
+	return n > 0 ? n : 1;
+}
+
+/* The first series' design (what a single --design names). */
+static const struct hzb_design *first_design(void)
+{
+	struct hzb_series s[HZB_MAX_SERIES];
+	char err[256];
+
+	if (hzb_series_parse(hzb_opt.design, hzb_opt.variant, s, err, sizeof(err)) < 1)
+		return hzb_design_find("rcu");
+	return s[0].design;
+}
+
+/* Each series' result files (one series: the paths as given). */
+struct guest_outs {
+	char path[2 * HZB_MAX_SERIES + 1][4096 + 8];
+	const char *v[2 * HZB_MAX_SERIES + 2];
+};
+
+/* The files the guest writes that come back to the host. */
+static void guest_outs(struct guest_outs *g)
+{
+	struct hzb_series s[HZB_MAX_SERIES];
+	char err[256], json[4096];
+	int n = 0, ns, i;
+
+
+	ns = hzb_opt.design ? hzb_series_parse(hzb_opt.design, hzb_opt.variant, s, err,
+					       sizeof(err)) : 1;
+	for (i = 0; i < (ns > 0 ? ns : 1); i++) {
+		const char *id = ns > 1 ? s[i].id : NULL;
+
+		if (hzb_opt.json) {
+			hzb_series_path(hzb_opt.json, id, json, sizeof(json));
+			snprintf(g->path[n], sizeof(g->path[n]), "%s", json);
+			g->v[n] = g->path[n];
+			n++;
+			if (!hzb_opt.text) {
+				/* The text block the guest writes beside the JSON. */
+				snprintf(g->path[n], sizeof(g->path[n]), "%s.txt", json);
+				g->v[n] = g->path[n];
+				n++;
+			}
+		}
+		if (hzb_opt.text) {
+			hzb_series_path(hzb_opt.text, id, g->path[n], sizeof(g->path[n]));
+			g->v[n] = g->path[n];
+			n++;
 		}
 	}
-	if (hzb_opt.text)
-		outs[n++] = hzb_opt.text;
-	outs[n] = NULL;
+	g->v[n] = NULL;
 }
 
 /* Boot, the repetitions and their BPF segments, and spawning the tasks. */
@@ -193,7 +263,8 @@ static long guest_timeout(void)
 	const struct hzb_opts *o = &hzb_opt;
 	double seg = o->bpf_seg_s > 0 ? o->bpf_seg_s : o->duration_s;
 
-	return (long)(o->duration_s * (o->reps + o->warmup) + (o->bpf ? seg * o->reps : 0)) +
+	return (long)((o->duration_s * (o->reps + o->warmup) + (o->bpf ? seg * o->reps : 0)) *
+		      nr_series()) +
 	       240 + /* 100000 threads took 258 s to spawn under TCG, loaded host */
 	       (long)(o->tasks / 100);
 }
@@ -201,21 +272,19 @@ static long guest_timeout(void)
 /* Re-run this command in the guest; returns the exit status. */
 static int run_in_vm(void)
 {
-	char json_txt[4096] = "";
-	const char *outs[4];
+	static struct guest_outs outs;
 	struct hzb_vm_req req = {
 		.who = "hzbench", .vm = &hzb_opt.vm, .host_cmdline = hzb_cmdline,
-		.outs = outs, .append_csv = hzb_opt.csv, .json = hzb_opt.json,
-		.timeout_s = guest_timeout(),
+		.outs = outs.v, .append_csv = hzb_opt.csv, .timeout_s = guest_timeout(),
 	};
 
-	guest_outs(outs, json_txt, sizeof(json_txt));
+	guest_outs(&outs);
 	if (hzb_opt.vm.mode == VM_UML)
 		hzb_say("running in user-mode Linux: native timing on one CPU (up_fence=%s, clock=%s)",
 			hzb_opt.vm.up_fence ?: "lock", hzb_opt.vm.clock ?: "tsc");
 	else
 		hzb_say("no /dev/%s here and this host cannot load modules: running in a %d-vCPU qemu guest",
-			hzb_opt.design ? hzb_design_find(hzb_opt.design)->device : "hzb_*",
+			hzb_opt.design ? first_design()->device : "hzb_*",
 			hzb_opt.vm.vcpus);
 	return hzb_vm_run_cmd(&req, &hzb_optab, hzb_opt.cmd);
 }
@@ -282,7 +351,7 @@ static int cmd_calibrate(void)
 	for (k = 0; k < hzb_nr_floors; k++) {
 		struct hzb_floor *f = &hzb_floors[k];
 
-		if (hzb_measure_floor(fd, f)) {
+		if (hzb_measure_floor(d, fd, f)) {
 			if (!f->skipped)
 				printf("calibrate: %-26s error %s\n", f->name, strerror(f->err));
 			continue;

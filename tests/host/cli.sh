@@ -28,4 +28,11 @@ expect 2 'up-fence=full: expected lock, mfence or off' --design=rcu --target=uml
 expect 2 'clock=hpet: expected tsc or ktime' --design=rcu --target=uml --clock=hpet
 expect 2 'up-fence and --clock go with --target=uml' --design=rcu --target=qemu --up-fence=off
 expect 2 'cache=hot: expected warm or cold' --design=rcu --cache=hot
+# Series: several designs (or variants) in one run, one file each.
+expect 2 'put {series} in the --json' --design=percpu+pertask --json=out.json
+expect 2 "'info' takes one design" info --design=percpu+pertask
+expect 2 'one design takes --variant' --design=percpu:slots=4
+expect 2 'percpu given twice' --design=percpu+percpu
+expect 2 'unknown design .nope.' --design=percpu+nope
+expect 2 'task-kind=thread-block gives the tasks one design' --design=percpu+pertask --task-kind=thread-block
 exit $fail

@@ -42,6 +42,17 @@ bad "bad.ini:5: syntax error" "${ok_head}\nthis is not a key\n"
 bad "bad.ini:5: [variants]: unknown design 'nope'" "${ok_head}[variants]\nnope = default\n"
 bad "needs name" '[workload]\ndesigns = rcu\n'
 bad "needs designs" '[workload]\nname = t\n'
+bad "bad.ini:4: interleave: yes or no, not 'maybe'" "${ok_head}interleave = maybe\n"
+# interleave: one point per combination, every series in its --design.
+printf '%b' '[workload]\nname = t\ndesigns = percpu pertask\ntasks = 1 10\ninterleave = yes\n[variants]\npercpu = default | slots=4\n' > "$tmp/il.ini"
+got=$("$hzbench" --workload="$tmp/il.ini" --print-guest-argv 2>&1 | grep -o -- '--design=[^ ]*\|--json=[^ ]*' | tr '\n' ' ')
+want='--design=percpu+percpu:slots=4+pertask --json=results/t/{series}.tasks-1.json --design=percpu+percpu:slots=4+pertask --json=results/t/{series}.tasks-10.json '
+if [ "$got" = "$want" ]; then
+	echo "ok   interleave: one run per point with every series"
+else
+	echo "FAIL interleave: got '$got', wanted '$want'"
+	fail=1
+fi
 if "$hzbench" --workload="$tmp/missing.ini" --dry-run 2>&1 | grep -q 'missing.ini: cannot read'; then
 	echo "ok   refused: a missing file"
 else
