@@ -604,7 +604,8 @@ static void torture_writer_init(struct torture *c, int i, uint64_t dur_ns)
 		.size = sizeof(c->wr[i]), .duration_ns = dur_ns,
 		.flags = (to.wdelay_ns ? HZB_TORTW_DELAY : 0) |
 			 (to.stop ? HZB_TORTW_STOP : 0) |
-			 (unpublish_release(i) ? HZB_TORTW_RELEASE : 0),
+			 (unpublish_release(i) ? HZB_TORTW_RELEASE : 0) |
+			 HZB_TORTW_PROGRESS,
 		.interval_us = us_of(to.winterval_ns),
 		.delay_us = us_of(to.wdelay_ns), .batch = to.batch,
 		.pointers = to.pointers,
@@ -660,6 +661,43 @@ static int running(const struct torture *c, int from, int show)
 	return n;
 }
 
+/* What the watch knows of each writer's progress (HZB_TORTW_PROGRESS). */
+struct writer_watch {
+	uint64_t updates;
+	double since;			/* when updates last moved */
+	int stalled;			/* reported */
+};
+
+/*
+ * Writers still running whose update count has not moved for --stall:
+ * each is reported once, with what its thread is doing.  Per writer, so
+ * that one stuck in synchronize shows while the others keep updating.
+ */
+static int watch_writers(struct torture *c, struct writer_watch *ww, double now)
+{
+	int i, n = 0;
+
+	for (i = 0; i < to.writers; i++) {
+		/* The module stores it while the ioctl runs. */
+		uint64_t u = __atomic_load_n(&c->wr[i].updates, __ATOMIC_RELAXED);
+		const struct tthread *t = &c->th[c->nr + i];
+
+		if (u != ww[i].updates || atomic_load(&t->done)) {
+			ww[i].updates = u;
+			ww[i].since = now;
+			continue;
+		}
+		if (ww[i].stalled || now - ww[i].since < to.stall_s)
+			continue;
+		ww[i].stalled = 1;
+		n++;
+		printf("%s-torture: ??? Writer stall: writer %d made no update for %.0f s "
+		       "(%" PRIu64 " before)\n", c->d->name, i, now - ww[i].since, u);
+		show_thread("writer", i, atomic_load(&t->tid));
+	}
+	return n;
+}
+
 /*
  * Watch until every thread is done: violations as they happen, writer
  * stalls (the first ends the run under --stop-on-failure), hung threads.
@@ -667,13 +705,14 @@ static int running(const struct torture *c, int from, int show)
 static void torture_watch(struct torture *c)
 {
 	const char *name = c->d->name;
-	double t0 = hzb_now_s(), now, last_progress = t0, last_print = t0;
-	uint64_t *base = c->base, *cnt = c->cnt, last_retired = base[HZB_CNT_RETIRED];
-	int stall_shown = 0;
+	double t0 = hzb_now_s(), now, last_print = t0;
+	uint64_t *base = c->base, *cnt = c->cnt;
+	struct writer_watch *ww = calloc((size_t)to.writers + 1, sizeof(*ww));
+	int i;
 
+	for (i = 0; ww && i < to.writers; i++)
+		ww[i].since = t0;
 	while (running(c, 0, 0)) {
-		int writers_alive = running(c, c->nr, 0);
-
 		usleep(100000);
 		now = hzb_now_s();
 		hzb_counters_read(c->fd, cnt);
@@ -681,19 +720,12 @@ static void torture_watch(struct torture *c)
 			c->first_seen = now - t0;
 			tsay("!!! first violation seen after %.1f s", c->first_seen);
 		}
-		if (cnt[HZB_CNT_RETIRED] != last_retired) {
-			last_retired = cnt[HZB_CNT_RETIRED];
-			last_progress = now;
-		} else if (writers_alive && now - last_progress >= to.stall_s && !stall_shown) {
-			stall_shown = 1;
+		if (ww && watch_writers(c, ww, now)) {
 			c->stalls++;
-			printf("%s-torture: ??? Writer stall: no update for %.0f s\n", name,
-			       now - last_progress);
-			running(c, c->nr, 1);
 			if (to.stop) {
 				/* The first failure ends the run: do not wait. */
 				c->stopped = 1;
-				return;
+				break;
 			}
 		}
 		if (now - t0 > to.duration_s + 2 * to.stall_s) {
@@ -701,7 +733,7 @@ static void torture_watch(struct torture *c)
 			printf("%s-torture: ??? threads still running %.0f s after the end\n", name,
 			       now - t0 - to.duration_s);
 			running(c, 0, 1);
-			return;
+			break;
 		}
 		if (now - last_print >= 5) {
 			last_print = now;
@@ -712,6 +744,7 @@ static void torture_watch(struct torture *c)
 			     cnt[HZB_CNT_VIOLATIONS] - base[HZB_CNT_VIOLATIONS]);
 		}
 	}
+	free(ww);
 }
 
 /* Join thread @i if it finished: 1 if its figures count, 0 if not done or failed. */

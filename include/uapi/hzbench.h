@@ -377,7 +377,14 @@ struct hzb_torture_reader {
  * (the engine's, also xchg()ed by non-torture updaters) keeps xchg().
  */
 #define HZB_TORTW_RELEASE	(1U << 2)
-#define HZB_TORTW_FLAGS		(HZB_TORTW_DELAY | HZB_TORTW_STOP | HZB_TORTW_RELEASE)
+/*
+ * While it runs, the writer stores its update count into the caller's
+ * struct (its updates field) after every update: what a watcher needs to
+ * see one writer stall while the others go on.
+ */
+#define HZB_TORTW_PROGRESS	(1U << 3)
+#define HZB_TORTW_FLAGS		(HZB_TORTW_DELAY | HZB_TORTW_STOP | HZB_TORTW_RELEASE | \
+				 HZB_TORTW_PROGRESS)
 
 /*
  * Run the torture writer until duration_ns or iterations (at least one

@@ -728,7 +728,9 @@ static int hzb_torture_writer_check(const struct hzb_torture_writer *w)
 	return 0;
 }
 
-static long hzb_torture_writer_run(struct hzb_torture_writer *w)
+/* @progress: the caller's updates field (HZB_TORTW_PROGRESS), else NULL. */
+static long hzb_torture_writer_run(struct hzb_torture_writer *w,
+				   u64 __user *progress)
 {
 	unsigned int batch = w->batch ? w->batch : 1, n = 0;
 	bool release = w->flags & HZB_TORTW_RELEASE;
@@ -796,6 +798,10 @@ static long hzb_torture_writer_run(struct hzb_torture_writer *w)
 		}
 		w->updates++;
 		hzb_count(HZB_CNT_RETIRED);
+		if (progress && put_user(w->updates, progress)) {
+			ret = -EFAULT;
+			break;
+		}
 		us = hzb_torture_rand(&rnd, w->interval_us);
 		if (us)
 			usleep_range(us, us + us / 8 + 1);
@@ -900,7 +906,9 @@ static long hzb_ioctl_torture_writer(void __user *argp)
 	w.pointers = in.pointers;
 	w.pad2 = in.pad2;
 	hzb_updater_begin();
-	ret = hzb_torture_writer_run(&w);
+	ret = hzb_torture_writer_run(&w, (in.flags & HZB_TORTW_PROGRESS) ?
+				     argp + offsetof(struct hzb_torture_writer, updates) :
+				     NULL);
 	if (hzb_updater_end(&census)) {
 		w.leak_checked = 1;
 		w.pool_free = census.free;

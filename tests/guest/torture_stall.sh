@@ -4,9 +4,11 @@
 # published object for 12 s (hzb_fuzz --hold), so the torture writer's
 # synchronize cannot return; hzbench torture --stall=4 must report
 # "??? Writer stall" with the writer's state and end with FAILURE, and the
-# writer must finish once the hold is gone (one writer on one pointer:
-# the detector watches the global update count, which a second writer on
-# other pointers would keep moving).  For each design whose readers may
+# writer must finish once the hold is gone.  The default 2 writers on 4
+# pointers: the writer that unpublishes the held object stalls while the
+# other keeps updating the other pointers, so only a per-writer check
+# (each writer's own update count, HZB_TORTW_PROGRESS) sees it; the
+# global update count it replaced kept moving.  For each design whose readers may
 # hold across system calls (HOLD) and whose writer waits for them (not
 # refcount: the last put frees, the writer never waits).
 set -u
@@ -21,7 +23,7 @@ for d in percpu pertask; do
 	holder=$!
 	sleep 1
 	hzbench torture --design=$d --duration=8 --stall=4 --readers=1 \
-		--writers=1 --pointers=1 > /tmp/stall.out 2>&1
+		> /tmp/stall.out 2>&1
 	rc=$?
 	wait $holder
 	grep -E 'Writer stall|state|End of test' /tmp/stall.out
