@@ -698,14 +698,17 @@ static int run_setup(struct run_ctx *c, int spawn)
 /* The synchronize probe and the others; a probe failing fails the point. */
 static void run_open_bpf(struct run_ctx *c)
 {
+	static int uml_no_bpf;		/* asked for in UML: every series says why not */
 	struct hzb_point *p = &c->pt;
 
 	if (hzb_opt.bpf && hzb_in_uml()) {
 		/* UML has no BPF trampolines or kprobes: not a failure. */
 		hzb_say("BPF: unavailable (uml)");
 		hzb_opt.bpf = 0;
-		p->bpf_unavailable = "uml";
+		uml_no_bpf = 1;
 	}
+	if (uml_no_bpf)
+		p->bpf_unavailable = "uml";
 	if (!hzb_opt.bpf)
 		return;
 	if (hzb_bpf_sync_open(&c->bpf, p->info.sync_func, p->bpf_error, sizeof(p->bpf_error))) {
@@ -779,12 +782,23 @@ static int run_plan_segments(struct run_ctx *c)
 	return 0;
 }
 
+/* Series of one module take turns: put the module in this one's variant. */
+static void run_own_variant(struct run_ctx *c, const char *when)
+{
+	int ret;
+
+	if (c->shared && (ret = hzb_set_variant(c->fd, c->series->variant)))
+		hzb_point_fail(&c->pt, "%s: variant \"%s\": %s", when, c->series->variant,
+			       strerror(-ret));
+}
+
 static void run_warmup(struct run_ctx *c)
 {
 	struct hzb_point *p = &c->pt;
 	struct hzb_rep warm;
 	unsigned int r;
 
+	run_own_variant(c, "warm-up");
 	for (r = 0; r < p->warmup; r++) {
 		snprintf(c->label, sizeof(c->label), "%s warm-up %u/%u", p->design->name, r + 1,
 			 p->warmup);
@@ -858,12 +872,9 @@ static void run_one_rep(struct run_ctx *c, unsigned int r)
 {
 	struct hzb_point *p = &c->pt;
 	const struct hzb_rep *rep = &p->rep[r];
-	int half, ret;
+	int half;
 
-	/* Series of one module take turns: each repetition in its own variant. */
-	if (c->shared && (ret = hzb_set_variant(c->fd, c->series->variant)))
-		hzb_point_fail(p, "%s rep %u: variant \"%s\": %s", p->design->name, r + 1,
-			       c->series->variant, strerror(-ret));
+	run_own_variant(c, "repetition");
 	for (half = 0; half < (p->nr_segs ? 2 : 1); half++) {
 		/* ABBA: rep 0 off then on, rep 1 on then off, ... */
 		if (!(p->nr_segs && (half ^ (r & 1))))
@@ -929,8 +940,7 @@ static void run_floors(struct run_ctx *c)
 	size_t k;
 
 	/* The design loop runs the design in this series' variant. */
-	if (c->shared && hzb_set_variant(c->fd, c->series->variant))
-		hzb_point_fail(p, "floors: variant \"%s\" refused", c->series->variant);
+	run_own_variant(c, "floors");
 	for (k = 0; k < hzb_nr_floors; k++) {
 		struct hzb_floor *f = &hzb_floors[k];
 
@@ -1109,16 +1119,16 @@ int hzb_cmd_run(void)
 	run_reps(c, n);
 	for (i = 0; i < n; i++)
 		run_finish_reps(&c[i]);
-	for (i = 0; i < n; i++)
-		run_floors(&c[i]);
-	hzb_tasks_stop(&c[0].tasks);
 	ret = 0;
 	for (i = 0; i < n; i++) {
+		/* hzb_floors[] is one table: out with each series before the next measures. */
+		run_floors(&c[i]);
 		c[i].pt.wall_s = hzb_now_s() - c[i].t0;
 		run_bpf_notes(&c[i].pt);
 		run_output(&c[i]);
 		ret |= c[i].pt.failed;
 	}
+	hzb_tasks_stop(&c[0].tasks);
 out:
 	for (i = 0; i < n; i++)
 		run_teardown(&c[i]);
