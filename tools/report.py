@@ -189,7 +189,8 @@ def no_data(ctx, what, fix):
 def sec_provenance(ctx):
     res = ctx.res
     rows = []
-    repeats = sorted(d for d in res.sweeps if re.fullmatch(r'repeat(-native)?-\d+', d))
+    repeats = sorted(d for d in res.sweeps
+                     if re.fullmatch(r'repeat(-native|-interleaved|-idle)?-\d+', d))
     for w in hr.WORKLOADS + repeats + NATIVE:
         pts = res.points(w, ok_only=False)
         if not pts:
@@ -764,12 +765,12 @@ def sec_validity(ctx):
     return '\n'.join(lines)
 
 
-def repeat_section(prefix, where, cmd):
-    """Do the headline ratios repeat?  Identical sweeps PREFIX-1, -2, -3 of PREFIX.ini."""
+def repeat_section(prefix, where, cmd, n=3):
+    """Do the headline ratios repeat?  Identical sweeps PREFIX-1 .. -N of one workload."""
     def sec(ctx):
         dirs = sorted((d for d in ctx.res.sweeps if re.fullmatch(prefix + r'-\d+', d)),
                       key=lambda d: int(d.rsplit('-', 1)[1]))
-        cmds = [cmd % (ctx.root, i) for i in (1, 2, 3)]
+        cmds = [cmd % (ctx.root, i) for i in range(1, n + 1)]
         fix = 'Regenerate:\n\n```sh\n' + '\n'.join(cmds) + '\n```'
         if len(dirs) < 2:
             return no_data(ctx, 'fewer than two %s-N sweeps' % prefix, fix)
@@ -814,9 +815,12 @@ def repeat_tables(ctx, dirs, where):
     pts = [p for d in dirs for p in by[d]]
     revs = sorted({p.j.get('tool', {}).get('git_rev', '?') for p in pts})
     reps = sorted({p.nreps() for p in pts})
-    note = ('%d sweeps of the same workload, one %s boot per point, %s rep%s per point, '
+    together = all(p.cfg('interleaved') for p in pts)
+    note = ('%d sweeps of the same workload, one %s boot per point%s, %s rep%s per point, '
             'at hzbench %s; the largest spread of a ratio across them is %s%%.' %
             (len(dirs), 'UML' if where == 'UML' else 'guest',
+             ' for both designs, their repetitions taking turns' if together
+             else ' and design',
              '/'.join(str(r) for r in reps), '' if reps == [1] else 's',
              ', '.join(revs), num(worst)))
     return '\n\n'.join([table(head, rows), note,
@@ -828,6 +832,13 @@ def repeat_tables(ctx, dirs, where):
 sec_repeat = repeat_section(
     'repeat', 'VM',
     'build/user/hzbench --workload=workloads/repeat.ini --design=all --out=%s/repeat-%d')
+sec_repeat_interleaved = repeat_section(
+    'repeat-interleaved', 'VM',
+    'build/user/hzbench --workload=workloads/repeat-interleaved.ini --design=all '
+    '--out=%s/repeat-interleaved-%d')
+sec_repeat_idle = repeat_section(
+    'repeat-idle', 'VM',
+    'build/user/hzbench --workload=workloads/repeat.ini --design=all --out=%s/repeat-idle-%d', 2)
 sec_repeat_oversubscribed = repeat_section(
     'repeat-oversubscribed', 'VM',
     'build/user/hzbench --workload=workloads/repeat-oversubscribed.ini --design=all '
@@ -1258,6 +1269,8 @@ SECTIONS = {
     'repeat': sec_repeat,
     'retire-async': sec_retire_async,
     'repeat-native': sec_repeat_native,
+    'repeat-interleaved': sec_repeat_interleaved,
+    'repeat-idle': sec_repeat_idle,
     'repeat-oversubscribed': sec_repeat_oversubscribed,
     'usecase-refcount': usecase_section('usecase-refcount', 'lookups'),
     'usecase-lazy-mm': usecase_section('usecase-lazy-mm', 'switches'),
