@@ -75,40 +75,51 @@ static void **hzb_torture_pick(struct rnd_state *rnd, u32 n)
 }
 
 /*
- * The torture writers' update-side lock for HZB_TORTW_RELEASE: it makes
- * their load and store of a torture-only pointer one exchange among them,
- * as a real user's update-side lock around rcu_assign_pointer() does.
+ * The torture writers' update-side lock for the torture-only pointers: it
+ * makes a HZB_TORTW_RELEASE writer's load and store of one a single
+ * exchange, as a real user's update-side lock around rcu_assign_pointer()
+ * does.  Every writer takes it for them, xchg() ones included: with
+ * --unpublish=mixed an unlocked xchg() could land between a release
+ * writer's load and store, and both would retire the same object (seen:
+ * refcount's synchronize dropping its published reference twice).
  */
 static DEFINE_SPINLOCK(hzb_torture_wlock);
 
 /*
- * Store A of the hazard-pointer handshake for HZB_TORTW_RELEASE: replace
- * *@p by @obj, return the object it unpublishes.  For a torture-only
- * pointer it is a store-release, not a full barrier: only synchronize's
- * own barrier (in every design: percpu's smp_mb() before the scan,
- * pairing with the reader's smp_mb() between its slot store and its
- * re-load) orders it before the scan's loads.  Pointer 0 (the engine's,
- * which non-torture updaters xchg() unlocked) is not unpublished here.
- * Out of line: the default xchg() path stays as short as it was, since
- * the code between Store A and the scan is the window a missing reader
- * barrier must be caught in (torture-broken-no_mb missed percpu's in
- * 240 s with this inlined, and caught it in 57 s without).
+ * Store A of the hazard-pointer handshake for a torture-only pointer:
+ * replace *@p by @obj under the writers' lock, return the object it
+ * unpublishes.  With @release (HZB_TORTW_RELEASE) a store-release, not a
+ * full barrier: only synchronize's own barrier (in every design: percpu's
+ * smp_mb() before the scan, pairing with the reader's smp_mb() between
+ * its slot store and its re-load) orders it before the scan's loads;
+ * else xchg(), fully ordered.  Pointer 0 (the engine's, which non-torture
+ * updaters xchg() unlocked) is not unpublished here.  Out of line: pointer
+ * 0's inline xchg() path stays as short as it was, since the code between
+ * Store A and the scan is the window a missing reader barrier must be
+ * caught in (torture-broken-no_mb, one pointer, missed percpu's in 240 s
+ * with this inlined, and caught it in 57 s without).
  */
 static void hzb_race_unpublish(void);	/* race=sb, below */
 
-static noinline struct hzb_obj *hzb_torture_unpublish(void **p, struct hzb_obj *obj)
+static noinline struct hzb_obj *hzb_torture_unpublish(void **p, struct hzb_obj *obj,
+						      bool release)
 {
 	struct hzb_obj *old;
 
 	spin_lock(&hzb_torture_wlock);
-	old = READ_ONCE(*p);
-	hzb_race_unpublish();
-	/*
-	 * Orders @obj's initialization before its publication, pairing with
-	 * the address dependency of the readers' load of *p in the design's
-	 * acquire; nothing here orders it before the scan.
-	 */
-	smp_store_release(p, obj);
+	if (release) {
+		old = READ_ONCE(*p);
+		hzb_race_unpublish();
+		/*
+		 * Orders @obj's initialization before its publication,
+		 * pairing with the address dependency of the readers' load
+		 * of *p in the design's acquire; nothing here orders it
+		 * before the scan.
+		 */
+		smp_store_release(p, obj);
+	} else {
+		old = xchg(p, obj);
+	}
 	spin_unlock(&hzb_torture_wlock);
 	return old;
 }
@@ -785,7 +796,7 @@ static long hzb_torture_writer_run(struct hzb_torture_writer *w,
 		 * smallest window for a missing barrier to hide in.
 		 */
 		p = hzb_torture_pick(&rnd, w->pointers);
-		old = release && p != &hzb_shared ? hzb_torture_unpublish(p, obj) :
+		old = p != &hzb_shared ? hzb_torture_unpublish(p, obj, release) :
 			xchg(p, obj);
 		if (old) {
 			/* Unpublished, not yet synchronized: still legal. */
@@ -818,7 +829,7 @@ static long hzb_torture_writer_run(struct hzb_torture_writer *w,
 	 */
 	for (i = 1; i < HZB_TORTURE_MAX_POINTERS; i++) {
 		p = hzb_torture_ptr(i);
-		old = release ? hzb_torture_unpublish(p, NULL) : xchg(p, NULL);
+		old = hzb_torture_unpublish(p, NULL, release);
 		if (!old)
 			continue;
 		WRITE_ONCE(old->stage, 1);
