@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include "hzb_cli.h"
+#include "hzb_dev.h"
 #include "hzb_optab.h"
 #include "hzb_tasks.h"
 
@@ -18,6 +19,9 @@ struct hzb_opts {
 	const char *cmd;		/* run, info, calibrate, list */
 	const char *design;
 	const char *variant;
+	/* --design parsed (check_run()): one design, or the series of a run. */
+	struct hzb_series series[HZB_MAX_SERIES];
+	int nr_series;
 	unsigned long tasks;
 	enum hzb_task_kind task_kind;
 	int readers;			/* -1: one per CPU */

@@ -1041,17 +1041,12 @@ static void run_teardown(struct run_ctx *c)
 		close(c->fd);
 }
 
-/* Each series' context, before any step: nothing to release yet. */
-static int run_init(struct run_ctx *c, struct hzb_series *s)
+/* Each series' context (--design, parsed by check_run()), nothing to release yet. */
+static int run_init(struct run_ctx *c)
 {
-	char err[256];
-	int n, i, k;
+	const struct hzb_series *s = hzb_opt.series;
+	int n = hzb_opt.nr_series, i, k;
 
-	n = hzb_series_parse(hzb_opt.design, hzb_opt.variant, s, err, sizeof(err));
-	if (n < 1) {
-		fprintf(stderr, "hzbench: %s\n", err);
-		return -1;
-	}
 	for (i = 0; i < n; i++) {
 		c[i] = (struct run_ctx){
 			.pt = { .design = s[i].design, .interleaved = n > 1 ? hzb_opt.design : NULL,
@@ -1090,11 +1085,10 @@ static void run_say_start(const struct run_ctx *c)
  */
 int hzb_cmd_run(void)
 {
-	struct hzb_series s[HZB_MAX_SERIES];
 	struct run_ctx c[HZB_MAX_SERIES];
 	int n, i, ret = 1;
 
-	n = run_init(c, s);
+	n = run_init(c);
 	if (n < 1)
 		return 1;
 	for (i = 0; i < n; i++) {

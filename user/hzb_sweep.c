@@ -421,11 +421,11 @@ static int point_done(const struct point *pt, const char *dir, const char *id)
 /* A reader that must sleep or yield while holding needs a design that allows it. */
 static int point_possible(const struct point *pt)
 {
-	if (pt->series[0])
-		return pt->nr_series > 0;
 	const struct param *pre = param_find("preempt");
 	const char *mode = pre->n ? pre->val[pt->idx[pre - params]] : "none";
 
+	if (pt->series[0])
+		return pt->nr_series > 0;
 	if (strcmp(mode, "sleep") && strcmp(mode, "yield"))
 		return 1;
 	return hzb_design_find(pt->design)->can_sleep;

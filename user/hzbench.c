@@ -118,16 +118,16 @@ static void check_sweep(void)
 	hzb_opt.cmd = "sweep";
 }
 
-/* --design: one design, or series (NAME[:VARIANT]+...) for a run. */
-static void check_series(const struct hzb_opts *o)
+/* --design: one design, or series (NAME[:VARIANT]+...) for a run, into o->series. */
+static void check_series(struct hzb_opts *o)
 {
-	struct hzb_series s[HZB_MAX_SERIES];
 	char err[256];
-	int n = hzb_series_parse(o->design, o->variant, s, err, sizeof(err));
+	int n = hzb_series_parse(o->design, o->variant, o->series, err, sizeof(err));
 
 	if (n < 0)
 		hzb_usage_error("%s", err);
-	if (n == 1 && strcmp(s[0].design->name, o->design))
+	o->nr_series = n;
+	if (n == 1 && strcmp(o->series[0].design->name, o->design))
 		hzb_usage_error("--design=%s: a variant after ':' is for series (two or more, "
 				"'+'-separated); one design takes --variant", o->design);
 	if (n == 1)
@@ -148,7 +148,7 @@ static void check_series(const struct hzb_opts *o)
 /* One run (or info, calibrate): combinations that make no sense. */
 static void check_run(void)
 {
-	const struct hzb_opts *o = &hzb_opt;
+	struct hzb_opts *o = &hzb_opt;
 
 	if (o->sweep.out || o->sweep.resume || o->sweep.quick || o->sweep.dry_run)
 		hzb_usage_error("--out, --resume, --quick and --dry-run go with --workload");
@@ -195,28 +195,6 @@ static void parse_args(int argc, char **argv)
 /* Running in the guest                                                */
 /* ------------------------------------------------------------------ */
 
-/* How many series --design names (checked by check_series()). */
-static int nr_series(void)
-{
-	struct hzb_series s[HZB_MAX_SERIES];
-	char err[256];
-	int n = hzb_opt.design ? hzb_series_parse(hzb_opt.design, hzb_opt.variant, s, err,
-						  sizeof(err)) : 1;
-
-	return n > 0 ? n : 1;
-}
-
-/* The first series' design (what a single --design names). */
-static const struct hzb_design *first_design(void)
-{
-	struct hzb_series s[HZB_MAX_SERIES];
-	char err[256];
-
-	if (hzb_series_parse(hzb_opt.design, hzb_opt.variant, s, err, sizeof(err)) < 1)
-		return hzb_design_find("rcu");
-	return s[0].design;
-}
-
 /* Each series' result files (one series: the paths as given). */
 struct guest_outs {
 	char path[2 * HZB_MAX_SERIES + 1][4096 + 8];
@@ -226,24 +204,19 @@ struct guest_outs {
 /* The files the guest writes that come back to the host. */
 static void guest_outs(struct guest_outs *g)
 {
-	struct hzb_series s[HZB_MAX_SERIES];
-	char err[256], json[4096];
-	int n = 0, ns, i;
+	int n = 0, i;
 
-
-	ns = hzb_opt.design ? hzb_series_parse(hzb_opt.design, hzb_opt.variant, s, err,
-					       sizeof(err)) : 1;
-	for (i = 0; i < (ns > 0 ? ns : 1); i++) {
-		const char *id = ns > 1 ? s[i].id : NULL;
+	for (i = 0; i < (hzb_opt.nr_series ?: 1); i++) {
+		const char *id = hzb_opt.nr_series > 1 ? hzb_opt.series[i].id : NULL;
 
 		if (hzb_opt.json) {
-			hzb_series_path(hzb_opt.json, id, json, sizeof(json));
-			snprintf(g->path[n], sizeof(g->path[n]), "%s", json);
+			hzb_series_path(hzb_opt.json, id, g->path[n], sizeof(g->path[n]) - 4);
 			g->v[n] = g->path[n];
 			n++;
 			if (!hzb_opt.text) {
 				/* The text block the guest writes beside the JSON. */
-				snprintf(g->path[n], sizeof(g->path[n]), "%s.txt", json);
+				memcpy(g->path[n], g->path[n - 1], sizeof(g->path[n]) - 4);
+				strcat(g->path[n], ".txt");
 				g->v[n] = g->path[n];
 				n++;
 			}
@@ -264,7 +237,7 @@ static long guest_timeout(void)
 	double seg = o->bpf_seg_s > 0 ? o->bpf_seg_s : o->duration_s;
 
 	return (long)((o->duration_s * (o->reps + o->warmup) + (o->bpf ? seg * o->reps : 0)) *
-		      nr_series()) +
+		      (o->nr_series ?: 1)) +
 	       240 + /* 100000 threads took 258 s to spawn under TCG, loaded host */
 	       (long)(o->tasks / 100);
 }
@@ -284,7 +257,7 @@ static int run_in_vm(void)
 			hzb_opt.vm.up_fence ?: "lock", hzb_opt.vm.clock ?: "tsc");
 	else
 		hzb_say("no /dev/%s here and this host cannot load modules: running in a %d-vCPU qemu guest",
-			hzb_opt.design ? first_design()->device : "hzb_*",
+			hzb_opt.nr_series ? hzb_opt.series[0].design->device : "hzb_*",
 			hzb_opt.vm.vcpus);
 	return hzb_vm_run_cmd(&req, &hzb_optab, hzb_opt.cmd);
 }
