@@ -118,7 +118,7 @@ static const struct hzb_optdef defs[] = {
 	  .min = 1, .max = HZB_UC_MAX_OBJECTS, .sweep = 19, .sample = "32",
 	  .sample_with = "--usecase=hash" },
 	{ "pin", 0, HZB_T_FLAG, OFF(pin), 0, NULL,
-	  "pin reader i to CPU i % nr_cpus", .val = 1 },
+	  "pin reader i to CPU i % nr_cpus and updater i\nto the i-th CPU from the last", .val = 1 },
 	{ "no-bpf", 0, HZB_T_FLAG, OFF(bpf), 0, NULL,
 	  "do not attach the BPF latency probe", .val = 0 },
 	{ "no-floors", 0, HZB_T_FLAG, OFF(floors), 0, NULL,

@@ -284,13 +284,21 @@ static void add_retire(struct hzb_retire_rep *r, const struct hzb_retire_rep *x)
 static pthread_barrier_t start_barrier;
 static volatile int hogs_stop;
 
+/*
+ * --pin: reader i on CPU i % nr_cpus, counting up from the first CPU;
+ * updater i (@id = -1 - i) on the (i % nr_cpus)-th CPU counting down from
+ * the last, so that without oversubscription no two threads share a CPU
+ * and a point lands on the same CPUs in every repetition and boot.
+ */
 static void pin_self(int id)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	cpu_set_t set;
 
+	if (ncpu < 1)
+		ncpu = 1;
 	CPU_ZERO(&set);
-	CPU_SET(id % (ncpu > 0 ? ncpu : 1), &set);
+	CPU_SET(id >= 0 ? id % ncpu : ncpu - 1 - (-1 - id) % ncpu, &set);
 	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
@@ -329,6 +337,8 @@ static void *updater_main(void *arg)
 {
 	struct updater_thread *t = arg;
 
+	if (hzb_opt.pin)
+		pin_self(-1 - t->id);
 	pthread_barrier_wait(&start_barrier);
 	t->err = hzb_opt.usecase ? usecase_updater(t) : dev_ioctl(t->fd, HZB_IOC_UPDATER, &t->u);
 	return NULL;
