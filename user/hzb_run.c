@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,12 +286,12 @@ static pthread_barrier_t start_barrier;
 static volatile int hogs_stop;
 
 /*
- * --pin: reader i on CPU i % nr_cpus, counting up from the first CPU;
- * updater i (@id = -1 - i) on the (i % nr_cpus)-th CPU counting down from
- * the last, so that without oversubscription no two threads share a CPU
- * and a point lands on the same CPUs in every repetition and boot.
+ * --pin: reader i on CPU i % nr_cpus counting up from the first CPU,
+ * updater i (@from_last) counting down from the last, so that without
+ * oversubscription no two threads share a CPU and a point lands on the
+ * same CPUs in every repetition and boot.
  */
-static void pin_self(int id)
+static void pin_self(int i, bool from_last)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	cpu_set_t set;
@@ -298,7 +299,7 @@ static void pin_self(int id)
 	if (ncpu < 1)
 		ncpu = 1;
 	CPU_ZERO(&set);
-	CPU_SET(id >= 0 ? id % ncpu : ncpu - 1 - (-1 - id) % ncpu, &set);
+	CPU_SET(from_last ? ncpu - 1 - i % ncpu : i % ncpu, &set);
 	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
@@ -307,7 +308,7 @@ static void *reader_main(void *arg)
 	struct reader_thread *t = arg;
 
 	if (hzb_opt.pin)
-		pin_self(t->id);
+		pin_self(t->id, false);
 	pthread_barrier_wait(&start_barrier);
 	t->err = hzb_opt.usecase ? usecase_reader(t) : dev_ioctl(t->fd, HZB_IOC_READER, &t->r);
 	return NULL;
@@ -338,7 +339,7 @@ static void *updater_main(void *arg)
 	struct updater_thread *t = arg;
 
 	if (hzb_opt.pin)
-		pin_self(-1 - t->id);
+		pin_self(t->id, true);
 	pthread_barrier_wait(&start_barrier);
 	t->err = hzb_opt.usecase ? usecase_updater(t) : dev_ioctl(t->fd, HZB_IOC_UPDATER, &t->u);
 	return NULL;
