@@ -2,9 +2,11 @@
 """Read hzbench result files for plots/prepare.py and tools/report.py.
 
 A results root holds one directory per sweep, results/<workload>/, with one
-<point>.json per point (schema hzbench-result/1, see README.md).  A
-directory named <workload>-quick (what --quick writes by default) stands in
-for <workload> when the full one is absent.
+<point>.json per point (schema hzbench-result/1, see README.md), or one
+<point>.boot-K.json per boot of a point run in several boots (pooled into
+one point here: pool_boots()).  A directory named <workload>-quick (what
+--quick writes by default) stands in for <workload> when the full one is
+absent.
 
 Statistics follow user/hzb_stats.c: the median of the repetitions and its
 distribution-free interval from binomial order statistics.  A ratio of two
@@ -185,6 +187,55 @@ class Point:
         return median_ci(self.rep_values(fn))
 
 
+BOOT_NAME = re.compile(r'^(.*)\.boot-(\d+)$')
+
+
+def pool_boots(boots, root):
+    """One Point from the runs of a point in several boots (a sweep's boots = N).
+
+    Its summary is over boots, not repetitions: each metric's median of the
+    boots' medians, with the order-statistic interval over the boots (their
+    repetitions share a boot's layout, so they are not independent draws of
+    what a boot gives).  reps are every boot's, each tagged with its boot;
+    floors the median over boots; boots keeps each boot's summary.
+    """
+    boots = sorted(boots, key=lambda b: int(BOOT_NAME.match(b.name).group(2)))
+    j = dict(boots[0].j)
+    j['reps'] = [dict(r, boot=k + 1) for k, b in enumerate(boots) for r in b.j.get('reps', [])]
+    j['ok'] = all(b.ok for b in boots)
+    j['boots'] = [{'boot': k + 1, 'file': os.path.basename(b.path), 'ok': b.ok,
+                   'summary': b.j.get('summary', {})} for k, b in enumerate(boots)]
+    summary = {'reps': len(j['reps']), 'boots': len(boots),
+               'method': 'median over boots of each boot\'s median of repetitions; '
+                         '[lo, hi] the order-statistic interval over the boots, covering '
+                         'the median with probability coverage_pct'}
+    for metric, s in boots[0].j.get('summary', {}).items():
+        if not isinstance(s, dict):
+            continue
+        per_boot = [b.summary(metric)[0] for b in boots]
+        med, lo, hi = median_ci(per_boot)
+        n = sum(1 for x in per_boot if not math.isnan(x))
+        summary[metric] = {'median': None if math.isnan(med) else med,
+                           'lo': None if math.isnan(lo) else lo,
+                           'hi': None if math.isnan(hi) else hi,
+                           'coverage_pct': 100 * coverage(n) if n else None, 'n': n}
+    j['summary'] = summary
+    floors = {}
+    for name, f in boots[0].j.get('floors', {}).items():
+        if not isinstance(f, dict):
+            floors[name] = f
+            continue
+        floors[name] = dict(f)
+        for stat, v in f.items():
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                med = median_ci([b.floor(name, stat) for b in boots])[0]
+                floors[name][stat] = None if math.isnan(med) else med
+    j['floors'] = floors
+    p = Point(os.path.join(root, boots[0].path), j, root)
+    p.name = BOOT_NAME.match(boots[0].name).group(1)
+    return p
+
+
 def label_points(points):
     """Name each point '<design>' plus the knobs that vary among that design's points."""
     by_design = {}
@@ -220,6 +271,14 @@ class Results:
                 continue
             p = Point(path, j, root)
             self.sweeps.setdefault(p.sweep, []).append(p)
+        for d, pts in self.sweeps.items():
+            booted = {}
+            for p in pts:
+                m = BOOT_NAME.match(p.name)
+                if m:
+                    booted.setdefault(m.group(1), []).append(p)
+            self.sweeps[d] = [p for p in pts if not BOOT_NAME.match(p.name)] + \
+                [pool_boots(b, root) for _, b in sorted(booted.items())]
         for pts in self.sweeps.values():
             label_points(pts)
 

@@ -16,6 +16,7 @@
 #include "hzb_dev.h"
 #include "hzb_optab.h"
 #include "hzb_opts.h"
+#include "hzb_sweep.h"
 
 #define OFF(f)		offsetof(struct hzb_opts, f)
 #define STR_(x)		#x
@@ -177,6 +178,11 @@ static const struct hzb_optdef defs[] = {
 	  "apply the file's [quick] section (a short sweep)", .val = 1 },
 	{ "dry-run", 0, HZB_T_FLAG, OFF(sweep.dry_run), SWEEP_ONLY, NULL,
 	  "list the points, run nothing", .val = 1 },
+	{ "boots", 0, HZB_T_INT, OFF(sweep.boots), SWEEP_ONLY, "N",
+	  "run each point N times (in a guest: N boots), into\n"
+	  "DIR/<point>.boot-K.json (default: the file's\n"
+	  "boots, else 1); tools/ take the median over runs",
+	  .min = 1, .max = HZB_SWEEP_MAX_BOOTS },
 
 	HZB_VM_OPTDEFS(struct hzb_opts, vm),
 	{ "help", 'h', HZB_T_ACTION, 0, HZB_O_HOST, NULL, "this text", .action = usage_exit },

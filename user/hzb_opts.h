@@ -56,6 +56,7 @@ struct hzb_opts {
 	struct {			/* --workload: a sweep instead of a single run */
 		const char *file, *out;
 		int resume, quick, dry_run;
+		int boots;		/* each point in this many boots (0: the file's) */
 	} sweep;
 	int print;			/* HZB_PRINT_*: a test mode, print and exit */
 };

@@ -6,7 +6,11 @@
  * when it has to, so every point gets a freshly booted guest there).
  * Each point leaves DIR/<point>.json (+ .txt) and one row of
  * DIR/summary.csv; an interrupted sweep keeps them and --resume skips
- * the points already done.
+ * the points already done.  With boots = N a point runs N times, each run
+ * its own guest boot and its own DIR/<point>.boot-K.json: what differs
+ * from boot to boot (where the kernel, the modules and the task list
+ * land) then shows between the files instead of biasing all of a point's
+ * repetitions one way; tools/hzb_results.py takes the median over boots.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -84,6 +88,7 @@ struct workload {
 	int nr_variant_designs;
 	int default_variants_only;	/* [quick] variants = default */
 	int interleave;			/* every series in one run, rep by rep */
+	int boots;			/* runs (guest boots) per point */
 	char error[256];
 };
 
@@ -231,6 +236,18 @@ static int workload_line(void *user, const char *section, const char *name, cons
 				 value);
 		return w->interleave || !strcmp(value, "no");
 	}
+	if (!strcmp(name, "boots")) {
+		char *end;
+		long n = strtol(value, &end, 10);
+
+		if (*end || end == value || n < 1 || n > HZB_SWEEP_MAX_BOOTS) {
+			snprintf(w->error, sizeof(w->error), "boots: 1 to %d, not '%s'",
+				 HZB_SWEEP_MAX_BOOTS, value);
+			return 0;
+		}
+		w->boots = (int)n;
+		return 1;
+	}
 	if (!strcmp(section, "workload") && !strcmp(name, "description")) {
 		snprintf(w->description, sizeof(w->description), "%s", value);
 		return 1;
@@ -267,6 +284,7 @@ int hzb_workload_parse(const char *path, int quick, char *err, size_t errlen)
 	int line;
 
 	memset(w, 0, sizeof(*w));
+	w->boots = 1;
 	params_init();
 	w->path = path;
 	w->quick = quick;
@@ -326,7 +344,8 @@ struct point {
 	int idx[HZB_SWEEP_MAX_PARAMS];
 };
 
-static void point_id(const struct point *pt, char *out, size_t len)
+/* The point's name in DIR; @boot (1, 2, ...) adds .boot-K, 0 nothing. */
+static void point_id(const struct point *pt, int boot, char *out, size_t len)
 {
 	char vs[HZB_VARIANT_LEN];
 	size_t i, n;
@@ -342,6 +361,8 @@ static void point_id(const struct point *pt, char *out, size_t len)
 		n += (size_t)snprintf(out + n, len - n, ".%s-%s", params[i].key,
 				      params[i].val[pt->idx[i]]);
 	}
+	if (boot && n < len)
+		snprintf(out + n, len - n, ".boot-%d", boot);
 }
 
 /*
@@ -527,7 +548,21 @@ static struct point *enumerate(int *np)
 	return l.v;
 }
 
-/* --dry-run: each point's name; --print-guest-argv: its command line. */
+/* boots per point: --boots, else the file's boots = N, else 1. */
+static int sweep_boots(void)
+{
+	return hzb_opt.sweep.boots ? hzb_opt.sweep.boots : hzb_workload.boots;
+}
+
+/* The run's name: the point's, and with more than one boot, which boot. */
+static void run_id(const struct point *pt, int run, char *out, size_t len)
+{
+	int boots = sweep_boots();
+
+	point_id(pt, boots > 1 ? run % boots + 1 : 0, out, len);
+}
+
+/* --dry-run: each run's name; --print-guest-argv: its command line. */
 static void list_points(const struct point *pts, int total, const char *dir)
 {
 	struct hzb_argv a = { .n = 0 };
@@ -535,13 +570,13 @@ static void list_points(const struct point *pts, int total, const char *dir)
 	size_t i;
 	int k;
 
-	for (k = 0; k < total; k++) {
-		point_id(&pts[k], id, sizeof(id));
+	for (k = 0; k < total * sweep_boots(); k++) {
+		run_id(&pts[k / sweep_boots()], k, id, sizeof(id));
 		if (hzb_opt.print != HZB_PRINT_GUEST_ARGV) {
 			printf("%s\n", id);
 			continue;
 		}
-		point_argv(&pts[k], dir, id, &a);
+		point_argv(&pts[k / sweep_boots()], dir, id, &a);
 		for (i = 0; i < a.n; i++)
 			printf("%s%s", i ? " " : "", a.v[i]);
 		printf("\n");
@@ -556,7 +591,7 @@ int hzb_cmd_sweep(void)
 	struct workload *w = &hzb_workload;
 	struct sigaction sa = { .sa_handler = on_signal };
 	char dir[1024], id[512], path[2048], hash[32];
-	int total, ran = 0, skipped = 0, failed = 0, k, status;
+	int total, ran = 0, skipped = 0, failed = 0, k, status, boots = sweep_boots();
 	double t0 = hzb_now_s();
 	struct point *pts;
 
@@ -593,16 +628,23 @@ int hzb_cmd_sweep(void)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	hzb_say("sweep %s: %d points into %s%s", w->name, total, dir, w->quick ? " (quick)" : "");
+	if (boots > 1)
+		hzb_say("sweep %s: %d points x %d boots into %s%s", w->name, total, boots, dir,
+			w->quick ? " (quick)" : "");
+	else
+		hzb_say("sweep %s: %d points into %s%s", w->name, total, dir,
+			w->quick ? " (quick)" : "");
 
-	for (k = 0; k < total && !interrupted; k++) {
-		point_id(&pts[k], id, sizeof(id));
-		if (resume && point_done(&pts[k], dir, id)) {
+	/* Each point's boots one after the other, so that a point is whole early. */
+	for (k = 0; k < total * boots && !interrupted; k++) {
+		run_id(&pts[k / boots], k, id, sizeof(id));
+		if (resume && point_done(&pts[k / boots], dir, id)) {
 			skipped++;
 			continue;
 		}
-		hzb_say("[%d/%d] %s (%.0f s so far)", k + 1, total, id, hzb_now_s() - t0);
-		status = run_point(&pts[k], dir, id, hash);
+		hzb_say("[%d/%d] %s (%.0f s so far)", k + 1, total * boots, id,
+			hzb_now_s() - t0);
+		status = run_point(&pts[k / boots], dir, id, hash);
 		if (interrupted || status == 130 || status == 143) {
 			interrupted = 1;
 			break;
@@ -615,11 +657,11 @@ int hzb_cmd_sweep(void)
 	}
 	free(pts);
 	if (interrupted) {
-		fprintf(stderr, "hzbench: sweep interrupted: %d of %d points done; the finished ones are in %s, --resume continues\n",
-			ran + skipped, total, dir);
+		fprintf(stderr, "hzbench: sweep interrupted: %d of %d runs done; the finished ones are in %s, --resume continues\n",
+			ran + skipped, total * boots, dir);
 		return 130;
 	}
-	hzb_say("sweep %s: %d points run, %d already done, %d failed, %.0f s; summary in %s/summary.csv",
+	hzb_say("sweep %s: %d runs, %d already done, %d failed, %.0f s; summary in %s/summary.csv",
 	    w->name, ran, skipped, failed, hzb_now_s() - t0, dir);
 	return failed ? 1 : 0;
 }

@@ -19,6 +19,9 @@
 
 #include <stddef.h>
 
+/* boots = N: each point run in N guest boots (--boots, workloads/README.md). */
+#define HZB_SWEEP_MAX_BOOTS	64
+
 /* Parse @path (with [quick] applied when @quick); "file:line: why" in err. */
 int hzb_workload_parse(const char *path, int quick, char *err, size_t errlen);
 /*

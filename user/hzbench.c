@@ -150,8 +150,9 @@ static void check_run(void)
 {
 	struct hzb_opts *o = &hzb_opt;
 
-	if (o->sweep.out || o->sweep.resume || o->sweep.quick || o->sweep.dry_run)
-		hzb_usage_error("--out, --resume, --quick and --dry-run go with --workload");
+	if (o->sweep.out || o->sweep.resume || o->sweep.quick || o->sweep.dry_run ||
+	    o->sweep.boots)
+		hzb_usage_error("--out, --resume, --quick, --dry-run and --boots go with --workload");
 	if (!strcmp(o->cmd, "list"))
 		return;
 	if (!o->design && strcmp(o->cmd, "calibrate"))
