@@ -803,30 +803,51 @@ def repeat_tables(ctx, dirs, where):
     head = ['tasks'] + ['pertask ÷ percpu sync p50, %s' % d for d in dirs] + \
         ['mean', 'spread (max-min)/mean', 'within 10%']
     # The figures behind the ratios, per sweep: each design's p50 and the
-    # bare task-walk floor of the pertask point's own run.
+    # bare task-walk floor of the pertask point's own run; with several
+    # boots per point, each boot's p50 too.
+    pts = [p for d in dirs for p in by[d]]
+    boots = sorted({len(p.j.get('boots') or [None]) for p in pts})
     raw = []
     for t in tasks:
         for d in dirs:
             pc = [p for p in defaults(by[d], 'percpu') if p.cfg('tasks') == t]
             pt = [p for p in defaults(by[d], 'pertask') if p.cfg('tasks') == t]
-            raw.append((t, d, dur(pc[0].summary('sync_p50_ns')[0]) if pc else 'n/a',
-                        dur(pt[0].summary('sync_p50_ns')[0]) if pt else 'n/a',
-                        dur(pt[0].floor('task_walk')) if pt else 'n/a'))
-    pts = [p for d in dirs for p in by[d]]
+            row = [t, d, dur(pc[0].summary('sync_p50_ns')[0]) if pc else 'n/a',
+                   dur(pt[0].summary('sync_p50_ns')[0]) if pt else 'n/a',
+                   dur(pt[0].floor('task_walk')) if pt else 'n/a']
+            if boots != [1]:
+                row += [boot_p50s(pc[0]) if pc else 'n/a', boot_p50s(pt[0]) if pt else 'n/a']
+            raw.append(row)
     revs = sorted({p.j.get('tool', {}).get('git_rev', '?') for p in pts})
-    reps = sorted({p.nreps() for p in pts})
     together = all(p.cfg('interleaved') for p in pts)
-    note = ('%d sweeps of the same workload, one %s boot per point%s, %s rep%s per point, '
-            'at hzbench %s; the largest spread of a ratio across them is %s%%.' %
-            (len(dirs), 'UML' if where == 'UML' else 'guest',
-             ' for both designs, their repetitions taking turns' if together
-             else ' and design',
-             '/'.join(str(r) for r in reps), '' if reps == [1] else 's',
-             ', '.join(revs), num(worst)))
-    return '\n\n'.join([table(head, rows), note,
-                         table(['tasks', 'sweep', 'percpu sync p50 (%s)' % where,
-                                'pertask sync p50 (%s)' % where,
-                                'task-walk floor, pertask run (%s)' % where], raw)])
+    if boots == [1]:
+        reps = sorted({p.nreps() for p in pts})
+        how = ('one %s boot per point%s, %s rep%s per point' %
+               ('UML' if where == 'UML' else 'guest',
+                ' for both designs, their repetitions taking turns' if together
+                else ' and design',
+                '/'.join(str(r) for r in reps), '' if reps == [1] else 's'))
+    else:
+        reps = sorted({p.nreps() // len(p.j['boots']) for p in pts if p.j.get('boots')})
+        how = ('%s %s boots per point%s, %s rep%s in each; a figure is the median of '
+               'the boots\' medians' %
+               ('/'.join(str(b) for b in boots), 'UML' if where == 'UML' else 'guest',
+                ' for both designs, their repetitions taking turns' if together
+                else ' and design',
+                '/'.join(str(r) for r in reps), '' if reps == [1] else 's'))
+    note = ('%d sweeps of the same workload, %s, at hzbench %s; the largest spread of a '
+            'ratio across them is %s%%.' % (len(dirs), how, ', '.join(revs), num(worst)))
+    raw_head = ['tasks', 'sweep', 'percpu sync p50 (%s)' % where,
+                'pertask sync p50 (%s)' % where, 'task-walk floor, pertask run (%s)' % where]
+    if boots != [1]:
+        raw_head += ['percpu p50 of each boot, ns', 'pertask p50 of each boot, ns']
+    return '\n\n'.join([table(head, rows), note, table(raw_head, raw)])
+
+
+def boot_p50s(p):
+    """Each boot's synchronize p50 (ns), in boot order."""
+    return ', '.join(num((b.get('summary', {}).get('sync_p50_ns') or {}).get('median'))
+                     for b in p.j.get('boots') or [])
 
 
 sec_repeat = repeat_section(
@@ -836,6 +857,10 @@ sec_repeat_interleaved = repeat_section(
     'repeat-interleaved', 'VM',
     'build/user/hzbench --workload=workloads/repeat-interleaved.ini --design=all '
     '--out=%s/repeat-interleaved-%d')
+sec_repeat_interleaved_boots = repeat_section(
+    'repeat-interleaved-boots', 'VM',
+    'build/user/hzbench --workload=workloads/repeat-interleaved-boots.ini --design=all '
+    '--out=%s/repeat-interleaved-boots-%d')
 sec_repeat_idle = repeat_section(
     'repeat-idle', 'VM',
     'build/user/hzbench --workload=workloads/repeat.ini --design=all --out=%s/repeat-idle-%d', 2)
@@ -843,6 +868,11 @@ sec_repeat_oversubscribed = repeat_section(
     'repeat-oversubscribed', 'VM',
     'build/user/hzbench --workload=workloads/repeat-oversubscribed.ini --design=all '
     '--out=%s/repeat-oversubscribed-%d')
+sec_repeat_native_boots = repeat_section(
+    'repeat-native-boots', 'UML',
+    'flock /tmp/hzb-cpu1.lock taskset -c 1 chrt -f 10 build/user/hzbench '
+    '--workload=workloads/repeat-native-boots.ini --design=all --target=uml '
+    '--out=%s/repeat-native-boots-%d')
 sec_repeat_native = repeat_section(
     'repeat-native', 'UML',
     'flock /tmp/hzb-cpu1.lock taskset -c 1 chrt -f 10 build/user/hzbench '
@@ -1269,7 +1299,9 @@ SECTIONS = {
     'repeat': sec_repeat,
     'retire-async': sec_retire_async,
     'repeat-native': sec_repeat_native,
+    'repeat-native-boots': sec_repeat_native_boots,
     'repeat-interleaved': sec_repeat_interleaved,
+    'repeat-interleaved-boots': sec_repeat_interleaved_boots,
     'repeat-idle': sec_repeat_idle,
     'repeat-oversubscribed': sec_repeat_oversubscribed,
     'usecase-refcount': usecase_section('usecase-refcount', 'lookups'),
