@@ -642,8 +642,12 @@ int hzb_cmd_sweep(void)
 			skipped++;
 			continue;
 		}
-		hzb_say("[%d/%d] %s (%.0f s so far)", k + 1, total * boots, id,
-			hzb_now_s() - t0);
+		if (pts[k / boots].series[0])	/* {series}...: name them */
+			hzb_say("[%d/%d] %s%s (%.0f s so far)", k + 1, total * boots,
+				pts[k / boots].series, id + strlen("{series}"), hzb_now_s() - t0);
+		else
+			hzb_say("[%d/%d] %s (%.0f s so far)", k + 1, total * boots, id,
+				hzb_now_s() - t0);
 		status = run_point(&pts[k / boots], dir, id, hash);
 		if (interrupted || status == 130 || status == 143) {
 			interrupted = 1;
