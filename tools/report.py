@@ -820,21 +820,14 @@ def repeat_tables(ctx, dirs, where):
             raw.append(row)
     revs = sorted({p.j.get('tool', {}).get('git_rev', '?') for p in pts})
     together = all(p.cfg('interleaved') for p in pts)
-    if boots == [1]:
-        reps = sorted({p.nreps() for p in pts})
-        how = ('one %s boot per point%s, %s rep%s per point' %
-               ('UML' if where == 'UML' else 'guest',
-                ' for both designs, their repetitions taking turns' if together
-                else ' and design',
-                '/'.join(str(r) for r in reps), '' if reps == [1] else 's'))
-    else:
-        reps = sorted({p.nreps() // len(p.j['boots']) for p in pts if p.j.get('boots')})
-        how = ('%s %s boots per point%s, %s rep%s in each; a figure is the median of '
-               'the boots\' medians' %
-               ('/'.join(str(b) for b in boots), 'UML' if where == 'UML' else 'guest',
-                ' for both designs, their repetitions taking turns' if together
-                else ' and design',
-                '/'.join(str(r) for r in reps), '' if reps == [1] else 's'))
+    reps = sorted({p.nreps() // len(p.j.get('boots') or [None]) for p in pts})
+    how = ('%s %s boot%s per point%s, %s rep%s %s' %
+           ('one' if boots == [1] else '/'.join(str(b) for b in boots),
+            'UML' if where == 'UML' else 'guest', '' if boots == [1] else 's',
+            ' for both designs, their repetitions taking turns' if together else ' and design',
+            '/'.join(str(r) for r in reps), '' if reps == [1] else 's',
+            'per point' if boots == [1] else
+            'in each; a figure is the median of the boots\' medians'))
     note = ('%d sweeps of the same workload, %s, at hzbench %s; the largest spread of a '
             'ratio across them is %s%%.' % (len(dirs), how, ', '.join(revs), num(worst)))
     raw_head = ['tasks', 'sweep', 'percpu sync p50 (%s)' % where,

@@ -237,15 +237,17 @@ static int workload_line(void *user, const char *section, const char *name, cons
 		return w->interleave || !strcmp(value, "no");
 	}
 	if (!strcmp(name, "boots")) {
-		char *end;
-		long n = strtol(value, &end, 10);
+		/* Parsed as --boots is (its table line), into a scratch copy. */
+		struct hzb_opts o = hzb_opt;
+		char why[128];
 
-		if (*end || end == value || n < 1 || n > HZB_SWEEP_MAX_BOOTS) {
+		if (hzb_optab_set(hzb_optab_find(&hzb_optab, "boots"), &o, value, why,
+				  sizeof(why))) {
 			snprintf(w->error, sizeof(w->error), "boots: 1 to %d, not '%s'",
 				 HZB_SWEEP_MAX_BOOTS, value);
 			return 0;
 		}
-		w->boots = (int)n;
+		w->boots = o.sweep.boots;
 		return 1;
 	}
 	if (!strcmp(section, "workload") && !strcmp(name, "description")) {
@@ -554,29 +556,35 @@ static int sweep_boots(void)
 	return hzb_opt.sweep.boots ? hzb_opt.sweep.boots : hzb_workload.boots;
 }
 
-/* The run's name: the point's, and with more than one boot, which boot. */
-static void run_id(const struct point *pt, int run, char *out, size_t len)
+/*
+ * Run @run of the sweep (each point's boots one after the other): its
+ * point, and its name, the point's with ".boot-K" when there are boots.
+ */
+static const struct point *run_id(const struct point *pts, int boots, int run, char *out,
+				  size_t len)
 {
-	int boots = sweep_boots();
+	const struct point *pt = &pts[run / boots];
 
 	point_id(pt, boots > 1 ? run % boots + 1 : 0, out, len);
+	return pt;
 }
 
 /* --dry-run: each run's name; --print-guest-argv: its command line. */
 static void list_points(const struct point *pts, int total, const char *dir)
 {
 	struct hzb_argv a = { .n = 0 };
+	const struct point *pt;
+	int k, boots = sweep_boots();
 	char id[512];
 	size_t i;
-	int k;
 
-	for (k = 0; k < total * sweep_boots(); k++) {
-		run_id(&pts[k / sweep_boots()], k, id, sizeof(id));
+	for (k = 0; k < total * boots; k++) {
+		pt = run_id(pts, boots, k, id, sizeof(id));
 		if (hzb_opt.print != HZB_PRINT_GUEST_ARGV) {
 			printf("%s\n", id);
 			continue;
 		}
-		point_argv(&pts[k / sweep_boots()], dir, id, &a);
+		point_argv(pt, dir, id, &a);
 		for (i = 0; i < a.n; i++)
 			printf("%s%s", i ? " " : "", a.v[i]);
 		printf("\n");
@@ -593,6 +601,7 @@ int hzb_cmd_sweep(void)
 	char dir[1024], id[512], path[2048], hash[32];
 	int total, ran = 0, skipped = 0, failed = 0, k, status, boots = sweep_boots();
 	double t0 = hzb_now_s();
+	const struct point *pt;
 	struct point *pts;
 
 	if (file_hash(w->path, hash, sizeof(hash)))
@@ -637,18 +646,16 @@ int hzb_cmd_sweep(void)
 
 	/* Each point's boots one after the other, so that a point is whole early. */
 	for (k = 0; k < total * boots && !interrupted; k++) {
-		run_id(&pts[k / boots], k, id, sizeof(id));
-		if (resume && point_done(&pts[k / boots], dir, id)) {
+		pt = run_id(pts, boots, k, id, sizeof(id));
+		if (resume && point_done(pt, dir, id)) {
 			skipped++;
 			continue;
 		}
-		if (pts[k / boots].series[0])	/* {series}...: name them */
-			hzb_say("[%d/%d] %s%s (%.0f s so far)", k + 1, total * boots,
-				pts[k / boots].series, id + strlen("{series}"), hzb_now_s() - t0);
-		else
-			hzb_say("[%d/%d] %s (%.0f s so far)", k + 1, total * boots, id,
-				hzb_now_s() - t0);
-		status = run_point(&pts[k / boots], dir, id, hash);
+		/* An interleaved point's name starts {series}: name them instead. */
+		hzb_say("[%d/%d] %s%s (%.0f s so far)", k + 1, total * boots,
+			pt->series[0] ? pt->series : "",
+			pt->series[0] ? id + strlen("{series}") : id, hzb_now_s() - t0);
+		status = run_point(pt, dir, id, hash);
 		if (interrupted || status == 130 || status == 143) {
 			interrupted = 1;
 			break;

@@ -8,8 +8,8 @@
 #  3. CYCLES x (insmod, one call of each kind with hzb_fuzz --exercise,
 #     rmmod) leave slab, vmalloc and per-CPU usage where they started:
 #     caches are shrunk before each census (at 0, CYCLES/2 and CYCLES;
-#     see census() for how it avoids per-CPU slab noise), and a cache that grew in both halves by half an object per cycle or
-#     more is a leak.
+#     census() says how it avoids per-CPU slab noise), and a cache that
+#     grew in both halves by half an object per cycle or more is a leak.
 #     CENSUS=report prints the slab growth without judging it: under
 #     KASAN the quarantine keeps freed objects in their caches for a
 #     while, so the census cannot tell a leak (the debug run's kmemleak

@@ -18,8 +18,9 @@ if [ "$got" != "$n" ] || [ "$rows" != "$n" ]; then
 	exit 1
 fi
 # With boots: runs = points x boots; the pooled points = series / boots.
-points=$("$hzbench" --workload="$file" --quick --dry-run -q | grep -c '\.boot-1$')
-runs=$("$hzbench" --workload="$file" --quick --dry-run -q | wc -l)
+ids=$("$hzbench" --workload="$file" --quick --dry-run -q)
+points=$(grep -c '\.boot-1$' <<<"$ids")
+runs=$(wc -l <<<"$ids")
 if [ "$points" -gt 0 ]; then
 	python3 - "$(dirname "$0")/../../tools" "$tmp" "$((n * points / runs))" <<'PY' || exit 1
 import sys
