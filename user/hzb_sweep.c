@@ -11,6 +11,10 @@
  * from boot to boot (where the kernel, the modules and the task list
  * land) then shows between the files instead of biasing all of a point's
  * repetitions one way; tools/hzb_results.py takes the median over boots.
+ * The runs go in rounds, every point once per round, so that a point's
+ * boots are spread over the whole sweep: a state of the host that lasts
+ * minutes then lands in a few boots of every point, which the median
+ * over boots outvotes, not in all the boots of one point.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -557,15 +561,16 @@ static int sweep_boots(void)
 }
 
 /*
- * Run @run of the sweep (each point's boots one after the other): its
- * point, and its name, the point's with ".boot-K" when there are boots.
+ * Run @run of the sweep, in rounds of @total runs (every point once per
+ * round, round K its boot K): its point, and its name, the point's with
+ * ".boot-K" when there are boots.
  */
-static const struct point *run_id(const struct point *pts, int boots, int run, char *out,
-				  size_t len)
+static const struct point *run_id(const struct point *pts, int total, int boots, int run,
+				  char *out, size_t len)
 {
-	const struct point *pt = &pts[run / boots];
+	const struct point *pt = &pts[run % total];
 
-	point_id(pt, boots > 1 ? run % boots + 1 : 0, out, len);
+	point_id(pt, boots > 1 ? run / total + 1 : 0, out, len);
 	return pt;
 }
 
@@ -579,7 +584,7 @@ static void list_points(const struct point *pts, int total, const char *dir)
 	size_t i;
 
 	for (k = 0; k < total * boots; k++) {
-		pt = run_id(pts, boots, k, id, sizeof(id));
+		pt = run_id(pts, total, boots, k, id, sizeof(id));
 		if (hzb_opt.print != HZB_PRINT_GUEST_ARGV) {
 			printf("%s\n", id);
 			continue;
@@ -644,9 +649,8 @@ int hzb_cmd_sweep(void)
 		hzb_say("sweep %s: %d points into %s%s", w->name, total, dir,
 			w->quick ? " (quick)" : "");
 
-	/* Each point's boots one after the other, so that a point is whole early. */
 	for (k = 0; k < total * boots && !interrupted; k++) {
-		pt = run_id(pts, boots, k, id, sizeof(id));
+		pt = run_id(pts, total, boots, k, id, sizeof(id));
 		if (resume && point_done(pt, dir, id)) {
 			skipped++;
 			continue;

@@ -54,16 +54,16 @@ else
 	fail=1
 fi
 bad "bad.ini:4: boots: 1 to 64, not '0'" "${ok_head}boots = 0\n"
-# boots: each point's runs, one after the other, each its own file;
-# --boots overrides the file.
+# boots: each run its own file, in rounds (every point once, then every
+# point again); --boots overrides the file.
 printf '%b' '[workload]\nname = t\ndesigns = rcu\ntasks = 1 10\nboots = 2\n' > "$tmp/b.ini"
 got=$("$hzbench" --workload="$tmp/b.ini" --print-guest-argv 2>&1 | grep -o -- '--json=[^ ]*' | tr '\n' ' ')
-want='--json=results/t/rcu.tasks-1.boot-1.json --json=results/t/rcu.tasks-1.boot-2.json --json=results/t/rcu.tasks-10.boot-1.json --json=results/t/rcu.tasks-10.boot-2.json '
+want='--json=results/t/rcu.tasks-1.boot-1.json --json=results/t/rcu.tasks-10.boot-1.json --json=results/t/rcu.tasks-1.boot-2.json --json=results/t/rcu.tasks-10.boot-2.json '
 got3=$("$hzbench" --workload="$tmp/b.ini" --boots=3 --dry-run 2>&1 | tr '\n' ' ')
-want3='rcu.tasks-1.boot-1 rcu.tasks-1.boot-2 rcu.tasks-1.boot-3 rcu.tasks-10.boot-1 rcu.tasks-10.boot-2 rcu.tasks-10.boot-3 '
+want3='rcu.tasks-1.boot-1 rcu.tasks-10.boot-1 rcu.tasks-1.boot-2 rcu.tasks-10.boot-2 rcu.tasks-1.boot-3 rcu.tasks-10.boot-3 '
 got1=$("$hzbench" --workload="$tmp/b.ini" --boots=1 --dry-run 2>&1 | tr '\n' ' ')
 if [ "$got" = "$want" ] && [ "$got3" = "$want3" ] && [ "$got1" = "rcu.tasks-1 rcu.tasks-10 " ]; then
-	echo "ok   boots: a file per run, --boots overrides the file's"
+	echo "ok   boots: a file per run, in rounds, --boots overrides the file's"
 else
 	echo "FAIL boots: got '$got' / '$got3' / '$got1', wanted '$want' / '$want3' / 'rcu.tasks-1 rcu.tasks-10 '"
 	fail=1
