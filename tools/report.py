@@ -866,6 +866,11 @@ sec_repeat_native_boots = repeat_section(
     'flock /tmp/hzb-cpu1.lock taskset -c 1 chrt -f 10 build/user/hzbench '
     '--workload=workloads/repeat-native-boots.ini --design=all --target=uml '
     '--out=%s/repeat-native-boots-%d')
+sec_repeat_native_rounds = repeat_section(
+    'repeat-native-rounds', 'UML',
+    'flock /tmp/hzb-cpu1.lock taskset -c 1 chrt -f 10 build/user/hzbench '
+    '--workload=workloads/repeat-native-boots.ini --design=all --target=uml '
+    '--out=%s/repeat-native-rounds-%d')
 sec_repeat_native = repeat_section(
     'repeat-native', 'UML',
     'flock /tmp/hzb-cpu1.lock taskset -c 1 chrt -f 10 build/user/hzbench '
@@ -1293,6 +1298,7 @@ SECTIONS = {
     'retire-async': sec_retire_async,
     'repeat-native': sec_repeat_native,
     'repeat-native-boots': sec_repeat_native_boots,
+    'repeat-native-rounds': sec_repeat_native_rounds,
     'repeat-interleaved': sec_repeat_interleaved,
     'repeat-interleaved-boots': sec_repeat_interleaved_boots,
     'repeat-idle': sec_repeat_idle,
