@@ -80,6 +80,7 @@ const int hzb_vm_target_vals[] = { VM_FORCE, VM_UML, VM_NEVER, VM_FORCE };
 const char * const hzb_vm_up_fences[] = { "lock", "mfence", "off", NULL };
 const char * const hzb_vm_clocks[] = { "tsc", "ktime", NULL };
 const char * const hzb_vm_kernels[] = { "cloud", "rt", NULL };
+const char * const hzb_vm_accels[] = { "tcg", "kvm", NULL };
 
 void hzb_argv_print(const struct hzb_argv *a)
 {
@@ -93,4 +94,6 @@ void hzb_vm_opts_check(const struct hzb_vm_opts *vm)
 {
 	if (vm->mode != VM_UML && (vm->up_fence || vm->clock) && !getenv("HZB_IN_VM"))
 		hzb_usage_error("--up-fence and --clock go with --target=uml");
+	if ((vm->mode == VM_UML || vm->mode == VM_NEVER) && vm->accel && !getenv("HZB_IN_VM"))
+		hzb_usage_error("--vm-accel goes with --target=qemu");
 }

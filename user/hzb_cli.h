@@ -37,8 +37,9 @@ void hzb_usage_error(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
 /*
  * --target=qemu|uml|native (--vm = --target=qemu, --no-vm = --target=native),
- * --vcpus=N, --mem=MB, --vm-cpu=MODEL, --kernel=FLAVOUR; for --target=uml --up-fence=MODE
- * and --clock=CLOCK (the modules' up_fence and clock parameters).
+ * --vcpus=N, --mem=MB, --vm-cpu=MODEL, --vm-accel=ACCEL, --kernel=FLAVOUR;
+ * for --target=uml --up-fence=MODE and --clock=CLOCK (the modules' up_fence
+ * and clock parameters).
  */
 enum hzb_vm_mode { VM_AUTO, VM_FORCE, VM_NEVER, VM_UML };
 struct hzb_vm_opts {
@@ -46,6 +47,7 @@ struct hzb_vm_opts {
 	int vcpus;
 	int mem_mb;
 	const char *cpu;	/* qemu -cpu */
+	const char *accel;	/* qemu -accel: tcg, kvm (NULL: tcg) */
 	/*
 	 * The guest kernel's flavour: "cloud" (Debian's 6.12 cloud kernel,
 	 * the default) or "rt" (its PREEMPT_RT kernel, with modules built
@@ -64,6 +66,7 @@ extern const int hzb_vm_target_vals[];
 extern const char * const hzb_vm_up_fences[];
 extern const char * const hzb_vm_clocks[];
 extern const char * const hzb_vm_kernels[];
+extern const char * const hzb_vm_accels[];
 _Static_assert(sizeof(enum hzb_vm_mode) == sizeof(int), "--target stores an int");
 
 /* Print @a, one word a line (--print-guest-argv). */

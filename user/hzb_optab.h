@@ -156,6 +156,10 @@ void hzb_optab_list(const struct hzb_optab *t, FILE *f);
 	{ "vm-cpu", 0, HZB_T_STR, offsetof(type, f.cpu), HZB_O_RUNNER, "MODEL",	\
 	  "qemu -cpu (default max; max,hypervisor=off\nfor real qspinlocks)",		\
 	  .sample = "qemu64" },								\
+	{ "vm-accel", 0, HZB_T_WORDSTR, offsetof(type, f.accel), HZB_O_RUNNER, "ACCEL",	\
+	  "qemu accelerator: tcg (default: emulated timing)\n"				\
+	  "or kvm (needs /dev/kvm: the host CPU's own timing)",				\
+	  .words = hzb_vm_accels, .sample = "kvm" },					\
 	{ "kernel", 0, HZB_T_WORDSTR, offsetof(type, f.kernel), HZB_O_RUNNER, "FLAVOUR", \
 	  "guest kernel: cloud (Debian 6.12 cloud, default) or\n"			\
 	  "rt (its PREEMPT_RT kernel); rt implies --vm", .words = hzb_vm_kernels,	\

@@ -77,7 +77,7 @@ static void json_sysinfo(struct hzb_json *j, const struct hzb_point *p)
 		hzb_json_str(j, "kernel", getenv("HZB_VM_KERNEL_FLAVOUR") ?: "cloud");
 		hzb_json_u64(j, "vcpus", strtoull(getenv("HZB_VM_VCPUS") ?: "0", NULL, 10));
 		hzb_json_u64(j, "mem_mb", strtoull(getenv("HZB_VM_MEM_MB") ?: "0", NULL, 10));
-		hzb_json_str(j, "note", "TCG-emulated timing: compare ratios within one run, not absolute ns");
+		hzb_json_str(j, "note", hzb_vm_timing());
 		hzb_json_obj_end(j);
 	}
 	hzb_json_obj_end(j);
@@ -630,7 +630,7 @@ void hzb_write_text(FILE *f, const struct hzb_point *p)
 		hzb_oversubscribed(p) ? " (oversubscribed: more threads than CPUs)" : "",
 		p->reps, hzb_opt.duration_s,
 		hzb_in_uml() ? "user-mode Linux (native CPU, one CPU)" :
-		vm ? "qemu TCG guest (emulated timing: compare ratios only)" : "native");
+		vm ? hzb_vm_timing() : "native");
 	if (p->nr_segs)
 		fprintf(f, "%s-hzbench: synchronize and reader figures: probe-free repetitions; BPF "
 			"figures: %u interleaved segments of %g s with the probes\n", name,

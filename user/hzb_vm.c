@@ -138,6 +138,13 @@ int hzb_in_uml(void)
 	return !strcmp(hzb_target_kind(), "uml");
 }
 
+const char *hzb_vm_timing(void)
+{
+	if (!strcmp(getenv("HZB_VM_ACCEL") ?: "tcg", "kvm"))
+		return "qemu KVM guest (the host CPU's timing, under a hypervisor's vCPU scheduling)";
+	return "qemu TCG guest (emulated timing: compare ratios only)";
+}
+
 /*
  * The host's last-level cache in KiB, 0 if unknown: glibc's (CPUID), else
  * the largest of CPU 0's caches in sysfs.
@@ -261,6 +268,10 @@ static void qemu_args(struct hzb_argv *a, const struct hzb_vm_req *req, const ch
 	hzb_argv_add(a, "%d", req->vm->mem_mb);
 	hzb_argv_add(a, "--cpu");
 	hzb_argv_add(a, "%s", req->vm->cpu);
+	if (req->vm->accel) {
+		hzb_argv_add(a, "--accel");
+		hzb_argv_add(a, "%s", req->vm->accel);
+	}
 }
 
 /* Both runners: the results directory, the timeout, the environment, the command. */

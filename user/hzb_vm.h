@@ -61,6 +61,8 @@ int hzb_vm_wanted(const struct hzb_vm_opts *vm, const char *design, char *why,
 /* "native", "vm" (qemu) or "uml": where this process runs (HZB_IN_VM, HZB_VM_KIND). */
 const char *hzb_target_kind(void);
 int hzb_in_uml(void);
+/* In a qemu guest: what its timing is, by its accelerator (HZB_VM_ACCEL). */
+const char *hzb_vm_timing(void);
 
 /* The last path component. */
 const char *hzb_base_name(const char *path);

@@ -320,7 +320,7 @@ static int cmd_calibrate(void)
 		       getenv("HZB_HOST_CPU") ?: "?", fence, clock);
 	} else {
 		printf("calibrate: %lu extra tasks, %s\n", hzb_opt.tasks,
-		       getenv("HZB_IN_VM") ? "qemu TCG guest (emulated timing)" : "native");
+		       getenv("HZB_IN_VM") ? hzb_vm_timing() : "native");
 	}
 	for (k = 0; k < hzb_nr_floors; k++) {
 		struct hzb_floor *f = &hzb_floors[k];

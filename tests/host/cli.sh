@@ -28,6 +28,12 @@ expect 2 'up-fence=full: expected lock, mfence or off' --design=rcu --target=uml
 expect 2 'clock=hpet: expected tsc or ktime' --design=rcu --target=uml --clock=hpet
 expect 2 'up-fence and --clock go with --target=uml' --design=rcu --target=qemu --up-fence=off
 expect 2 'cache=hot: expected warm or cold' --design=rcu --cache=hot
+expect 2 'vm-accel=xen: expected tcg or kvm' --design=rcu --vm-accel=xen
+expect 2 'vm-accel goes with --target=qemu' --design=rcu --target=uml --vm-accel=kvm
+# vm/run refuses KVM before booting where there is none (here: no guest boots).
+if [ ! -e /dev/kvm ] && "$hzbench" --design=rcu --target=qemu --print-runner-argv >/dev/null 2>&1; then
+	expect 2 'no usable /dev/kvm here' --design=rcu --target=qemu --vm-accel=kvm --duration=1
+fi
 # Series: several designs (or variants) in one run, one file each.
 expect 2 'put {series} in the --json' --design=percpu+pertask --json=out.json
 expect 2 "'info' takes one design" info --design=percpu+pertask

@@ -6,7 +6,7 @@ killed (the torture failed: a violation, a writer stall, a leak, a kernel
 crash) or survived, with the time to detection.
 
     mutation.py run SRC BUILD KDIR [--fast] [--design D]... [--mutant D/N]...
-                    [--budget SEC] [--results FILE]
+                    [--budget SEC] [--results FILE] [--accel tcg|kvm]
     mutation.py table RESULTS.csv...      the kill table (markdown; a mutant's
                                           row in a later file replaces an
                                           earlier one: a re-run)
@@ -171,7 +171,7 @@ def console_times(log, pattern):
     return out
 
 
-def run_guest(src, build_dir, work, design, todo, kos, budget):
+def run_guest(src, build_dir, work, design, todo, kos, budget, accel):
     """Boot guests until every mutant of @todo has a verdict."""
     boot = 0
     while todo:
@@ -189,7 +189,7 @@ def run_guest(src, build_dir, work, design, todo, kos, budget):
         out_log = os.path.join(work, 'logs', f'{design}-boot{boot}.out.log')
         total = sum(int(m.hdr.get('budget', budget)) + 60 for m in todo) + 120
         cmd = [os.path.join(src, 'tests', 'host', 'vm-guest.sh'), build_dir] + files + [
-            '--vcpus', '2', '--timeout', str(total), '--log', console, '--',
+            '--vcpus', '2', '--accel', accel, '--timeout', str(total), '--log', console, '--',
             'sh', '/tests/mutation.sh', '/mutants/list']
         say(f'{design}: boot {boot}, {len(todo)} mutants: {" ".join(m.name for m in todo)}')
         with open(out_log, 'w') as lf:
@@ -294,7 +294,7 @@ def table(paths):
 
 def run_design(a, work, design, todo, kos, mine):
     """One design's guests; with --results-dir, its CSV as soon as it ends."""
-    run_guest(a.src, a.build, work, design, todo, kos, a.budget)
+    run_guest(a.src, a.build, work, design, todo, kos, a.budget, a.accel)
     if a.results_dir:
         os.makedirs(a.results_dir, exist_ok=True)
         path = os.path.join(a.results_dir, f'results-{design}.csv')
@@ -303,6 +303,9 @@ def run_design(a, work, design, todo, kos, mine):
 
 
 def cmd_run(a):
+    if a.accel == 'kvm' and not os.access('/dev/kvm', os.R_OK | os.W_OK):
+        say('ERROR --accel kvm: no usable /dev/kvm here')
+        return 2
     designs = a.design or DESIGNS
     only = set(a.mutant or [])
     mutants = load_mutants(designs, only, a.fast)
@@ -377,6 +380,9 @@ def main():
     r.add_argument('--budget', type=int, default=60, help='torture seconds per mutant')
     r.add_argument('--results', help='CSV file (default BUILD/mutation/results.csv)')
     r.add_argument('--results-dir', help='also DIR/results-DESIGN.csv as each design ends')
+    r.add_argument('--accel', choices=['tcg', 'kvm'], default='tcg',
+                   help='qemu accelerator (kvm: the host CPU, its store buffer and timing; '
+                   'needs /dev/kvm)')
     t = sub.add_parser('table')
     t.add_argument('csv', nargs='+')
     a = ap.parse_args()
